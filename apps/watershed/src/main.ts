@@ -1,0 +1,1 @@
+import { hello } from "#contracts"; console.log(hello());

@@ -1,0 +1,132 @@
+import type { EventSchemaRegistry, LogPosition, NewEvent } from '#contracts';
+import { LOG_START } from '#contracts';
+import { type AppendOptions, type AppendResult, appendToStream, EVENTS_CHANNEL } from './append/append-to-stream.js';
+import type { ExpectedVersion } from './append/expected-version.js';
+import { migrate } from './migrations/migrate.js';
+import { EVENT_STORE_MIGRATIONS, type Migration } from './migrations/migrations.js';
+import type { Projection } from './projections/projection.js';
+import { ProjectionRunner, type ProjectionRunnerOptions } from './projections/projection-runner.js';
+import { readAll, type ReadAllOptions, type ReadAllResult, readHead } from './read/read-all.js';
+import { readStream, type ReadStreamOptions, type ReadStreamResult } from './read/read-stream.js';
+import type { SqlDatabase, SqlExecutor } from './sql/sql-database.js';
+import { LogSubscription, type SubscribeOptions } from './subscribe/log-subscription.js';
+import { LogWakeSignal } from './subscribe/log-wake-signal.js';
+import {
+  issueWireCheckpoint,
+  resolveWireCheckpoint,
+  type WireCheckpoint,
+} from './wire-checkpoints/wire-checkpoints.js';
+
+export interface EventStoreOptions {
+  readonly registry: EventSchemaRegistry;
+  /** Extra migrations (projection tables) applied after the store's own. */
+  readonly migrations?: readonly Migration[];
+}
+
+const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,199}$/;
+export const MAX_EVENTS_PER_APPEND = 5000;
+
+/**
+ * The log: appends with optimistic concurrency, gap-safe reads of the whole log, stream reads,
+ * catch-up-then-live subscriptions, projections and Windows wire checkpoints. One implementation
+ * for PostgreSQL and PGlite.
+ */
+export class EventStore {
+  private readonly wake = new LogWakeSignal();
+  private unlisten: (() => Promise<void>) | null = null;
+  private readonly subscriptions = new Set<LogSubscription>();
+  private readonly runners = new Set<ProjectionRunner>();
+
+  private constructor(
+    readonly db: SqlDatabase,
+    private readonly registry: EventSchemaRegistry,
+  ) {}
+
+  static async open(db: SqlDatabase, options: EventStoreOptions): Promise<EventStore> {
+    await migrate(db, [...EVENT_STORE_MIGRATIONS, ...(options.migrations ?? [])]);
+    const store = new EventStore(db, options.registry);
+    store.unlisten = await db.listen(EVENTS_CHANNEL, () => store.wake.notify());
+    return store;
+  }
+
+  /** Validates, then appends in one short transaction. */
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    const validated = this.validate(streamId, events);
+    const result = await this.db.transaction((tx) => appendToStream(tx, streamId, validated, expected, options));
+    this.wake.notify();
+    return result;
+  }
+
+  /**
+   * Appends inside a caller's transaction, so a use case can write events and its own rows
+   * atomically. The caller must call `notifyAppended()` after commit.
+   */
+  async appendInTransaction(
+    tx: SqlExecutor,
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    return appendToStream(tx, streamId, this.validate(streamId, events), expected, options);
+  }
+
+  notifyAppended(): void {
+    this.wake.notify();
+  }
+
+  readAll(after: LogPosition = LOG_START, options?: ReadAllOptions): Promise<ReadAllResult> {
+    return readAll(this.db, after, options);
+  }
+
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult> {
+    return readStream(this.db, streamId, options);
+  }
+
+  head(): Promise<LogPosition> {
+    return readHead(this.db);
+  }
+
+  subscribe(options: SubscribeOptions): LogSubscription {
+    const subscription = new LogSubscription((after, filter) => readAll(this.db, after, filter), this.wake, options);
+    this.subscriptions.add(subscription);
+    void subscription.done.finally(() => this.subscriptions.delete(subscription)).catch(() => undefined);
+    return subscription;
+  }
+
+  projectionRunner(projection: Projection, options?: ProjectionRunnerOptions): ProjectionRunner {
+    const runner = new ProjectionRunner(this.db, this.wake, projection, options);
+    this.runners.add(runner);
+    return runner;
+  }
+
+  issueWireCheckpoint(): Promise<WireCheckpoint> {
+    return issueWireCheckpoint(this.db);
+  }
+
+  resolveWireCheckpoint(checkpoint: number): Promise<LogPosition> {
+    return resolveWireCheckpoint(this.db, checkpoint);
+  }
+
+  /** Stops subscriptions and projection runners (letting a batch in flight commit), then closes. */
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await Promise.all([...this.runners].map((r) => r.stop()));
+    await this.unlisten?.();
+    await this.db.close();
+  }
+
+  private validate(streamId: string, events: readonly NewEvent[]): NewEvent[] {
+    if (!STREAM_ID.test(streamId)) throw new RangeError(`invalid stream id: ${JSON.stringify(streamId.slice(0, 80))}`);
+    if (events.length === 0) throw new RangeError('append needs at least one event');
+    if (events.length > MAX_EVENTS_PER_APPEND) {
+      throw new RangeError(`at most ${MAX_EVENTS_PER_APPEND} events per append, got ${events.length}`);
+    }
+    return events.map((e) => this.registry.validate(e));
+  }
+}

@@ -1,0 +1,16 @@
+export * from './event-store.js';
+export * from './errors.js';
+export * from './append/expected-version.js';
+export type { AppendOptions, AppendResult } from './append/append-to-stream.js';
+export * from './read/read-all.js';
+export * from './read/read-stream.js';
+export * from './subscribe/log-subscription.js';
+export * from './projections/projection.js';
+export * from './projections/projection-runner.js';
+export * from './wire-checkpoints/wire-checkpoints.js';
+export * from './migrations/migrations.js';
+export * from './migrations/migrate.js';
+export * from './sql/sql-database.js';
+export * from './sql/pg.database.js';
+export * from './sql/pglite.database.js';
+export * from './sql/open-database.js';

@@ -1,0 +1,20 @@
+import type { RecordedEvent } from '#contracts';
+import type { Migration } from '../migrations/migrations.js';
+import type { SqlExecutor } from '../sql/sql-database.js';
+
+/**
+ * A read model kept in SQL tables. `apply` runs inside the same transaction that moves the
+ * projection's checkpoint, so after a crash the state and the checkpoint agree: every event is
+ * applied exactly once.
+ */
+export interface Projection {
+  /** Unique, stable: the checkpoint is stored under it. */
+  readonly name: string;
+  /** Only these event types are read (all when absent). */
+  readonly eventTypes?: readonly string[];
+  /** Tables the projection owns. */
+  readonly migrations?: readonly Migration[];
+  apply(tx: SqlExecutor, event: RecordedEvent): Promise<void>;
+  /** Empties the projection's tables before a rebuild from position zero. */
+  reset(tx: SqlExecutor): Promise<void>;
+}

@@ -1,0 +1,77 @@
+import type { LogPosition, RecordedEvent } from '#contracts';
+import { LOG_START } from '#contracts';
+import type { SqlExecutor } from '../sql/sql-database.js';
+import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-row.js';
+
+export interface LogFilter {
+  /** Only these event types. */
+  readonly eventTypes?: readonly string[];
+  /** Only streams whose id starts with this prefix (e.g. `computer-`). */
+  readonly streamPrefix?: string;
+}
+
+export interface ReadAllOptions extends LogFilter {
+  readonly limit?: number;
+}
+
+export interface ReadAllResult {
+  readonly events: RecordedEvent[];
+  /** Where the next read resumes: the last event returned, or `after` when none was. */
+  readonly position: LogPosition;
+}
+
+export const DEFAULT_READ_LIMIT = 1000;
+export const MAX_READ_LIMIT = 10_000;
+
+/**
+ * Events after `after`, in log order, that are final: only rows whose transaction id is below the
+ * oldest transaction still running. A row from a transaction still open, or one that will commit
+ * later with a smaller sequence value, cannot be passed over, because nothing after the oldest open
+ * transaction is returned until it ends.
+ */
+export async function readAll(
+  executor: SqlExecutor,
+  after: LogPosition = LOG_START,
+  options: ReadAllOptions = {},
+): Promise<ReadAllResult> {
+  const limit = options.limit ?? DEFAULT_READ_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_READ_LIMIT) {
+    throw new RangeError(`limit must be 1..${MAX_READ_LIMIT}, got ${limit}`);
+  }
+  const params: unknown[] = [after.transactionId.toString(), after.sequence.toString(), limit];
+  const conditions: string[] = [];
+  if (options.eventTypes) {
+    params.push(JSON.stringify(options.eventTypes));
+    conditions.push(`event_type IN (SELECT jsonb_array_elements_text($${params.length}::jsonb))`);
+  }
+  if (options.streamPrefix) {
+    params.push(options.streamPrefix);
+    conditions.push(`starts_with(stream_id, $${params.length})`);
+  }
+  const result = await executor.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS}
+       FROM ws_events
+      WHERE (transaction_id, global_sequence) > ($1::xid8, $2::bigint)
+        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ${conditions.map((c) => `AND ${c}`).join('\n        ')}
+      ORDER BY transaction_id, global_sequence
+      LIMIT $3`,
+    params,
+  );
+  const events = result.rows.map(toRecordedEvent);
+  const last = events[events.length - 1];
+  return { events, position: last ? last.position : after };
+}
+
+/** The position of the last final event: "everything up to here" for checkpoints and readiness. */
+export async function readHead(executor: SqlExecutor): Promise<LogPosition> {
+  const result = await executor.query<{ transaction_id: string; global_sequence: string }>(
+    `SELECT transaction_id::text AS transaction_id, global_sequence::text AS global_sequence
+       FROM ws_events
+      WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY transaction_id DESC, global_sequence DESC
+      LIMIT 1`,
+  );
+  const row = result.rows[0];
+  return row ? { transactionId: BigInt(row.transaction_id), sequence: BigInt(row.global_sequence) } : LOG_START;
+}

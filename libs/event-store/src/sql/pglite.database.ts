@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlDatabase, SqlExecutor, SqlRows } from './sql-database.js';
+import { assertChannelName } from './pg.database.js';
+
+/**
+ * The embedded store: real PostgreSQL compiled to WebAssembly, one connection, data in a folder.
+ * PGlite serialises transactions itself, so concurrent callers simply queue.
+ */
+export class PgliteDatabase implements SqlDatabase {
+  readonly backend = 'pglite' as const;
+  private closed = false;
+
+  private constructor(private readonly db: PGlite) {}
+
+  /** dataDir undefined → in memory (tests). */
+  static async open(dataDir?: string): Promise<PgliteDatabase> {
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    const db = await PGlite.create(dataDir ? { dataDir } : {});
+    return new PgliteDatabase(db);
+  }
+
+  async query<Row extends object>(text: string, params: readonly unknown[] = []): Promise<SqlRows<Row>> {
+    const result = await this.db.query<Row>(text, params as unknown[]);
+    return { rows: result.rows };
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.db.exec(script);
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (t) => {
+      const tx: SqlExecutor = {
+        query: async <Row extends object>(text: string, params: readonly unknown[] = []) => {
+          const result = await t.query<Row>(text, params as unknown[]);
+          return { rows: result.rows };
+        },
+        exec: async (script: string) => {
+          await t.exec(script);
+        },
+      };
+      return fn(tx);
+    });
+  }
+
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    assertChannelName(channel);
+    return this.db.listen(channel, onNotify);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.close();
+  }
+}

@@ -1,0 +1,338 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { compareLogPositions, decodeAnchor, EventValidationError, LOG_START, parseWindowsAnchor, formatWindowsAnchor, type RecordedEvent } from '#contracts';
+import {
+  DuplicateMessageError,
+  EventStore,
+  type Projection,
+  type SqlDatabase,
+  StreamVersionConflictError,
+  UnknownWireCheckpointError,
+} from '#event-store';
+import { testRegistry, thing } from './test-events.js';
+
+export interface ContractTarget {
+  readonly name: string;
+  /** Why the suite cannot run here (node:test skip value), or false. */
+  readonly skip: false | string;
+  open(): Promise<{ db: SqlDatabase; cleanup: () => Promise<void> }>;
+}
+
+const nums = (events: readonly RecordedEvent[]): number[] => events.map((e) => (e.data as { n: number }).n);
+
+/** The behaviour every backend must show; run once on PGlite and once on PostgreSQL. */
+export function eventStoreContract(target: ContractTarget): void {
+  describe(`event store contract on ${target.name}`, { skip: target.skip }, () => {
+    let store: EventStore;
+    let cleanup: () => Promise<void>;
+    let streamCounter = 0;
+    const newStream = (): string => `test-${++streamCounter}-${Math.random().toString(36).slice(2, 8)}`;
+
+    before(async () => {
+      const opened = await target.open();
+      cleanup = opened.cleanup;
+      store = await EventStore.open(opened.db, { registry: testRegistry() });
+    });
+    after(async () => {
+      await store?.close();
+      await cleanup?.();
+    });
+
+    describe('append and readStream', () => {
+      it('creates a stream with no-stream and reads it back in order with metadata', async () => {
+        const id = newStream();
+        const events = [thing(1), thing(2), thing(3)];
+        const result = await store.append(id, events, 'no-stream');
+        assert.equal(result.nextExpectedVersion, 3n);
+        assert.equal(result.positions.length, 3);
+        const read = await store.readStream(id);
+        assert.equal(read.version, 3n);
+        assert.deepEqual(nums(read.events), [1, 2, 3]);
+        assert.deepEqual(read.events.map((e) => e.streamPosition), [1n, 2n, 3n]);
+        assert.deepEqual(read.events[0]?.metadata, events[0]?.metadata);
+        assert.equal(read.events[2]?.anchor, result.lastAnchor);
+      });
+
+      it('refuses no-stream when the stream exists, reporting the actual version', async () => {
+        const id = newStream();
+        await store.append(id, [thing(1)], 'no-stream');
+        await assert.rejects(store.append(id, [thing(2)], 'no-stream'), (error: unknown) => {
+          assert.ok(error instanceof StreamVersionConflictError);
+          assert.equal(error.code, 'STREAM.VERSION_CONFLICT');
+          assert.equal(error.actual, 1n);
+          return true;
+        });
+        assert.equal((await store.readStream(id)).events.length, 1);
+      });
+
+      it('appends at an exact version and refuses a stale one', async () => {
+        const id = newStream();
+        await store.append(id, [thing(1), thing(2)], 'no-stream');
+        const ok = await store.append(id, [thing(3)], 2n);
+        assert.equal(ok.nextExpectedVersion, 3n);
+        await assert.rejects(store.append(id, [thing(4)], 2n), StreamVersionConflictError);
+        assert.deepEqual(nums((await store.readStream(id)).events), [1, 2, 3]);
+      });
+
+      it('lets exactly one of two writers with the same expected version win', async () => {
+        const id = newStream();
+        await store.append(id, [thing(1)], 'no-stream');
+        const results = await Promise.allSettled([store.append(id, [thing(2)], 1n), store.append(id, [thing(3)], 1n)]);
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        const rejected = results.find((r) => r.status === 'rejected');
+        assert.ok(rejected && rejected.status === 'rejected' && rejected.reason instanceof StreamVersionConflictError);
+        assert.equal((await store.readStream(id)).version, 2n);
+      });
+
+      it('honours exists and any', async () => {
+        const id = newStream();
+        await assert.rejects(store.append(id, [thing(1)], 'exists'), StreamVersionConflictError);
+        await store.append(id, [thing(1)], 'any');
+        await store.append(id, [thing(2)], 'exists');
+        await store.append(id, [thing(3)], 'any');
+        assert.deepEqual(nums((await store.readStream(id)).events), [1, 2, 3]);
+      });
+
+      it('reads a missing stream as empty at version 0', async () => {
+        const read = await store.readStream(newStream());
+        assert.equal(read.exists, false);
+        assert.equal(read.version, 0n);
+        assert.deepEqual(read.events, []);
+      });
+
+      it('reads a stream from a position with a limit', async () => {
+        const id = newStream();
+        await store.append(id, [1, 2, 3, 4, 5].map((n) => thing(n)), 'no-stream');
+        assert.deepEqual(nums((await store.readStream(id, { fromPosition: 2n, limit: 2 })).events), [2, 3]);
+      });
+    });
+
+    describe('validation at the boundary', () => {
+      it('rejects unknown types, bad data and bad metadata, storing nothing', async () => {
+        const id = newStream();
+        const unknown = { ...thing(1), type: 'NoSuchEvent' };
+        const badData = { ...thing(2), data: { n: 'two', label: 2 } };
+        const badMeta = thing(3, 'x', { messageId: 'not-a-uuid' });
+        for (const bad of [unknown, badData, badMeta]) {
+          await assert.rejects(store.append(id, [thing(0), bad], 'any'), EventValidationError);
+        }
+        assert.equal((await store.readStream(id)).exists, false);
+      });
+
+      it('rejects invalid stream ids and empty appends', async () => {
+        await assert.rejects(store.append('', [thing(1)], 'any'), RangeError);
+        await assert.rejects(store.append('has space', [thing(1)], 'any'), RangeError);
+        await assert.rejects(store.append(newStream(), [], 'any'), RangeError);
+      });
+    });
+
+    describe('idempotency on messageId', () => {
+      it('refuses a duplicate messageId by default, storing nothing of that append', async () => {
+        const id = newStream();
+        const first = thing(1);
+        await store.append(id, [first], 'any');
+        await assert.rejects(store.append(id, [thing(2), first], 'any'), DuplicateMessageError);
+        assert.deepEqual(nums((await store.readStream(id)).events), [1]);
+      });
+
+      it('skips already-stored messages when asked, so a retry is a no-op', async () => {
+        const id = newStream();
+        const batch = [thing(1), thing(2)];
+        await store.append(id, batch, 'no-stream');
+        const retry = await store.append(id, batch, 'no-stream', { skipDuplicateMessages: true });
+        assert.equal(retry.positions.length, 0);
+        assert.equal(retry.duplicateMessageIds.length, 2);
+        const partial = await store.append(id, [batch[1]!, thing(3)], 'any', { skipDuplicateMessages: true });
+        assert.equal(partial.positions.length, 1);
+        assert.deepEqual(nums((await store.readStream(id)).events), [1, 2, 3]);
+      });
+    });
+
+    describe('readAll', () => {
+      it('returns events in log order and resumes after an anchor without repeats', async () => {
+        const start = await store.head();
+        const a = newStream();
+        const b = newStream();
+        await store.append(a, [thing(101), thing(102)], 'no-stream');
+        await store.append(b, [thing(103)], 'no-stream');
+        await store.append(a, [thing(104)], 'exists');
+        const all = await store.readAll(start);
+        assert.deepEqual(nums(all.events), [101, 102, 103, 104]);
+        const firstTwo = await store.readAll(start, { limit: 2 });
+        assert.deepEqual(nums(firstTwo.events), [101, 102]);
+        const rest = await store.readAll(decodeAnchor(firstTwo.events[1]!.anchor));
+        assert.deepEqual(nums(rest.events), [103, 104]);
+        for (let i = 1; i < all.events.length; i += 1) {
+          assert.ok(compareLogPositions(all.events[i - 1]!.position, all.events[i]!.position) < 0);
+          assert.ok(all.events[i - 1]!.anchor < all.events[i]!.anchor, 'anchors sort as the log does');
+        }
+      });
+
+      it('filters by event type and stream prefix', async () => {
+        const start = await store.head();
+        const prefix = `pfx${Math.random().toString(36).slice(2, 7)}-`;
+        await store.append(`${prefix}1`, [thing(201)], 'any');
+        await store.append(newStream(), [thing(202)], 'any');
+        await store.append(`${prefix}2`, [thing(203)], 'any');
+        assert.deepEqual(nums((await store.readAll(start, { streamPrefix: prefix })).events), [201, 203]);
+        assert.deepEqual((await store.readAll(start, { eventTypes: ['Other'] })).events, []);
+        assert.equal((await store.readAll(start, { eventTypes: ['ThingHappened'] })).events.length, 3);
+      });
+
+      it('rejects a limit out of range', async () => {
+        await assert.rejects(store.readAll(LOG_START, { limit: 0 }), RangeError);
+        await assert.rejects(store.readAll(LOG_START, { limit: 1_000_000 }), RangeError);
+      });
+    });
+
+    describe('subscribe', () => {
+      it('catches up, then delivers live events once each, in order', async () => {
+        const start = await store.head();
+        const id = newStream();
+        await store.append(id, [thing(301), thing(302)], 'no-stream');
+        const seen: number[] = [];
+        let caughtUp = false;
+        const sub = store.subscribe({
+          from: start,
+          streamPrefix: id,
+          pollIntervalMs: 50,
+          handler: (e) => {
+            seen.push((e.data as { n: number }).n);
+          },
+          onCaughtUp: () => {
+            caughtUp = true;
+          },
+        });
+        await waitFor(() => seen.length === 2);
+        assert.ok(caughtUp);
+        await store.append(id, [thing(303)], 'exists');
+        await store.append(id, [thing(304), thing(305)], 'exists');
+        await waitFor(() => seen.length === 5);
+        await sub.stop();
+        assert.deepEqual(seen, [301, 302, 303, 304, 305]);
+      });
+
+      it('stops with an error when the handler throws, at the failed event', async () => {
+        const start = await store.head();
+        const id = newStream();
+        await store.append(id, [thing(1), thing(2), thing(3)], 'no-stream');
+        const sub = store.subscribe({
+          from: start,
+          streamPrefix: id,
+          handler: (e) => {
+            if ((e.data as { n: number }).n === 2) throw new Error('boom');
+          },
+        });
+        await assert.rejects(sub.done, /boom/);
+        assert.deepEqual(nums((await store.readAll(start, { streamPrefix: id, limit: 1 })).events), [1]);
+        assert.equal(compareLogPositions(sub.position, (await store.readStream(id)).events[0]!.position), 0);
+      });
+    });
+
+    describe('projections', () => {
+      const projection = (name: string, failOn?: number): Projection => ({
+        name,
+        eventTypes: ['ThingHappened'],
+        migrations: [],
+        async apply(tx, event) {
+          const n = (event.data as { n: number }).n;
+          if (n === failOn) throw new Error(`cannot project ${n}`);
+          await tx.query(
+            `INSERT INTO test_projection_totals (name, total, applied) VALUES ($1, $2, 1)
+             ON CONFLICT (name) DO UPDATE SET total = test_projection_totals.total + $2, applied = test_projection_totals.applied + 1`,
+            [name, n],
+          );
+        },
+        async reset(tx) {
+          await tx.query('DELETE FROM test_projection_totals WHERE name = $1', [name]);
+        },
+      });
+      const totals = async (name: string): Promise<{ total: number; applied: number } | undefined> =>
+        (
+          await store.db.query<{ total: number; applied: number }>(
+            'SELECT total::int AS total, applied::int AS applied FROM test_projection_totals WHERE name = $1',
+            [name],
+          )
+        ).rows[0];
+
+      before(async () => {
+        await store.db.exec(
+          'CREATE TABLE IF NOT EXISTS test_projection_totals (name text PRIMARY KEY, total bigint NOT NULL, applied bigint NOT NULL)',
+        );
+      });
+
+      it('applies every event once, keeps its checkpoint, and rebuilds to the same state', async () => {
+        const name = `p-${newStream()}`;
+        const runner = store.projectionRunner(projection(name), { batchSize: 7 });
+        const before = await runner.catchUp();
+        const expected = (await totals(name))!;
+        assert.equal(expected.applied, before);
+        await store.append(newStream(), [thing(5), thing(6)], 'no-stream');
+        assert.equal(await runner.catchUp(), 2);
+        assert.equal(await runner.catchUp(), 0);
+        const after = (await totals(name))!;
+        assert.equal(after.total, expected.total + 11);
+        assert.equal(await runner.rebuild(), after.applied);
+        assert.deepEqual(await totals(name), after);
+        assert.equal(compareLogPositions(await runner.checkpoint(), await store.head()), 0);
+      });
+
+      it('rolls back state and checkpoint together when a batch fails', async () => {
+        const name = `p-${newStream()}`;
+        const failing = 900_000 + Math.floor(Math.random() * 1000);
+        const runner = store.projectionRunner(projection(name, failing), { batchSize: 10_000 });
+        await runner.catchUp();
+        const before = await totals(name);
+        const checkpoint = await runner.checkpoint();
+        await store.append(newStream(), [thing(1), thing(failing), thing(2)], 'no-stream');
+        await assert.rejects(runner.processBatch(), /cannot project/);
+        assert.deepEqual(await totals(name), before);
+        assert.equal(compareLogPositions(await runner.checkpoint(), checkpoint), 0);
+      });
+
+      it('follows the log live once started', async () => {
+        const name = `p-${newStream()}`;
+        const runner = store.projectionRunner(projection(name), { pollIntervalMs: 50 });
+        await runner.catchUp();
+        const base = (await totals(name))?.applied ?? 0;
+        runner.start();
+        await store.append(newStream(), [thing(1), thing(1)], 'no-stream');
+        await waitFor(async () => ((await totals(name))?.applied ?? 0) === base + 2);
+        await runner.stop();
+      });
+    });
+
+    describe('wire checkpoints (Windows anchors)', () => {
+      it('issues a small integer per head, reuses it while the head is still, and resolves it', async () => {
+        await store.append(newStream(), [thing(1)], 'no-stream');
+        const first = await store.issueWireCheckpoint();
+        assert.ok(first.checkpoint >= 1);
+        const again = await store.issueWireCheckpoint();
+        assert.equal(again.checkpoint, first.checkpoint);
+        const id = newStream();
+        await store.append(id, [thing(401)], 'no-stream');
+        const next = await store.issueWireCheckpoint();
+        assert.equal(next.checkpoint, first.checkpoint + 1);
+
+        const wire = formatWindowsAnchor({ checkpoint: first.checkpoint, issuedAt: first.issuedAt });
+        assert.match(wire, /^\d+,\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
+        const resolved = await store.resolveWireCheckpoint(parseWindowsAnchor(wire).checkpoint);
+        assert.deepEqual(nums((await store.readAll(resolved)).events), [401]);
+      });
+
+      it('rejects unknown or out-of-range checkpoints', async () => {
+        await assert.rejects(store.resolveWireCheckpoint(2_000_000_000), UnknownWireCheckpointError);
+        await assert.rejects(store.resolveWireCheckpoint(0), UnknownWireCheckpointError);
+        await assert.rejects(store.resolveWireCheckpoint(1.5), UnknownWireCheckpointError);
+      });
+    });
+  });
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
