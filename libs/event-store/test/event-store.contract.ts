@@ -168,6 +168,17 @@ export function eventStoreContract(target: ContractTarget): void {
         }
       });
 
+      it('orders numerically, not as text, past ten events (regression: ORDER BY on text aliases)', async () => {
+        const start = await store.head();
+        const id = newStream();
+        const ns = Array.from({ length: 25 }, (_, i) => 500 + i);
+        await store.append(id, ns.map((n) => thing(n)), 'no-stream');
+        assert.deepEqual(nums((await store.readAll(start)).events), ns);
+        assert.deepEqual(nums((await store.readStream(id)).events), ns);
+        const firstPage = await store.readAll(start, { limit: 12 });
+        assert.deepEqual(nums((await store.readAll(firstPage.position)).events), ns.slice(12));
+      });
+
       it('filters by event type and stream prefix', async () => {
         const start = await store.head();
         const prefix = `pfx${Math.random().toString(36).slice(2, 7)}-`;

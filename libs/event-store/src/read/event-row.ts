@@ -1,16 +1,19 @@
 import { encodeAnchor, type EventMetadata, type LogPosition, type RecordedEvent } from '#contracts';
 
-/** Columns every event query selects; bigints and xid8 come back as text so both drivers agree. */
+/**
+ * Columns every event query selects (from `ws_events e`); bigints and xid8 come back as text so both
+ * drivers agree. Because the text columns keep their names, every ORDER BY must name `e.` columns.
+ */
 export const EVENT_COLUMNS = `
-  transaction_id::text  AS transaction_id,
-  global_sequence::text AS global_sequence,
-  stream_id,
-  stream_position::text AS stream_position,
-  event_type,
-  schema_version,
-  data,
-  metadata,
-  recorded_at`;
+  e.transaction_id::text  AS transaction_id,
+  e.global_sequence::text AS global_sequence,
+  e.stream_id,
+  e.stream_position::text AS stream_position,
+  e.event_type,
+  e.schema_version,
+  e.data,
+  e.metadata,
+  e.recorded_at`;
 
 export interface EventRow {
   transaction_id: string;

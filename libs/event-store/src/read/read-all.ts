@@ -42,19 +42,20 @@ export async function readAll(
   const conditions: string[] = [];
   if (options.eventTypes) {
     params.push(JSON.stringify(options.eventTypes));
-    conditions.push(`event_type IN (SELECT jsonb_array_elements_text($${params.length}::jsonb))`);
+    conditions.push(`e.event_type IN (SELECT jsonb_array_elements_text($${params.length}::jsonb))`);
   }
   if (options.streamPrefix) {
     params.push(options.streamPrefix);
-    conditions.push(`starts_with(stream_id, $${params.length})`);
+    conditions.push(`starts_with(e.stream_id, $${params.length})`);
   }
   const result = await executor.query<EventRow>(
     `SELECT ${EVENT_COLUMNS}
-       FROM ws_events
-      WHERE (transaction_id, global_sequence) > ($1::xid8, $2::bigint)
-        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       FROM ws_events e
+      WHERE (e.transaction_id, e.global_sequence) > ($1::xid8, $2::bigint)
+        AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ${conditions.map((c) => `AND ${c}`).join('\n        ')}
-      ORDER BY transaction_id, global_sequence
+      -- qualified: the select list renames these columns to text, and ORDER BY would sort the text
+      ORDER BY e.transaction_id, e.global_sequence
       LIMIT $3`,
     params,
   );
@@ -67,9 +68,9 @@ export async function readAll(
 export async function readHead(executor: SqlExecutor): Promise<LogPosition> {
   const result = await executor.query<{ transaction_id: string; global_sequence: string }>(
     `SELECT transaction_id::text AS transaction_id, global_sequence::text AS global_sequence
-       FROM ws_events
-      WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY transaction_id DESC, global_sequence DESC
+       FROM ws_events e
+      WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY e.transaction_id DESC, e.global_sequence DESC
       LIMIT 1`,
   );
   const row = result.rows[0];

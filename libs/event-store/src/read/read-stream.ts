@@ -35,9 +35,9 @@ export async function readStream(
     ])
   ).rows[0];
   const result = await executor.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM ws_events
-      WHERE stream_id = $1 AND stream_position >= $2::bigint
-      ORDER BY stream_position LIMIT $3`,
+    `SELECT ${EVENT_COLUMNS} FROM ws_events e
+      WHERE e.stream_id = $1 AND e.stream_position >= $2::bigint
+      ORDER BY e.stream_position LIMIT $3`, // qualified: the select list renames it to text
     [streamId, (options.fromPosition ?? 1n).toString(), limit],
   );
   return {
