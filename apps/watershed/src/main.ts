@@ -1,1 +1,4 @@
-import { hello } from "#contracts"; console.log(hello());
+#!/usr/bin/env node
+import { runCli } from './cli.js';
+
+process.exitCode = await runCli(process.argv.slice(2));

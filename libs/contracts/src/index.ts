@@ -6,3 +6,5 @@ export * from './events/event-schema-registry.js';
 export * from './events/event-factory.js';
 export * from './subjects/subjects.js';
 export * from './errors/error-codes.js';
+export * from './system/system.events.js';
+export * from './services/service-names.js';

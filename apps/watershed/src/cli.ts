@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, WATERSHED_VERSION } from '#platform';
+import { CONFIG_USAGE, configCheckCommand } from './commands/config.command.js';
+import { EVENTS_USAGE, eventsCommand } from './commands/events.command.js';
+import { SERVE_USAGE, serveCommand } from './commands/serve.command.js';
+import { CliError, ExitCode } from './exit-codes.js';
+
+const USAGE = `watershed ${WATERSHED_VERSION} — an update server that speaks the WSUS protocols
+
+Usage:
+  ${SERVE_USAGE.split('\n')[0]}
+  ${EVENTS_USAGE.split('\n')[0]}
+  ${CONFIG_USAGE.split('\n')[0]}
+  watershed version
+  watershed help [COMMAND]
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 invalid configuration, 4 store or bus unavailable.
+Configuration comes from the environment; see README.md, "Configuration".`;
+
+const HELP: Record<string, string> = { serve: SERVE_USAGE, events: EVENTS_USAGE, config: CONFIG_USAGE };
+
+/** Runs one CLI invocation; returns the exit code (serve never returns). */
+export async function runCli(argv: readonly string[]): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(parseFlags(rest, { services: 'string', port: 'string', host: 'string', 'data-dir': 'string', 'log-level': 'string' }));
+      case 'events':
+        await eventsCommand(parseFlags(rest, { after: 'string', limit: 'string', type: 'string', 'stream-prefix': 'string', 'data-dir': 'string', json: 'boolean' }));
+        return ExitCode.Ok;
+      case 'config':
+        if (rest[0] !== 'check') throw new CliError(ExitCode.Usage, `unknown config subcommand ${JSON.stringify(rest[0] ?? '')}\n\n${CONFIG_USAGE}`);
+        configCheckCommand();
+        return ExitCode.Ok;
+      case 'version':
+      case '--version':
+        process.stdout.write(`${WATERSHED_VERSION}\n`);
+        return ExitCode.Ok;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${(rest[0] && HELP[rest[0]]) ?? USAGE}\n`);
+        return ExitCode.Ok;
+      default:
+        throw new CliError(ExitCode.Usage, `unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`watershed: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`watershed: ${error.message}\n`);
+      return ExitCode.InvalidConfiguration;
+    }
+    process.stderr.write(`watershed: ${(error as Error).stack ?? String(error)}\n`);
+    return ExitCode.Failure;
+  }
+}
+
+function parseFlags(args: readonly string[], spec: Record<string, 'string' | 'boolean'>): Record<string, string | boolean | undefined> {
+  try {
+    const { values } = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }])),
+      allowPositionals: false,
+      strict: true,
+    });
+    return values as Record<string, string | boolean | undefined>;
+  } catch (error) {
+    throw new CliError(ExitCode.Usage, (error as Error).message);
+  }
+}

@@ -1,0 +1,25 @@
+import { loadConfig } from '#platform';
+
+export const CONFIG_USAGE = `watershed config check
+
+  Validates the configuration from the environment and prints the effective settings
+  (secrets hidden). Exit code 3 and one line per problem when it is invalid.`;
+
+export function configCheckCommand(): void {
+  const config = loadConfig(process.env);
+  const shown = {
+    ...config,
+    store: config.store.kind === 'postgres' ? { kind: 'postgres', url: redactUrl(config.store.url) } : config.store,
+  };
+  process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable)';
+  }
+}

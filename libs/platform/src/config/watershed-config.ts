@@ -1,0 +1,152 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { SERVICE_NAMES, type ServiceName } from '#contracts';
+
+/** 8530 is the port WSUS itself listens on for HTTP, so clients' WUServer policy can stay as it is. */
+export const DEFAULT_PORT = 8530;
+/** Relative to the working directory, so `npm start` in a checkout keeps its data in the checkout. */
+export const DEFAULT_DATA_DIR = './data';
+/** Long enough for a SyncUpdates page on a slow disk to finish; short enough for a Kubernetes rollout. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/** Bus calls are internal hops on a LAN; 5 s means something is wrong, not slow. */
+export const DEFAULT_BUS_TIMEOUT_MS = 5_000;
+/** Stream holding durable work; one per installation (tests make their own). */
+export const DEFAULT_NATS_STREAM = 'WATERSHED';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface WatershedConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly services: readonly ServiceName[];
+  readonly mode: 'all-in-one' | 'split';
+  readonly store: { readonly kind: 'postgres'; readonly url: string } | { readonly kind: 'pglite'; readonly dataDir: string };
+  readonly dataDir: string;
+  readonly bus:
+    | { readonly kind: 'nats'; readonly url: string; readonly namespace: string; readonly streamName: string }
+    | { readonly kind: 'in-process' };
+  readonly busTimeoutMs: number;
+  readonly logLevel: LogLevel;
+  readonly shutdownGraceMs: number;
+  readonly instanceId: string;
+}
+
+/** One problem per setting, named as the operator writes it. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly { setting: string; message: string }[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p.setting}: ${p.message}`).join('\n')}`);
+  }
+}
+
+/** Settings that may also come from command-line flags (flags win). */
+export interface ConfigOverrides {
+  readonly port?: string;
+  readonly host?: string;
+  readonly services?: string;
+  readonly dataDir?: string;
+  readonly logLevel?: string;
+}
+
+export const CONFIG_SETTINGS = {
+  port: 'WATERSHED_PORT',
+  host: 'WATERSHED_HOST',
+  services: 'WATERSHED_SERVICES',
+  dataDir: 'WATERSHED_DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  natsUrl: 'NATS_URL',
+  natsNamespace: 'WATERSHED_NATS_NAMESPACE',
+  natsStream: 'WATERSHED_NATS_STREAM',
+  busTimeoutMs: 'WATERSHED_BUS_TIMEOUT_MS',
+  logLevel: 'WATERSHED_LOG_LEVEL',
+  shutdownGraceMs: 'WATERSHED_SHUTDOWN_GRACE_MS',
+  instanceId: 'WATERSHED_INSTANCE_ID',
+} as const;
+
+const intIn = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+const fields = {
+  port: intIn(1, 65_535),
+  host: z.string().min(1),
+  services: z.string().transform((text, ctx) => {
+    if (text.trim() === '' || text.trim() === 'all') return [...SERVICE_NAMES];
+    const names = [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
+    const unknown = names.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
+    if (unknown.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `unknown service ${unknown.join(', ')}; known: all, ${SERVICE_NAMES.join(', ')}` });
+      return z.NEVER;
+    }
+    return SERVICE_NAMES.filter((n) => names.includes(n));
+  }),
+  dataDir: z.string().min(1),
+  databaseUrl: z.string().refine((u) => /^postgres(ql)?:\/\/.+/.test(u), 'must be a postgres:// or postgresql:// URL'),
+  natsUrl: z.string().refine((u) => /^(nats|tls):\/\/.+/.test(u) || /^[^/\s]+:\d+$/.test(u), 'must be nats://host:port'),
+  natsNamespace: z.string().regex(/^([A-Za-z0-9_-]+\.)*$/, 'must be empty or dotted words ending in a dot, e.g. "site1."'),
+  natsStream: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -'),
+  busTimeoutMs: intIn(100, 300_000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  shutdownGraceMs: intIn(0, 600_000),
+  instanceId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/, 'must be letters, digits, _ . -'),
+};
+
+/** Reads and validates everything once at start; a bad value fails fast with the setting's name. */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): WatershedConfig {
+  const problems: { setting: string; message: string }[] = [];
+  const read = <K extends keyof typeof fields>(key: K, raw: string | undefined, fallback?: string, flag?: string): z.output<(typeof fields)[K]> | undefined => {
+    const value = raw ?? fallback;
+    const setting = flag !== undefined ? `--${flag}` : CONFIG_SETTINGS[key];
+    if (value === undefined) return undefined;
+    const result = fields[key].safeParse(value);
+    if (!result.success) {
+      const shown = key === 'databaseUrl' ? '(hidden)' : JSON.stringify(value);
+      problems.push({ setting, message: `${result.error.issues[0]?.message ?? 'invalid'} (got ${shown})` });
+      return undefined;
+    }
+    return result.data as z.output<(typeof fields)[K]>;
+  };
+
+  const port = read('port', overrides.port ?? env.WATERSHED_PORT, String(DEFAULT_PORT), overrides.port === undefined ? undefined : 'port');
+  const host = read('host', overrides.host ?? env.WATERSHED_HOST, '0.0.0.0', overrides.host === undefined ? undefined : 'host');
+  const services = read('services', overrides.services ?? env.WATERSHED_SERVICES, 'all', overrides.services === undefined ? undefined : 'services');
+  const dataDir = read('dataDir', overrides.dataDir ?? env.WATERSHED_DATA_DIR, DEFAULT_DATA_DIR, overrides.dataDir === undefined ? undefined : 'data-dir');
+  const databaseUrl = read('databaseUrl', nonEmpty(env.DATABASE_URL));
+  const natsUrl = read('natsUrl', nonEmpty(env.NATS_URL));
+  const natsNamespace = read('natsNamespace', env.WATERSHED_NATS_NAMESPACE, '');
+  const natsStream = read('natsStream', nonEmpty(env.WATERSHED_NATS_STREAM), DEFAULT_NATS_STREAM);
+  const busTimeoutMs = read('busTimeoutMs', env.WATERSHED_BUS_TIMEOUT_MS, String(DEFAULT_BUS_TIMEOUT_MS));
+  const logLevel = read('logLevel', overrides.logLevel ?? env.WATERSHED_LOG_LEVEL, 'info', overrides.logLevel === undefined ? undefined : 'log-level');
+  const shutdownGraceMs = read('shutdownGraceMs', env.WATERSHED_SHUTDOWN_GRACE_MS, String(DEFAULT_SHUTDOWN_GRACE_MS));
+  const instanceId = read('instanceId', nonEmpty(env.WATERSHED_INSTANCE_ID), `${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '-')}-${process.pid}`);
+
+  const split = services !== undefined && services.length < SERVICE_NAMES.length;
+  if (split && natsUrl === undefined && !problems.some((p) => p.setting === CONFIG_SETTINGS.natsUrl)) {
+    problems.push({ setting: CONFIG_SETTINGS.natsUrl, message: 'required when running a subset of services (split mode): the services talk over NATS' });
+  }
+  if (split && databaseUrl === undefined && !problems.some((p) => p.setting === CONFIG_SETTINGS.databaseUrl)) {
+    problems.push({ setting: CONFIG_SETTINGS.databaseUrl, message: 'required in split mode: the embedded store cannot be shared between processes' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: port!,
+    host: host!,
+    services: services!,
+    mode: split ? 'split' : 'all-in-one',
+    store: databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir: path.resolve(dataDir!) },
+    dataDir: path.resolve(dataDir!),
+    bus: natsUrl ? { kind: 'nats', url: natsUrl, namespace: natsNamespace!, streamName: natsStream! } : { kind: 'in-process' },
+    busTimeoutMs: busTimeoutMs!,
+    logLevel: logLevel!,
+    shutdownGraceMs: shutdownGraceMs!,
+    instanceId: instanceId!,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
