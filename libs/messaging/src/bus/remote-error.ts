@@ -26,7 +26,9 @@ export function fromRemoteError(error: unknown, subject: string): CodedError {
   if (error instanceof CodedError) return error;
   if (isRemoteErrorPayload(error)) return new CodedError(error.code, error.message, error.details);
   const text = typeof error === 'string' ? error : error instanceof Error ? error.message : JSON.stringify(error);
-  if (text.includes('no matching message handler')) {
+  // In-process: no handler registered. NATS: the server's no-responders status reaches Nest's
+  // client as an empty reply.
+  if (text.includes('no matching message handler') || text.includes('There are no subscribers listening')) {
     return new CodedError(ErrorCodes.BusNoResponder, `no service handles ${subject}`);
   }
   return new CodedError(ErrorCodes.Internal, `request ${subject} failed: ${text}`);

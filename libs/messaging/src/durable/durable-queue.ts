@@ -30,3 +30,6 @@ export interface DurableQueue {
 }
 
 export const DEFAULT_MAX_DELIVERIES = 5;
+
+/** Retries of one messageId within this window are stored once (JetStream's duplicate window). */
+export const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;

@@ -1,5 +1,5 @@
 import { CodedError } from '#contracts';
-import { type ConsumeOptions, DEFAULT_MAX_DELIVERIES, type DurableHandler, type DurableQueue } from './durable-queue.js';
+import { type ConsumeOptions, DEFAULT_MAX_DELIVERIES, DUPLICATE_WINDOW_MS, type DurableHandler, type DurableQueue } from './durable-queue.js';
 
 /**
  * All-in-one twin of the JetStream queue. There is no broker to hold the message, so enqueue runs the
@@ -8,6 +8,8 @@ import { type ConsumeOptions, DEFAULT_MAX_DELIVERIES, type DurableHandler, type 
  * the producer (e.g. the SOAP gateway) does not acknowledge its client, who will send again.
  */
 export class InProcessDurableQueue implements DurableQueue {
+  /** Same duplicate window as the JetStream stream: a producer's retry within it is handled once. */
+  private readonly recent = new Map<string, number>();
   private readonly consumers = new Map<string, Map<string, { handler: DurableHandler; options: ConsumeOptions }>>();
 
   async enqueue<T>(
@@ -16,6 +18,7 @@ export class InProcessDurableQueue implements DurableQueue {
   ): Promise<void> {
     const consumers = [...(this.consumers.get(subject)?.values() ?? [])];
     if (consumers.length === 0) throw new CodedError('BUS.NO_CONSUMER', `no consumer for ${subject}`);
+    if (this.seenRecently(`${subject}\u0000${message.messageId}`)) return;
     await Promise.all(
       consumers.map(async ({ handler, options }) => {
         const maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
@@ -34,12 +37,24 @@ export class InProcessDurableQueue implements DurableQueue {
           } catch (error) {
             if (attempt >= maxDeliveries) {
               options.onGiveUp?.(delivery, error);
+              this.recent.delete(`${subject}\u0000${message.messageId}`); // a later retry may try again
               throw error;
             }
           }
         }
       }),
     );
+  }
+
+  private seenRecently(key: string): boolean {
+    const now = Date.now();
+    for (const [k, at] of this.recent) {
+      if (now - at < DUPLICATE_WINDOW_MS) break; // insertion order = time order
+      this.recent.delete(k);
+    }
+    if (this.recent.has(key)) return true;
+    this.recent.set(key, now);
+    return false;
   }
 
   async consume<T>(subject: string, handler: DurableHandler<T>, options: ConsumeOptions): Promise<() => Promise<void>> {

@@ -1,6 +1,6 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager, AckPolicy, DeliverPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type ConsumeOptions, DEFAULT_MAX_DELIVERIES, type DurableHandler, type DurableMessage, type DurableQueue } from './durable-queue.js';
+import { type ConsumeOptions, DEFAULT_MAX_DELIVERIES, DUPLICATE_WINDOW_MS, type DurableHandler, type DurableMessage, type DurableQueue } from './durable-queue.js';
 
 export interface JetStreamDurableQueueOptions {
   /** Stream name; one per installation (and per test run). */
@@ -45,7 +45,7 @@ export class JetStreamDurableQueue implements DurableQueue {
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       max_age: nanos(options.maxAgeMs ?? 7 * DAY_MS),
-      duplicate_window: nanos(2 * 60 * 1000),
+      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     };
     try {
       await jsm.streams.info(options.streamName);

@@ -1,9 +1,10 @@
 /**
  * The in-process twin of NATS for the all-in-one server: subjects map to handlers registered by
- * InProcessServer. Requests go to one handler; events go to every registered server's handler, as
- * NATS delivers an event once per queue group.
+ * InProcessServer. Requests go to one handler; events go to one server per queue group, as NATS does.
  */
 export interface InProcessEndpoint {
+  /** Like a NATS queue group: an event reaches one endpoint per queue. */
+  readonly queue: string;
   request(subject: string, data: unknown): Promise<unknown>;
   event(subject: string, data: unknown): Promise<void>;
   handles(subject: string): boolean;
@@ -31,7 +32,11 @@ export class InProcessBroker {
   }
 
   async event(subject: string, data: unknown): Promise<void> {
-    const targets = [...this.endpoints].filter((e) => e.handles(subject));
+    const byQueue = new Map<string, InProcessEndpoint>();
+    for (const endpoint of this.endpoints) {
+      if (endpoint.handles(subject) && !byQueue.has(endpoint.queue)) byQueue.set(endpoint.queue, endpoint);
+    }
+    const targets = [...byQueue.values()];
     await Promise.all(targets.map((e) => e.event(subject, structuredClone(data))));
   }
 }

@@ -15,7 +15,10 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
   override readonly transportId = IN_PROCESS_TRANSPORT;
   private detach: (() => void) | null = null;
 
-  constructor(private readonly broker: InProcessBroker) {
+  constructor(
+    private readonly broker: InProcessBroker,
+    readonly queue = 'default',
+  ) {
     super();
   }
 
