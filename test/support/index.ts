@@ -1,2 +1,3 @@
 export * from './shared-dir.js';
 export * from './required-services.js';
+export * from './watershed-process.js';

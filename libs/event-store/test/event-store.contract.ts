@@ -26,6 +26,17 @@ export function eventStoreContract(target: ContractTarget): void {
     let store: EventStore;
     let cleanup: () => Promise<void>;
     let streamCounter = 0;
+    /**
+     * Appends, then waits until the events are final for readers. On a shared PostgreSQL cluster any
+     * older open transaction (even in another database) holds readers back a little: that is the
+     * gap-safety rule at work, so tests wait for it rather than assume instant visibility.
+     */
+    const appendVisible = async (...args: Parameters<EventStore['append']>): ReturnType<EventStore['append']> => {
+      const result = await store.append(...args);
+      const last = result.positions.at(-1);
+      if (last) await waitFor(async () => compareLogPositions(await store.head(), last) >= 0, 30_000);
+      return result;
+    };
     const newStream = (): string => `test-${++streamCounter}-${Math.random().toString(36).slice(2, 8)}`;
 
     before(async () => {
@@ -42,7 +53,7 @@ export function eventStoreContract(target: ContractTarget): void {
       it('creates a stream with no-stream and reads it back in order with metadata', async () => {
         const id = newStream();
         const events = [thing(1), thing(2), thing(3)];
-        const result = await store.append(id, events, 'no-stream');
+        const result = await appendVisible(id, events, 'no-stream');
         assert.equal(result.nextExpectedVersion, 3n);
         assert.equal(result.positions.length, 3);
         const read = await store.readStream(id);
@@ -55,7 +66,7 @@ export function eventStoreContract(target: ContractTarget): void {
 
       it('refuses no-stream when the stream exists, reporting the actual version', async () => {
         const id = newStream();
-        await store.append(id, [thing(1)], 'no-stream');
+        await appendVisible(id, [thing(1)], 'no-stream');
         await assert.rejects(store.append(id, [thing(2)], 'no-stream'), (error: unknown) => {
           assert.ok(error instanceof StreamVersionConflictError);
           assert.equal(error.code, 'STREAM.VERSION_CONFLICT');
@@ -67,8 +78,8 @@ export function eventStoreContract(target: ContractTarget): void {
 
       it('appends at an exact version and refuses a stale one', async () => {
         const id = newStream();
-        await store.append(id, [thing(1), thing(2)], 'no-stream');
-        const ok = await store.append(id, [thing(3)], 2n);
+        await appendVisible(id, [thing(1), thing(2)], 'no-stream');
+        const ok = await appendVisible(id, [thing(3)], 2n);
         assert.equal(ok.nextExpectedVersion, 3n);
         await assert.rejects(store.append(id, [thing(4)], 2n), StreamVersionConflictError);
         assert.deepEqual(nums((await store.readStream(id)).events), [1, 2, 3]);
@@ -76,7 +87,7 @@ export function eventStoreContract(target: ContractTarget): void {
 
       it('lets exactly one of two writers with the same expected version win', async () => {
         const id = newStream();
-        await store.append(id, [thing(1)], 'no-stream');
+        await appendVisible(id, [thing(1)], 'no-stream');
         const results = await Promise.allSettled([store.append(id, [thing(2)], 1n), store.append(id, [thing(3)], 1n)]);
         assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
         const rejected = results.find((r) => r.status === 'rejected');
@@ -87,9 +98,9 @@ export function eventStoreContract(target: ContractTarget): void {
       it('honours exists and any', async () => {
         const id = newStream();
         await assert.rejects(store.append(id, [thing(1)], 'exists'), StreamVersionConflictError);
-        await store.append(id, [thing(1)], 'any');
-        await store.append(id, [thing(2)], 'exists');
-        await store.append(id, [thing(3)], 'any');
+        await appendVisible(id, [thing(1)], 'any');
+        await appendVisible(id, [thing(2)], 'exists');
+        await appendVisible(id, [thing(3)], 'any');
         assert.deepEqual(nums((await store.readStream(id)).events), [1, 2, 3]);
       });
 
@@ -102,7 +113,7 @@ export function eventStoreContract(target: ContractTarget): void {
 
       it('reads a stream from a position with a limit', async () => {
         const id = newStream();
-        await store.append(id, [1, 2, 3, 4, 5].map((n) => thing(n)), 'no-stream');
+        await appendVisible(id, [1, 2, 3, 4, 5].map((n) => thing(n)), 'no-stream');
         assert.deepEqual(nums((await store.readStream(id, { fromPosition: 2n, limit: 2 })).events), [2, 3]);
       });
     });
@@ -130,7 +141,7 @@ export function eventStoreContract(target: ContractTarget): void {
       it('refuses a duplicate messageId by default, storing nothing of that append', async () => {
         const id = newStream();
         const first = thing(1);
-        await store.append(id, [first], 'any');
+        await appendVisible(id, [first], 'any');
         await assert.rejects(store.append(id, [thing(2), first], 'any'), DuplicateMessageError);
         assert.deepEqual(nums((await store.readStream(id)).events), [1]);
       });
@@ -138,11 +149,11 @@ export function eventStoreContract(target: ContractTarget): void {
       it('skips already-stored messages when asked, so a retry is a no-op', async () => {
         const id = newStream();
         const batch = [thing(1), thing(2)];
-        await store.append(id, batch, 'no-stream');
-        const retry = await store.append(id, batch, 'no-stream', { skipDuplicateMessages: true });
+        await appendVisible(id, batch, 'no-stream');
+        const retry = await appendVisible(id, batch, 'no-stream', { skipDuplicateMessages: true });
         assert.equal(retry.positions.length, 0);
         assert.equal(retry.duplicateMessageIds.length, 2);
-        const partial = await store.append(id, [batch[1]!, thing(3)], 'any', { skipDuplicateMessages: true });
+        const partial = await appendVisible(id, [batch[1]!, thing(3)], 'any', { skipDuplicateMessages: true });
         assert.equal(partial.positions.length, 1);
         assert.deepEqual(nums((await store.readStream(id)).events), [1, 2, 3]);
       });
@@ -153,9 +164,9 @@ export function eventStoreContract(target: ContractTarget): void {
         const start = await store.head();
         const a = newStream();
         const b = newStream();
-        await store.append(a, [thing(101), thing(102)], 'no-stream');
-        await store.append(b, [thing(103)], 'no-stream');
-        await store.append(a, [thing(104)], 'exists');
+        await appendVisible(a, [thing(101), thing(102)], 'no-stream');
+        await appendVisible(b, [thing(103)], 'no-stream');
+        await appendVisible(a, [thing(104)], 'exists');
         const all = await store.readAll(start);
         assert.deepEqual(nums(all.events), [101, 102, 103, 104]);
         const firstTwo = await store.readAll(start, { limit: 2 });
@@ -172,7 +183,7 @@ export function eventStoreContract(target: ContractTarget): void {
         const start = await store.head();
         const id = newStream();
         const ns = Array.from({ length: 25 }, (_, i) => 500 + i);
-        await store.append(id, ns.map((n) => thing(n)), 'no-stream');
+        await appendVisible(id, ns.map((n) => thing(n)), 'no-stream');
         assert.deepEqual(nums((await store.readAll(start)).events), ns);
         assert.deepEqual(nums((await store.readStream(id)).events), ns);
         const firstPage = await store.readAll(start, { limit: 12 });
@@ -182,9 +193,9 @@ export function eventStoreContract(target: ContractTarget): void {
       it('filters by event type and stream prefix', async () => {
         const start = await store.head();
         const prefix = `pfx${Math.random().toString(36).slice(2, 7)}-`;
-        await store.append(`${prefix}1`, [thing(201)], 'any');
-        await store.append(newStream(), [thing(202)], 'any');
-        await store.append(`${prefix}2`, [thing(203)], 'any');
+        await appendVisible(`${prefix}1`, [thing(201)], 'any');
+        await appendVisible(newStream(), [thing(202)], 'any');
+        await appendVisible(`${prefix}2`, [thing(203)], 'any');
         assert.deepEqual(nums((await store.readAll(start, { streamPrefix: prefix })).events), [201, 203]);
         assert.deepEqual((await store.readAll(start, { eventTypes: ['Other'] })).events, []);
         assert.equal((await store.readAll(start, { eventTypes: ['ThingHappened'] })).events.length, 3);
@@ -200,7 +211,7 @@ export function eventStoreContract(target: ContractTarget): void {
       it('catches up, then delivers live events once each, in order', async () => {
         const start = await store.head();
         const id = newStream();
-        await store.append(id, [thing(301), thing(302)], 'no-stream');
+        await appendVisible(id, [thing(301), thing(302)], 'no-stream');
         const seen: number[] = [];
         let caughtUp = false;
         const sub = store.subscribe({
@@ -216,8 +227,8 @@ export function eventStoreContract(target: ContractTarget): void {
         });
         await waitFor(() => seen.length === 2);
         assert.ok(caughtUp);
-        await store.append(id, [thing(303)], 'exists');
-        await store.append(id, [thing(304), thing(305)], 'exists');
+        await appendVisible(id, [thing(303)], 'exists');
+        await appendVisible(id, [thing(304), thing(305)], 'exists');
         await waitFor(() => seen.length === 5);
         await sub.stop();
         assert.deepEqual(seen, [301, 302, 303, 304, 305]);
@@ -226,7 +237,7 @@ export function eventStoreContract(target: ContractTarget): void {
       it('stops with an error when the handler throws, at the failed event', async () => {
         const start = await store.head();
         const id = newStream();
-        await store.append(id, [thing(1), thing(2), thing(3)], 'no-stream');
+        await appendVisible(id, [thing(1), thing(2), thing(3)], 'no-stream');
         const sub = store.subscribe({
           from: start,
           streamPrefix: id,
@@ -278,7 +289,7 @@ export function eventStoreContract(target: ContractTarget): void {
         const before = await runner.catchUp();
         const expected = (await totals(name))!;
         assert.equal(expected.applied, before);
-        await store.append(newStream(), [thing(5), thing(6)], 'no-stream');
+        await appendVisible(newStream(), [thing(5), thing(6)], 'no-stream');
         assert.equal(await runner.catchUp(), 2);
         assert.equal(await runner.catchUp(), 0);
         const after = (await totals(name))!;
@@ -295,7 +306,7 @@ export function eventStoreContract(target: ContractTarget): void {
         await runner.catchUp();
         const before = await totals(name);
         const checkpoint = await runner.checkpoint();
-        await store.append(newStream(), [thing(1), thing(failing), thing(2)], 'no-stream');
+        await appendVisible(newStream(), [thing(1), thing(failing), thing(2)], 'no-stream');
         await assert.rejects(runner.processBatch(), /cannot project/);
         assert.deepEqual(await totals(name), before);
         assert.equal(compareLogPositions(await runner.checkpoint(), checkpoint), 0);
@@ -307,7 +318,7 @@ export function eventStoreContract(target: ContractTarget): void {
         await runner.catchUp();
         const base = (await totals(name))?.applied ?? 0;
         runner.start();
-        await store.append(newStream(), [thing(1), thing(1)], 'no-stream');
+        await appendVisible(newStream(), [thing(1), thing(1)], 'no-stream');
         await waitFor(async () => ((await totals(name))?.applied ?? 0) === base + 2);
         await runner.stop();
       });
@@ -315,13 +326,13 @@ export function eventStoreContract(target: ContractTarget): void {
 
     describe('wire checkpoints (Windows anchors)', () => {
       it('issues a small integer per head, reuses it while the head is still, and resolves it', async () => {
-        await store.append(newStream(), [thing(1)], 'no-stream');
+        await appendVisible(newStream(), [thing(1)], 'no-stream');
         const first = await store.issueWireCheckpoint();
         assert.ok(first.checkpoint >= 1);
         const again = await store.issueWireCheckpoint();
         assert.equal(again.checkpoint, first.checkpoint);
         const id = newStream();
-        await store.append(id, [thing(401)], 'no-stream');
+        await appendVisible(id, [thing(401)], 'no-stream');
         const next = await store.issueWireCheckpoint();
         assert.equal(next.checkpoint, first.checkpoint + 1);
 

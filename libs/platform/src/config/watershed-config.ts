@@ -71,7 +71,8 @@ const intIn = (min: number, max: number) =>
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
 const fields = {
-  port: intIn(1, 65_535),
+  // 0 asks the OS for a free port (tests, side-by-side instances); the bound URL is logged.
+  port: intIn(0, 65_535),
   host: z.string().min(1),
   services: z.string().transform((text, ctx) => {
     if (text.trim() === '' || text.trim() === 'all') return [...SERVICE_NAMES];

@@ -1,0 +1,14 @@
+export * from './soap.constants.js';
+export * from './fault-error-code.constants.js';
+export * from './soap-limits.config.js';
+export * from './soap-request.error.js';
+export * from './soap-operation.catalog.js';
+export type { SoapHttpHeaders, SoapTransportInfo } from './soap-headers.parser.js';
+export { readSoapTransport } from './soap-headers.parser.js';
+export * from './soap-request.parser.js';
+export * from './xml-element.model.js';
+export { parseXmlDocument, decodeReferences } from './xml-document.parser.js';
+export { prescanXml } from './xml-prescan.guard.js';
+export * from './xml.writer.js';
+export * from './soap-envelope.writer.js';
+export * from './soap-fault.builder.js';
