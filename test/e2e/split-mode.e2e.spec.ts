@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -18,7 +19,7 @@ describe('split mode: services in separate processes over real NATS and PostgreS
 
   before(async () => {
     database = await createTestDatabase('split');
-    env = { DATABASE_URL: database.url, NATS_URL: TEST_NATS_URL, WATERSHED_NATS_NAMESPACE: namespace, WATERSHED_NATS_STREAM: streamName, WATERSHED_INSTANCE_ID: '' };
+    env = { WATERSHED_COOKIE_KEYS: `k1:${randomBytes(32).toString('base64')}`, DATABASE_URL: database.url, NATS_URL: TEST_NATS_URL, WATERSHED_NATS_NAMESPACE: namespace, WATERSHED_NATS_STREAM: streamName, WATERSHED_INSTANCE_ID: '' };
   });
   after(async () => {
     for (const p of started) await p.stop('SIGKILL');

@@ -8,3 +8,7 @@ export * from './subjects/subjects.js';
 export * from './errors/error-codes.js';
 export * from './system/system.events.js';
 export * from './services/service-names.js';
+export * from './well-known/well-known-ids.js';
+export * from './metadata/metadata.events.js';
+export * from './deployment/deployment.events.js';
+export * from './reporting/reporting.events.js';

@@ -10,6 +10,8 @@ export function configCheckCommand(): void {
   const shown = {
     ...config,
     store: config.store.kind === 'postgres' ? { kind: 'postgres', url: redactUrl(config.store.url) } : config.store,
+    cookieKeys: config.cookieKeys ? config.cookieKeys.map((k) => `${k.id}:***`) : null,
+    adminTokens: config.adminTokens.map(() => '***'),
   };
   process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
 }

@@ -30,6 +30,23 @@ export interface WatershedConfig {
   readonly logLevel: LogLevel;
   readonly shutdownGraceMs: number;
   readonly instanceId: string;
+  /**
+   * Keys that seal client cookies, newest first (the first one seals, all of them open). Null when
+   * not configured: an all-in-one server then keeps a generated key in its data directory.
+   */
+  readonly cookieKeys: readonly CookieKey[] | null;
+  /** Where update files are stored, content-addressed. */
+  readonly contentDir: string;
+  /** Base URL clients download content from (FileLocations); null = the request's Host. */
+  readonly publicUrl: string | null;
+  /** Bearer tokens accepted by the admin API, from configuration (the CLI can add more). */
+  readonly adminTokens: readonly string[];
+}
+
+export interface CookieKey {
+  readonly id: string;
+  /** 32 bytes (AES-256-GCM). */
+  readonly key: Buffer;
 }
 
 /** One problem per setting, named as the operator writes it. */
@@ -61,6 +78,10 @@ export const CONFIG_SETTINGS = {
   logLevel: 'WATERSHED_LOG_LEVEL',
   shutdownGraceMs: 'WATERSHED_SHUTDOWN_GRACE_MS',
   instanceId: 'WATERSHED_INSTANCE_ID',
+  cookieKeys: 'WATERSHED_COOKIE_KEYS',
+  contentDir: 'WATERSHED_CONTENT_DIR',
+  publicUrl: 'WATERSHED_PUBLIC_URL',
+  adminTokens: 'WATERSHED_ADMIN_TOKENS',
 } as const;
 
 const intIn = (min: number, max: number) =>
@@ -93,6 +114,37 @@ const fields = {
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   shutdownGraceMs: intIn(0, 600_000),
   instanceId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/, 'must be letters, digits, _ . -'),
+  cookieKeys: z.string().transform((text, ctx): CookieKey[] => {
+    const keys: CookieKey[] = [];
+    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=]+)$/.exec(entry);
+      const key = match ? Buffer.from(match[2]!, 'base64') : null;
+      if (!match || !key || key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma list of id:base64 entries, each key exactly 32 bytes (openssl rand -base64 32)' });
+        return z.NEVER;
+      }
+      if (keys.some((k) => k.id === match[1])) {
+        ctx.addIssue({ code: 'custom', message: `key id ${match[1]} appears twice` });
+        return z.NEVER;
+      }
+      keys.push({ id: match[1]!, key });
+    }
+    if (keys.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'must hold at least one id:base64 key' });
+      return z.NEVER;
+    }
+    return keys;
+  }),
+  contentDir: z.string().min(1),
+  publicUrl: z.string().refine((u) => /^https?:\/\/[^/\s]+(:\d+)?\/?$/.test(u), 'must be http(s)://host[:port] with no path'),
+  adminTokens: z.string().transform((text, ctx) => {
+    const tokens = text.split(',').map((t) => t.trim()).filter(Boolean);
+    if (tokens.some((t) => t.length < 32)) {
+      ctx.addIssue({ code: 'custom', message: 'each token must be at least 32 characters (openssl rand -hex 32)' });
+      return z.NEVER;
+    }
+    return tokens;
+  }),
 };
 
 /** Reads and validates everything once at start; a bad value fails fast with the setting's name. */
@@ -124,12 +176,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
   const shutdownGraceMs = read('shutdownGraceMs', env.WATERSHED_SHUTDOWN_GRACE_MS, String(DEFAULT_SHUTDOWN_GRACE_MS));
   const instanceId = read('instanceId', nonEmpty(env.WATERSHED_INSTANCE_ID), `${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '-')}-${process.pid}`);
 
+  const cookieKeys = read('cookieKeys', nonEmpty(env.WATERSHED_COOKIE_KEYS));
+  const contentDir = read('contentDir', nonEmpty(env.WATERSHED_CONTENT_DIR));
+  const publicUrl = read('publicUrl', nonEmpty(env.WATERSHED_PUBLIC_URL));
+  const adminTokens = read('adminTokens', nonEmpty(env.WATERSHED_ADMIN_TOKENS));
+
   const split = services !== undefined && services.length < SERVICE_NAMES.length;
   if (split && natsUrl === undefined && !problems.some((p) => p.setting === CONFIG_SETTINGS.natsUrl)) {
     problems.push({ setting: CONFIG_SETTINGS.natsUrl, message: 'required when running a subset of services (split mode): the services talk over NATS' });
   }
   if (split && databaseUrl === undefined && !problems.some((p) => p.setting === CONFIG_SETTINGS.databaseUrl)) {
     problems.push({ setting: CONFIG_SETTINGS.databaseUrl, message: 'required in split mode: the embedded store cannot be shared between processes' });
+  }
+  // Every gateway replica must open every cookie, so in split mode the key cannot be local.
+  if (split && services!.includes('soap-gateway') && cookieKeys === undefined && !problems.some((p) => p.setting === CONFIG_SETTINGS.cookieKeys)) {
+    problems.push({ setting: CONFIG_SETTINGS.cookieKeys, message: 'required for soap-gateway in split mode: every replica must open every cookie' });
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -145,6 +206,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     logLevel: logLevel!,
     shutdownGraceMs: shutdownGraceMs!,
     instanceId: instanceId!,
+    cookieKeys: cookieKeys ?? null,
+    contentDir: path.resolve(contentDir ?? path.join(dataDir!, 'content')),
+    publicUrl: publicUrl ? publicUrl.replace(/\/$/, '') : null,
+    adminTokens: adminTokens ?? [],
   };
 }
 

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { defineEvent } from '../events/event-schema-registry.js';
+import { GUID_PATTERN } from '../well-known/well-known-ids.js';
+
+const guid = z.string().regex(GUID_PATTERN, 'lower-case GUID');
+
+export const UPDATE_TYPES = ['Software', 'Driver', 'Category', 'Detectoid'] as const;
+
+export const UpdateFileReference = z.object({
+  /** base64 SHA-1, as in the update XML and in /Content/<last two hex>/<hex>.<ext> URLs. */
+  sha1: z.string().min(1),
+  sha256: z.string().nullable(),
+  size: z.number().int().nonnegative(),
+  fileName: z.string(),
+});
+
+/**
+ * One revision of an update entered the catalog (local publishing, import of WSUS XML, or sync).
+ * Carries everything the scan path needs, so a gateway builds its index from the log alone: the
+ * prerequisite and bundle graph, categories, files, and the Core fragment sent in SyncUpdates. The
+ * full document and the other fragments stay in the metadata store (documentSha256).
+ */
+export const UpdateRevisionImported = defineEvent(
+  'UpdateRevisionImported',
+  1,
+  z.object({
+    /** Server-assigned RevisionID (MS-WUSP UpdateInfo.ID), unique per (updateId, revisionNumber). */
+    revisionId: z.number().int().positive(),
+    updateId: guid,
+    revisionNumber: z.number().int().nonnegative(),
+    updateType: z.enum(UPDATE_TYPES),
+    title: z.string(),
+    /** CNF: every inner list is an OR-clause of update ids; all clauses must hold. */
+    prerequisites: z.array(z.array(guid)),
+    /** Update ids of the categories among the prerequisites (IsCategory clauses): products, classifications. */
+    categoryIds: z.array(guid),
+    /** CNF of bundled revisions; empty when this is not a bundle. */
+    bundledRevisions: z.array(z.array(z.object({ updateId: guid, revisionNumber: z.number().int().nonnegative() }))),
+    supersededUpdateIds: z.array(guid),
+    files: z.array(UpdateFileReference),
+    eulaId: z.string().nullable(),
+    languages: z.array(z.string()),
+    /** The Core fragment exactly as SyncUpdates sends it (UpdateInfo.Xml). */
+    coreXml: z.string(),
+    /** Hex SHA-256 of the stored full update document. */
+    documentSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    source: z.enum(['published', 'imported', 'synced']),
+  }),
+);
+
+export const METADATA_EVENTS = [UpdateRevisionImported] as const;
+export type UpdateRevisionImportedData = z.infer<typeof UpdateRevisionImported.schema>;
+export const updateStream = (updateId: string): string => `update-${updateId}`;
