@@ -1,3 +1,4 @@
 export * from './shared-dir.js';
 export * from './required-services.js';
 export * from './watershed-process.js';
+export * from './wua-client/wua-client.js';

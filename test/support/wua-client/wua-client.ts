@@ -1,0 +1,358 @@
+import { createHash } from 'node:crypto';
+import { CLIENT_NS, decompressXpress, REPORTING_NS, SIMPLE_AUTH_NS, type XmlElement } from '#wsus-codecs';
+import { el, envelope, kid, kids, parseResponse, path, text, textOf, type XmlNode } from './wua-xml.js';
+
+/**
+ * A Windows Update Agent for tests and benchmarks: it walks MS-WUSP the way the native client does
+ * (handshake, staged SyncUpdates loop with prerequisite evaluation, driver pass, extended info,
+ * ranged download, reporting), over real HTTP, and fails loudly on any SOAP fault.
+ */
+export interface ClientIdentity {
+  readonly clientId: string;
+  readonly dnsName: string;
+  /** Client-side targeting group names (TargetGroup policy). */
+  readonly targetGroups?: readonly string[];
+}
+
+export interface UpdateInfoSeen {
+  readonly revisionId: number;
+  readonly isLeaf: boolean;
+  readonly deploymentAction: string | undefined;
+  readonly deadline: string | undefined;
+  readonly updateId: string | undefined;
+  readonly revisionNumber: number | undefined;
+  readonly updateType: string | undefined;
+  readonly coreXml: string;
+}
+
+export interface SyncPage {
+  readonly newUpdates: UpdateInfoSeen[];
+  readonly changedUpdates: UpdateInfoSeen[];
+  readonly outOfScope: number[];
+  readonly truncated: boolean;
+  readonly driverSyncNotNeeded: string | undefined;
+}
+
+/** Decides what the client believes is installed; the default installs categories and detectoids. */
+export type ApplicabilityEvaluator = (update: UpdateInfoSeen) => 'installed' | 'not-installed';
+
+export const defaultEvaluator: ApplicabilityEvaluator = (u) =>
+  u.updateType === 'Category' || u.updateType === 'Detectoid' ? 'installed' : 'not-installed';
+
+export class WuspFaultError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly httpStatus: number,
+    readonly errorCode: string | undefined,
+    readonly body: string,
+  ) {
+    super(`${operation}: SOAP fault ${errorCode ?? '(no ErrorCode)'} (HTTP ${httpStatus})`);
+  }
+}
+
+export interface CallTiming {
+  readonly operation: string;
+  readonly ms: number;
+  readonly bytes: number;
+}
+
+const USER_AGENT = 'Windows-Update-Agent/1507.2601.30012.0 Client-Protocol/2.90';
+const PROTOCOL_VERSION = '2.90';
+
+export class WindowsUpdateAgentClient {
+  private cookie: { expiration: string; encryptedData: string } | null = null;
+  private authCookie: { plugInId: string; cookieData: string } | null = null;
+  private lastChange: string | null = null;
+  readonly cache = new Map<number, UpdateInfoSeen>();
+  readonly installedNonLeaf = new Set<number>();
+  readonly otherCached = new Set<number>();
+  readonly timings: CallTiming[] = [];
+
+  constructor(
+    readonly baseUrl: string,
+    readonly identity: ClientIdentity,
+    private readonly options: { acceptXpress?: boolean; evaluator?: ApplicabilityEvaluator } = {},
+  ) {}
+
+  get currentCookie(): { expiration: string; encryptedData: string } | null {
+    return this.cookie;
+  }
+
+  /** GetConfig → GetAuthorizationCookie → GetCookie → RegisterComputer, as on a first contact. */
+  async handshake(): Promise<void> {
+    await this.getConfig();
+    await this.getAuthorizationCookie();
+    await this.getCookie();
+    await this.registerComputer();
+  }
+
+  async getConfig(): Promise<XmlElement> {
+    const result = await this.call('Client', 'GetConfig', [text('protocolVersion', PROTOCOL_VERSION)]);
+    this.lastChange = textOf(result, 'GetConfigResult', 'LastChange') ?? null;
+    return result;
+  }
+
+  async getAuthorizationCookie(): Promise<void> {
+    const children: XmlNode[] = [text('clientId', this.identity.clientId), text('dnsName', this.identity.dnsName)];
+    if (this.identity.targetGroups?.length) children.push(text('targetGroupName', this.identity.targetGroups.join(';')));
+    const result = await this.call('SimpleAuth', 'GetAuthorizationCookie', children);
+    const cookie = kid(result, 'GetAuthorizationCookieResult');
+    this.authCookie = { plugInId: textOf(cookie, 'PlugInId') ?? '', cookieData: textOf(cookie, 'CookieData') ?? '' };
+  }
+
+  async getCookie(): Promise<void> {
+    if (!this.authCookie) throw new Error('GetCookie before GetAuthorizationCookie');
+    const now = new Date().toISOString();
+    const result = await this.call('Client', 'GetCookie', [
+      el('authCookies', el('AuthorizationCookie', text('PlugInId', this.authCookie.plugInId), text('CookieData', this.authCookie.cookieData))),
+      this.cookie
+        ? el('oldCookie', text('Expiration', this.cookie.expiration), text('EncryptedData', this.cookie.encryptedData))
+        : el('oldCookie', text('Expiration', now)),
+      text('lastChange', this.lastChange ?? now),
+      text('currentTime', now),
+      text('protocolVersion', PROTOCOL_VERSION),
+    ]);
+    this.takeCookie(kid(result, 'GetCookieResult'));
+  }
+
+  async registerComputer(): Promise<void> {
+    await this.call('Client', 'RegisterComputer', [
+      this.cookieNode(),
+      el(
+        'computerInfo',
+        text('DnsName', this.identity.dnsName),
+        text('OSMajorVersion', 10),
+        text('OSMinorVersion', 0),
+        text('OSBuildNumber', 26200),
+        text('OSServicePackMajorNumber', 0),
+        text('OSServicePackMinorNumber', 0),
+        text('OSLocale', 'en-US'),
+        text('ComputerManufacturer', 'Watershed Test'),
+        text('ComputerModel', 'Simulated'),
+        text('BiosVersion', 'unknown'),
+        text('BiosName', 'unknown'),
+        text('BiosReleaseDate', '2022-02-02T00:00:00Z'),
+        text('ProcessorArchitecture', 'AMD64'),
+        text('SuiteMask', 256),
+        text('OldProductType', 1),
+        text('NewProductType', 48),
+        text('SystemMetrics', 0),
+        text('ClientVersionMajorNumber', 1507),
+        text('ClientVersionMinorNumber', 2601),
+        text('ClientVersionBuildNumber', 30012),
+        text('ClientVersionQfeNumber', 0),
+        text('OSDescription', 'Windows 10 Pro'),
+        text('OEM', 'Watershed Test'),
+        text('DeviceType', 'Simulated'),
+        text('FirmwareVersion', 'unknown'),
+        text('MobileOperator', 'Not Present'),
+      ),
+    ]);
+  }
+
+  /** One SyncUpdates call with the client's current cache, as the native client sends it. */
+  async syncUpdatesPage(options: { skipSoftwareSync?: boolean } = {}): Promise<SyncPage> {
+    const parameters: XmlNode[] = [text('ExpressQuery', false)];
+    if (this.installedNonLeaf.size > 0) parameters.push(el('InstalledNonLeafUpdateIDs', ...[...this.installedNonLeaf].map((id) => text('int', id))));
+    if (this.otherCached.size > 0) parameters.push(el('OtherCachedUpdateIDs', ...[...this.otherCached].map((id) => text('int', id))));
+    parameters.push(text('SkipSoftwareSync', options.skipSoftwareSync ?? false));
+    if (options.skipSoftwareSync) parameters.push(el('SystemSpec'));
+    parameters.push(text('NeedTwoGroupOutOfScopeUpdates', false));
+    const result = await this.call('Client', 'SyncUpdates', [this.cookieNode(), el('parameters', ...parameters)]);
+    const info = kid(result, 'SyncUpdatesResult');
+    this.takeCookie(kid(info, 'NewCookie'));
+    return {
+      newUpdates: kids(kid(info, 'NewUpdates'), 'UpdateInfo').map(readUpdateInfo),
+      changedUpdates: kids(kid(info, 'ChangedUpdates'), 'UpdateInfo').map(readUpdateInfo),
+      outOfScope: kids(kid(info, 'OutOfScopeRevisionIDs'), 'int').map((i) => Number(i.text)),
+      truncated: textOf(info, 'Truncated') === 'true',
+      driverSyncNotNeeded: textOf(info, 'DriverSyncNotNeeded'),
+    };
+  }
+
+  /**
+   * The software-pass loop: call, evaluate what arrived, move installed non-leaf revisions into
+   * InstalledNonLeafUpdateIDs and everything else into OtherCachedUpdateIDs, call again while the
+   * page was truncated or brought a non-leaf update (§3.1.5.7). Returns every page seen.
+   */
+  async syncSoftware(maxCalls = 200): Promise<SyncPage[]> {
+    const evaluate = this.options.evaluator ?? defaultEvaluator;
+    const pages: SyncPage[] = [];
+    for (let call = 0; call < maxCalls; call += 1) {
+      const page = await this.syncUpdatesPage();
+      pages.push(page);
+      for (const id of page.outOfScope) {
+        this.cache.delete(id);
+        this.installedNonLeaf.delete(id);
+        this.otherCached.delete(id);
+      }
+      for (const u of [...page.newUpdates, ...page.changedUpdates]) {
+        this.cache.set(u.revisionId, u);
+        this.installedNonLeaf.delete(u.revisionId);
+        this.otherCached.delete(u.revisionId);
+        if (!u.isLeaf && evaluate(u) === 'installed') this.installedNonLeaf.add(u.revisionId);
+        else this.otherCached.add(u.revisionId);
+      }
+      const moreToStage = page.newUpdates.some((u) => !u.isLeaf);
+      if (!page.truncated && !moreToStage) return pages;
+    }
+    throw new Error(`software sync did not finish within ${maxCalls} calls`);
+  }
+
+  async syncDrivers(): Promise<SyncPage> {
+    return this.syncUpdatesPage({ skipSoftwareSync: true });
+  }
+
+  async getExtendedUpdateInfo(revisionIds: readonly number[], infoTypes: readonly string[], locales: readonly string[] = ['en-US', 'en']): Promise<XmlElement> {
+    return this.call('Client', 'GetExtendedUpdateInfo', [
+      this.cookieNode(),
+      el('revisionIDs', ...revisionIds.map((id) => text('int', id))),
+      el('infoTypes', ...infoTypes.map((t) => text('XmlUpdateFragmentType', t))),
+      el('locales', ...locales.map((l) => text('string', l))),
+    ]);
+  }
+
+  async getFileLocations(sha1Base64: readonly string[]): Promise<{ fileDigest: string; url: string }[]> {
+    const result = await this.call('Client', 'GetFileLocations', [this.cookieNode(), el('fileDigests', ...sha1Base64.map((d) => text('base64Binary', d)))]);
+    const locations = kids(path(result, 'GetFileLocationsResult', 'FileLocations'), 'FileLocation');
+    this.takeCookie(path(result, 'GetFileLocationsResult', 'NewCookie'));
+    return locations.map((l) => ({ fileDigest: textOf(l, 'FileDigest') ?? '', url: textOf(l, 'Url') ?? '' }));
+  }
+
+  /**
+   * Downloads a file the way BITS and Delivery Optimization do: shuffled ranges of rangeBytes on
+   * one keep-alive connection, reassembled, and returns it with its SHA-1 and SHA-256 (base64).
+   */
+  async download(url: string, rangeBytes = 1024 * 1024): Promise<{ bytes: Buffer; sha1: string; sha256: string }> {
+    const head = await fetch(url, { method: 'HEAD' });
+    if (head.status !== 200) throw new Error(`HEAD ${url}: HTTP ${head.status}`);
+    const size = Number(head.headers.get('content-length'));
+    const ranges: [number, number][] = [];
+    for (let start = 0; start < size; start += rangeBytes) ranges.push([start, Math.min(size, start + rangeBytes) - 1]);
+    ranges.sort(() => Math.random() - 0.5);
+    const bytes = Buffer.alloc(size);
+    for (const [start, end] of ranges) {
+      const response = await fetch(url, { headers: { Range: `bytes=${start}-${end}` } });
+      if (response.status !== 206) throw new Error(`GET ${url} bytes=${start}-${end}: HTTP ${response.status}`);
+      Buffer.from(await response.arrayBuffer()).copy(bytes, start);
+    }
+    return {
+      bytes,
+      sha1: createHash('sha1').update(bytes).digest('base64'),
+      sha256: createHash('sha256').update(bytes).digest('base64'),
+    };
+  }
+
+  /** ReportEventBatch with the given events (each an EventInstanceID, EventID, update and HRESULT). */
+  async reportEvents(events: readonly { eventInstanceId: string; eventId: number; updateId: string; revisionNumber: number; win32HResult?: number }[]): Promise<boolean> {
+    const now = new Date().toISOString();
+    const result = await this.call('Reporting', 'ReportEventBatch', [
+      el('cookie', text('Expiration', this.cookie?.expiration ?? now), text('EncryptedData', this.cookie?.encryptedData ?? '')),
+      text('clientTime', now),
+      el(
+        'eventBatch',
+        ...events.map((e, i) =>
+          el(
+            'ReportingEvent',
+            el(
+              'BasicData',
+              el('TargetID', text('Sid', this.identity.clientId.toLowerCase())),
+              text('SequenceNumber', i),
+              text('TimeAtTarget', now),
+              text('EventInstanceID', e.eventInstanceId),
+              text('NamespaceID', 1),
+              text('EventID', e.eventId),
+              text('SourceID', 101),
+              el('UpdateID', text('UpdateID', e.updateId), text('RevisionNumber', e.revisionNumber)),
+              text('Win32HResult', e.win32HResult ?? 0),
+              text('AppName', 'AutomaticUpdates'),
+            ),
+            el(
+              'ExtendedData',
+              el('ReplacementStrings'),
+              el('MiscData'),
+              text('ComputerBrand', 'Watershed Test'),
+              text('ComputerModel', 'Simulated'),
+              text('ProcessorArchitecture', 'Amd64Compatible'),
+              el('OSVersion', text('Major', 10), text('Minor', 0), text('Build', 26200), text('Revision', 0), text('ServicePackMajor', 0), text('ServicePackMinor', 0)),
+              text('OSLocaleID', 1033),
+            ),
+          ),
+        ),
+      ),
+    ]);
+    return textOf(result, 'ReportEventBatchResult') === 'true';
+  }
+
+  private cookieNode(): XmlNode {
+    if (!this.cookie) throw new Error('no cookie yet: run the handshake first');
+    return el('cookie', text('Expiration', this.cookie.expiration), text('EncryptedData', this.cookie.encryptedData));
+  }
+
+  private takeCookie(node: XmlElement | undefined): void {
+    const expiration = textOf(node, 'Expiration');
+    const encryptedData = textOf(node, 'EncryptedData');
+    if (expiration && encryptedData) this.cookie = { expiration, encryptedData };
+  }
+
+  private async call(service: 'Client' | 'SimpleAuth' | 'Reporting', operation: string, children: readonly XmlNode[]): Promise<XmlElement> {
+    const { url, ns } = ENDPOINTS[service];
+    const body = envelope(ns, operation, children);
+    const started = performance.now();
+    const response = await fetch(`${this.baseUrl}${url}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'text/xml; charset=utf-8',
+        SOAPAction: `"${ns}/${operation}"`,
+        'User-Agent': USER_AGENT,
+        ...(this.options.acceptXpress === false ? {} : { 'Accept-Encoding': 'xpress' }),
+      },
+      body,
+    });
+    let raw: Buffer = Buffer.from(await response.arrayBuffer());
+    if (response.headers.get('content-encoding') === 'xpress') raw = decompressXpress(raw);
+    const xml = raw.toString('utf8');
+    this.timings.push({ operation, ms: performance.now() - started, bytes: raw.length });
+    if (response.status !== 200) {
+      const fault = xml.includes('Fault') ? parseResponse(xml) : undefined;
+      const errorCode = findDeep(fault, 'ErrorCode')?.text;
+      throw new WuspFaultError(operation, response.status, errorCode, xml);
+    }
+    const envelopeElement = parseResponse(xml);
+    const responseElement = kid(kid(envelopeElement, 'Body'), `${operation}Response`);
+    if (!responseElement) throw new Error(`${operation}: no ${operation}Response in ${xml.slice(0, 300)}`);
+    return responseElement;
+  }
+}
+
+const ENDPOINTS = {
+  Client: { url: '/ClientWebService/client.asmx', ns: CLIENT_NS },
+  SimpleAuth: { url: '/SimpleAuthWebService/SimpleAuth.asmx', ns: SIMPLE_AUTH_NS },
+  Reporting: { url: '/ReportingWebService/ReportingWebService.asmx', ns: REPORTING_NS },
+} as const;
+
+function readUpdateInfo(node: XmlElement): UpdateInfoSeen {
+  const coreXml = textOf(node, 'Xml') ?? '';
+  const identity = /<UpdateIdentity\s+UpdateID="([^"]+)"\s+RevisionNumber="(\d+)"/.exec(coreXml);
+  const type = /<Properties\b[^>]*\bUpdateType="([A-Za-z]+)"/.exec(coreXml);
+  return {
+    revisionId: Number(textOf(node, 'ID')),
+    isLeaf: textOf(node, 'IsLeaf') === 'true',
+    deploymentAction: textOf(node, 'Deployment', 'Action'),
+    deadline: textOf(node, 'Deployment', 'Deadline'),
+    updateId: identity?.[1]?.toLowerCase(),
+    revisionNumber: identity?.[2] === undefined ? undefined : Number(identity[2]),
+    updateType: type?.[1],
+    coreXml,
+  };
+}
+
+function findDeep(node: XmlElement | undefined, name: string): XmlElement | undefined {
+  if (!node) return undefined;
+  if (node.name === name) return node;
+  for (const child of node.children) {
+    const found = findDeep(child, name);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,57 @@
+import { DEFAULT_SOAP_LIMITS, escapeText, parseXmlDocument, type XmlElement } from '#wsus-codecs';
+
+/**
+ * The small XML kit of the test client: requests written the way the native Windows Update Agent
+ * writes them (compact `s:` envelope, default namespace on the operation element, no declaration,
+ * see ../shared/fixtures/wusp-native-scan), and responses read by local name, prefix-blind.
+ */
+export const SOAP11_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+
+export type XmlNode = string | { readonly name: string; readonly children?: readonly XmlNode[]; readonly nil?: boolean };
+
+export function el(name: string, ...children: XmlNode[]): XmlNode {
+  return { name, children };
+}
+
+export function text(name: string, value: string | number | boolean): XmlNode {
+  return { name, children: [escapeText(String(value))] };
+}
+
+export function write(node: XmlNode): string {
+  if (typeof node === 'string') return node;
+  if (!node.children || node.children.length === 0) return `<${node.name}/>`;
+  return `<${node.name}>${node.children.map(write).join('')}</${node.name}>`;
+}
+
+export function envelope(namespace: string, operation: string, children: readonly XmlNode[]): string {
+  return (
+    `<s:Envelope xmlns:s="${SOAP11_ENVELOPE_NS}"><s:Body><${operation} xmlns="${namespace}">` +
+    `${children.map(write).join('')}</${operation}></s:Body></s:Envelope>`
+  );
+}
+
+/** Response limits are wider than request limits: a SyncUpdates page can be large. */
+const RESPONSE_LIMITS = { ...DEFAULT_SOAP_LIMITS, maxBodyBytes: 256 * 1024 * 1024, maxElements: 5_000_000 };
+
+export function parseResponse(xml: string): XmlElement {
+  return parseXmlDocument(xml, RESPONSE_LIMITS);
+}
+
+/** Children by local name, namespace-blind: the test client checks namespaces separately. */
+export function kids(node: XmlElement | undefined, name: string): XmlElement[] {
+  return node ? node.children.filter((c) => c.name === name) : [];
+}
+
+export function kid(node: XmlElement | undefined, name: string): XmlElement | undefined {
+  return node?.children.find((c) => c.name === name);
+}
+
+export function path(node: XmlElement | undefined, ...names: string[]): XmlElement | undefined {
+  let current = node;
+  for (const name of names) current = kid(current, name);
+  return current;
+}
+
+export function textOf(node: XmlElement | undefined, ...names: string[]): string | undefined {
+  return path(node, ...names)?.text;
+}
