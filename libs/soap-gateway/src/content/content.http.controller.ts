@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { WATERSHED_CONFIG, type WatershedConfig } from '#platform';
+import { type ContentFile, findContentFile, readRange } from './content-file.reader.js';
+import { type ByteRange, parseRangeHeader } from './domain/byte-ranges.js';
+import { parseContentPath } from './domain/content-url.js';
+
+const MIME: Readonly<Record<string, string>> = {
+  cab: 'application/vnd.ms-cab-compressed',
+  exe: 'application/octet-stream',
+  msi: 'application/x-msi',
+  msu: 'application/octet-stream',
+  psf: 'application/octet-stream',
+  esd: 'application/octet-stream',
+};
+
+/**
+ * `/Content/XX/<SHA1>.<ext>`: update files, by digest. Files are immutable (a new file has a new
+ * digest), so the ETag is the digest and caches may keep them forever. Ranges as RFC 9110.
+ */
+@Controller()
+export class ContentHttpController {
+  constructor(@Inject(WATERSHED_CONFIG) private readonly config: WatershedConfig) {}
+
+  /** Fastify routes HEAD here too (exposeHeadRoutes); no file is opened for it. */
+  @Get('Content/:dir/:file')
+  async get(@Param('dir') dir: string, @Param('file') file: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.serve(dir, file, request, reply, request.method !== 'HEAD');
+  }
+
+  private async serve(dir: string, fileName: string, request: FastifyRequest, reply: FastifyReply, withBody: boolean): Promise<void> {
+    const address = parseContentPath(dir, fileName);
+    const file = address ? await findContentFile(this.config.contentDir, address) : null;
+    if (!address || !file) {
+      await reply.code(404).type('text/plain').send('not found');
+      return;
+    }
+    const etag = `"${address.sha1Hex}"`;
+    const type = MIME[address.extension.toLowerCase()] ?? 'application/octet-stream';
+    reply
+      .header('accept-ranges', 'bytes')
+      .header('etag', etag)
+      .header('last-modified', file.modified.toUTCString())
+      .header('cache-control', 'public, max-age=31536000, immutable');
+
+    if (request.headers['if-none-match'] === etag) {
+      await reply.code(304).send();
+      return;
+    }
+    const ifRange = request.headers['if-range'];
+    const rangeApplies = ifRange === undefined || ifRange === etag || ifRange === file.modified.toUTCString();
+    const range = rangeApplies ? parseRangeHeader(request.headers.range, file.size) : { kind: 'none' as const };
+
+    if (range.kind === 'unsatisfiable') {
+      await reply.code(416).header('content-range', `bytes */${file.size}`).send();
+      return;
+    }
+    if (range.kind === 'none') {
+      reply.code(200).type(type).header('content-length', file.size);
+      await reply.send(withBody && file.size > 0 ? readRange(file, 0, file.size - 1) : noBody());
+      return;
+    }
+    if (range.ranges.length === 1) {
+      const { start, end } = range.ranges[0]!;
+      reply.code(206).type(type).header('content-range', `bytes ${start}-${end}/${file.size}`).header('content-length', end - start + 1);
+      await reply.send(withBody ? readRange(file, start, end) : noBody());
+      return;
+    }
+    const boundary = randomBytes(12).toString('hex');
+    const parts = range.ranges.map((r) => ({ range: r, head: partHeader(boundary, type, r, file.size) }));
+    const closing = `\r\n--${boundary}--\r\n`;
+    const length = parts.reduce((n, p) => n + Buffer.byteLength(p.head) + (p.range.end - p.range.start + 1), 0) + closing.length;
+    reply.code(206).header('content-type', `multipart/byteranges; boundary=${boundary}`).header('content-length', length);
+    await reply.send(withBody ? multipartBody(file, parts, closing) : noBody());
+  }
+}
+
+/**
+ * For HEAD: an empty stream keeps the Content-Length we set (a string payload would replace it with
+ * its own length, and a file stream would be read to the end only to be thrown away).
+ */
+function noBody(): Readable {
+  return Readable.from([]);
+}
+
+function partHeader(boundary: string, type: string, range: ByteRange, size: number): string {
+  return `\r\n--${boundary}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${range.start}-${range.end}/${size}\r\n\r\n`;
+}
+
+function multipartBody(file: ContentFile, parts: readonly { range: ByteRange; head: string }[], closing: string): PassThrough {
+  const out = new PassThrough();
+  void (async () => {
+    try {
+      for (const part of parts) {
+        out.write(part.head);
+        for await (const chunk of readRange(file, part.range.start, part.range.end)) {
+          if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+        }
+      }
+      out.end(closing);
+    } catch (error) {
+      out.destroy(error as Error);
+    }
+  })();
+  return out;
+}
