@@ -8,3 +8,4 @@ export * from './status/service-status.rpc.controller.js';
 export * from './bootstrap/service-registration.js';
 export * from './bootstrap/serve.js';
 export * from './version.js';
+export * from './admin-api/index.js';

@@ -58,7 +58,9 @@ export async function serve(config: WatershedConfig, logger: Logger, registratio
     app = await NestFactory.create<NestFastifyApplication>(WatershedAppModule, adapter, {
       logger: new PinoNestLogger(logger),
     });
-    const microservice = app.connectMicroservice({ strategy: runtime.transport });
+    // Deferred, so the filter is in place before Nest builds the handlers (a filter added after
+    // initialization is silently ignored, and every coded error would reach callers as INTERNAL).
+    const microservice = app.connectMicroservice({ strategy: runtime.transport }, { deferInitialization: true });
     microservice.useGlobalFilters(
       new CodedRpcExceptionFilter((error) => logger.error({ err: error }, 'unexpected error in a bus handler')),
     );
