@@ -12,3 +12,4 @@ export * from './well-known/well-known-ids.js';
 export * from './metadata/metadata.events.js';
 export * from './deployment/deployment.events.js';
 export * from './reporting/reporting.events.js';
+export * from './metadata/metadata.api.js';

@@ -1,10 +1,40 @@
 import { Module } from '@nestjs/common';
-import { serviceStatusController } from '#platform';
+import type { EventStore } from '#event-store';
+import { EVENT_STORE, LOGGER, type Logger, serviceStatusController, WATERSHED_CONFIG, type WatershedConfig } from '#platform';
+import { ContentStore } from './content-store/content-store.js';
+import { GetFileLocationsRpcController } from './get-file-locations/get-file-locations.rpc.controller.js';
+import { GetFragmentsRpcController } from './get-fragments/get-fragments.rpc.controller.js';
+import { GetRevisionRpcController } from './get-revision/get-revision.rpc.controller.js';
+import { ImportUpdateRpcController } from './import-update/import-update.rpc.controller.js';
+import { ImportUpdateUseCase } from './import-update/import-update.use-case.js';
+import { UpdateRevisionsFollower } from './update-revisions/update-revisions.follower.js';
 
 /**
  * The metadata-store service: update revisions, their files and fragments; publishing and import.
  */
 @Module({
-  controllers: [serviceStatusController('metadata-store')],
+  controllers: [
+    serviceStatusController('metadata-store'),
+    ImportUpdateRpcController,
+    GetFragmentsRpcController,
+    GetFileLocationsRpcController,
+    GetRevisionRpcController,
+  ],
+  providers: [
+    UpdateRevisionsFollower,
+    {
+      provide: ContentStore,
+      useFactory: (config: WatershedConfig) => new ContentStore(config.contentDir),
+      inject: [WATERSHED_CONFIG],
+    },
+    {
+      provide: ImportUpdateUseCase,
+      useFactory: (store: EventStore, content: ContentStore, follower: UpdateRevisionsFollower, logger: Logger) =>
+        new ImportUpdateUseCase(store, content, follower.runner, {
+          onProjectionError: (error) => logger.warn({ err: error }, 'revisions projection did not catch up after an import'),
+        }),
+      inject: [EVENT_STORE, ContentStore, UpdateRevisionsFollower, LOGGER],
+    },
+  ],
 })
 export class MetadataStoreModule {}

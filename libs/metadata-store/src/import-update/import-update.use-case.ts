@@ -1,0 +1,264 @@
+import {
+  type CausationContext,
+  CodedError,
+  ErrorCodes,
+  newEvent,
+  UpdateRevisionImported,
+  type UpdateRevisionImportedData,
+  updateStream,
+} from '#contracts';
+import {
+  type EventStore,
+  type ExpectedVersion,
+  MAX_READ_LIMIT,
+  type ProjectionRunner,
+  readStream,
+  type SqlExecutor,
+  StreamVersionConflictError,
+} from '#event-store';
+import { isUpdateMetadataError, readUpdateDocument, type UpdateDocument } from '#wsus-codecs/update-metadata';
+import { canonicalSha1 } from '../content-store/content-path.js';
+import type { ContentSource, ContentStore, StagedContent } from '../content-store/content-store.js';
+import { MetadataErrorCodes } from '../metadata-store.errors.js';
+import { documentSha256, storeDocument } from '../update-documents/update-documents.store.js';
+import { findRevision } from '../update-revisions/update-revisions.queries.js';
+import {
+  decideImport,
+  evolveImportState,
+  type ImportDecision,
+  initialImportState,
+  revisionImportedData,
+  sha1Of,
+  type UpdateImportState,
+} from './import-update.decider.js';
+
+export interface ImportFile {
+  readonly fileName: string;
+  /** Base64 SHA-1: picks the declared file when several share a name. */
+  readonly sha1?: string;
+  readonly content: ContentSource;
+}
+
+export interface ImportUpdateCommand {
+  readonly xml: string;
+  readonly source: UpdateRevisionImportedData['source'];
+  readonly files?: readonly ImportFile[];
+}
+
+export interface ImportUpdateResult {
+  readonly revisionId: number;
+  readonly updateId: string;
+  readonly revisionNumber: number;
+  readonly created: boolean;
+  /** URL paths of the files stored by this call. */
+  readonly storedFiles: readonly string[];
+}
+
+export interface ImportUpdateOptions {
+  /** Lost races on the update's stream are retried this often before giving up. */
+  readonly maxAttempts?: number;
+  /** How long to wait for the revisions projection to show a new revision before replying anyway. */
+  readonly projectionWaitMs?: number;
+  /** A failed catch-up is not the caller's failure (the event is committed); it is reported here. */
+  readonly onProjectionError?: (error: unknown) => void;
+}
+
+/** Two writers of one new revision: the loser re-reads and finds the winner's (same) revision. */
+const DEFAULT_MAX_ATTEMPTS = 5;
+/** Read-your-writes for the caller's next query, bounded so a stuck projection cannot stall imports. */
+const DEFAULT_PROJECTION_WAIT_MS = 2_000;
+
+/**
+ * Enters one full update document into the catalog: parse, decide against the update's stream,
+ * verify and stage any supplied file bytes, then in one transaction store the document, allocate
+ * the RevisionID and append UpdateRevisionImported; finally move the staged files into place.
+ * Refusals (bad XML, a different document for an existing revision, wrong bytes) store nothing.
+ */
+export class ImportUpdateUseCase {
+  constructor(
+    private readonly store: EventStore,
+    private readonly content: ContentStore,
+    private readonly revisions: ProjectionRunner | null,
+    private readonly options: ImportUpdateOptions = {},
+  ) {}
+
+  async execute(command: ImportUpdateCommand, context: CausationContext): Promise<ImportUpdateResult> {
+    const document = parseDocument(command.xml);
+    const sha256 = documentSha256(command.xml);
+    const { updateId, revisionNumber } = document.summary.identity;
+    const streamId = updateStream(updateId);
+    checkEventData(document, sha256, command.source);
+
+    // Refuse a conflicting document before any file is written.
+    refuseConflict(decideImport((await loadState(this.store.db, streamId)).state, revisionNumber, sha256), updateId, revisionNumber);
+
+    const staged = await this.stageFiles(document, command.files ?? []);
+    let outcome: { revisionId: number; created: boolean };
+    try {
+      outcome = await this.commit(document, command, sha256, streamId, context);
+    } catch (error) {
+      await Promise.all(staged.map((s) => s.discard()));
+      throw error;
+    }
+    const storedFiles: string[] = [];
+    for (const s of staged) {
+      await s.commit();
+      storedFiles.push(`/Content/${s.relativePath}`);
+    }
+    if (outcome.created) await this.awaitProjection(updateId, revisionNumber);
+    return { revisionId: outcome.revisionId, updateId, revisionNumber, created: outcome.created, storedFiles };
+  }
+
+  private async commit(
+    document: UpdateDocument,
+    command: ImportUpdateCommand,
+    sha256: string,
+    streamId: string,
+    context: CausationContext,
+  ): Promise<{ revisionId: number; created: boolean }> {
+    const { updateId, revisionNumber } = document.summary.identity;
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await this.store.db.transaction(async (tx) => {
+          const { state, version } = await loadState(tx, streamId);
+          const decision = decideImport(state, revisionNumber, sha256);
+          refuseConflict(decision, updateId, revisionNumber);
+          if (decision.kind === 'unchanged') return { revisionId: decision.revision.revisionId, created: false };
+          const revisionId = await allocateRevisionId(tx);
+          await storeDocument(tx, sha256, command.xml);
+          const built = revisionImportedData(document, revisionId, sha256, command.source);
+          if ('problem' in built) throw invalidDocument(built.problem);
+          const event = newEvent(context, UpdateRevisionImported.type, UpdateRevisionImported.schemaVersion, built.data);
+          const expected: ExpectedVersion = version === 0n ? 'no-stream' : version;
+          await this.store.appendInTransaction(tx, streamId, [event], expected);
+          return { revisionId, created: true };
+        });
+        if (outcome.created) this.store.notifyAppended();
+        return outcome;
+      } catch (error) {
+        if (!(error instanceof StreamVersionConflictError)) throw error;
+        if (attempt >= maxAttempts) {
+          throw new CodedError(ErrorCodes.StreamVersionConflict, `update ${updateId}: ${attempt} concurrent imports in a row lost the race`);
+        }
+      }
+    }
+  }
+
+  /** Verifies every supplied file before anything is kept; one bad file discards them all. */
+  private async stageFiles(document: UpdateDocument, files: readonly ImportFile[]): Promise<StagedContent[]> {
+    const staged: StagedContent[] = [];
+    try {
+      for (const file of files) {
+        const declared = declaredFile(document, file);
+        const sha1 = sha1Of(declared)!; // checkEventData refused documents with files lacking one
+        staged.push(
+          await this.content.stage(
+            { fileName: declared.fileName, sha1, sha256: declared.sha256Base64 ?? null, size: declared.size },
+            file.content,
+          ),
+        );
+      }
+      return staged;
+    } catch (error) {
+      await Promise.all(staged.map((s) => s.discard()));
+      throw error;
+    }
+  }
+
+  private async awaitProjection(updateId: string, revisionNumber: number): Promise<void> {
+    if (this.revisions === null) return;
+    const deadline = Date.now() + (this.options.projectionWaitMs ?? DEFAULT_PROJECTION_WAIT_MS);
+    try {
+      for (;;) {
+        await this.revisions.catchUp();
+        if ((await findRevision(this.store.db, updateId, revisionNumber)) !== null) return;
+        // Not visible yet: an older transaction elsewhere in the cluster holds the gap-safe horizon.
+        if (Date.now() >= deadline) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } catch (error) {
+      this.options.onProjectionError?.(error);
+    }
+  }
+}
+
+function parseDocument(xml: string): UpdateDocument {
+  try {
+    return readUpdateDocument(xml);
+  } catch (error) {
+    if (isUpdateMetadataError(error)) {
+      throw new CodedError(MetadataErrorCodes.InvalidDocument, `not a valid update document: ${error.message}`, {
+        reason: error.code,
+        path: error.path ?? null,
+        offset: error.offset ?? null,
+      });
+    }
+    throw error;
+  }
+}
+
+/** The event schema is the last word on what the catalog accepts: check it before storing anything. */
+function checkEventData(document: UpdateDocument, sha256: string, source: ImportUpdateCommand['source']): void {
+  const built = revisionImportedData(document, 1, sha256, source);
+  if ('problem' in built) throw invalidDocument(built.problem);
+  const parsed = UpdateRevisionImported.schema.safeParse(built.data);
+  if (!parsed.success) {
+    throw invalidDocument(parsed.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`).join('; '));
+  }
+  for (const file of built.data.files) {
+    if (canonicalSha1(file.sha1) === null) throw invalidDocument(`file ${file.fileName}: Digest is not a base64 SHA-1: ${file.sha1}`);
+  }
+}
+
+function invalidDocument(problem: string): CodedError {
+  return new CodedError(MetadataErrorCodes.InvalidDocument, `not a valid update document: ${problem}`);
+}
+
+function refuseConflict(decision: ImportDecision, updateId: string, revisionNumber: number): void {
+  if (decision.kind !== 'conflict') return;
+  throw new CodedError(
+    MetadataErrorCodes.RevisionConflict,
+    `update ${updateId} revision ${revisionNumber} is already in the catalog (RevisionID ${decision.revision.revisionId}) ` +
+      `with another document (sha256 ${decision.revision.documentSha256}); a published revision never changes`,
+    { revisionId: decision.revision.revisionId, documentSha256: decision.revision.documentSha256 },
+  );
+}
+
+function declaredFile(document: UpdateDocument, file: ImportFile): UpdateDocument['summary']['files'][number] {
+  const files = document.summary.files;
+  const wanted = file.sha1 === undefined ? null : canonicalSha1(file.sha1);
+  if (file.sha1 !== undefined && wanted === null) {
+    throw new CodedError(MetadataErrorCodes.UnknownFile, `${file.fileName}: ${file.sha1} is not a base64 SHA-1`);
+  }
+  const matches =
+    wanted === null
+      ? files.filter((f) => f.fileName.toLowerCase() === file.fileName.toLowerCase())
+      : files.filter((f) => canonicalSha1(sha1Of(f) ?? '') === wanted);
+  if (matches.length === 1) return matches[0]!;
+  const listed = files.map((f) => f.fileName).join(', ') || 'none';
+  throw new CodedError(
+    MetadataErrorCodes.UnknownFile,
+    matches.length === 0
+      ? `${file.fileName}: the document lists no such file (it lists: ${listed})`
+      : `${file.fileName}: the document lists several files by that name; give the SHA-1`,
+  );
+}
+
+async function allocateRevisionId(tx: SqlExecutor): Promise<number> {
+  const row = (await tx.query<{ id: number }>(`SELECT nextval('ms_revision_id_seq')::integer AS id`)).rows[0];
+  if (row === undefined) throw new Error('RevisionID sequence returned nothing');
+  return row.id;
+}
+
+async function loadState(db: SqlExecutor, streamId: string): Promise<{ state: UpdateImportState; version: bigint }> {
+  let state = initialImportState;
+  let from = 1n;
+  for (;;) {
+    const page = await readStream(db, streamId, { fromPosition: from, limit: MAX_READ_LIMIT });
+    for (const event of page.events) state = evolveImportState(state, event);
+    if (page.events.length < MAX_READ_LIMIT) return { state, version: page.version };
+    from = page.events.at(-1)!.streamPosition + 1n;
+  }
+}
+
