@@ -53,7 +53,7 @@ export async function serve(config: WatershedConfig, logger: Logger, registratio
       // Windows clients keep connections open between SyncUpdates pages; outlive their idle gap.
       keepAliveTimeout: 75_000,
       // IIS, which WSUS runs on, matches paths case-insensitively, and clients rely on it.
-      caseSensitive: false,
+      routerOptions: { caseSensitive: false },
     });
     app = await NestFactory.create<NestFastifyApplication>(WatershedAppModule, adapter, {
       logger: new PinoNestLogger(logger),
