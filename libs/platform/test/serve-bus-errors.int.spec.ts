@@ -23,8 +23,14 @@ class RefusingController {
   }
 }
 
+let initCalls = 0;
+
 @Module({ controllers: [RefusingController] })
-class RefusingModule {}
+class RefusingModule {
+  onModuleInit(): void {
+    initCalls += 1;
+  }
+}
 
 /** Regression: the exception filter must be installed before Nest builds the bus handlers. */
 describe('coded errors through a served process', () => {
@@ -39,6 +45,10 @@ describe('coded errors through a served process', () => {
   after(async () => {
     await server?.stop('test');
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs module lifecycle hooks once although the app and the bus share the module graph', () => {
+    assert.equal(initCalls, 1);
   });
 
   it('reach the caller with their code; unexpected errors as INTERNAL without their text', async () => {

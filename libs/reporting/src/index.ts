@@ -1,11 +1,21 @@
+import { REPORTING_EVENTS } from '#contracts';
 import type { ServiceRegistration } from '#platform';
 import { ReportingModule } from './reporting.module.js';
+import { REPORTING_MIGRATIONS } from './status-projection/status.migrations.js';
 
-export { ReportingModule };
+export { ReportingModule, REPORTING_MIGRATIONS };
+export { REGISTER_COMPUTER_SUBJECT, RegisterComputerCommand } from './register-computer/register-computer.command.js';
+export { RECORD_EVENTS_SUBJECT, RecordEventsCommand, type RecordEvents } from './record-events/record-events.command.js';
+export { COMPUTER_REPORT_SUBJECT, type ComputerReport } from './computer-report/computer-report.query.js';
+export { UPDATE_STATUS_REPORT_SUBJECT, type UpdateStatusReport } from './update-status-report/update-status-report.query.js';
+export { COMPUTER_LIST_SUBJECT, type ComputerList } from './computer-list/computer-list.query.js';
+export { statusProjection, STATUS_PROJECTION_NAME } from './status-projection/status.projection.js';
+export { CLIENT_EVENT_EFFECTS } from './domain/client-event-ids.js';
+export type { StatusCounts, UpdateStatus } from './domain/update-status.js';
 
 export const ReportingService: ServiceRegistration = {
   name: 'reporting',
   module: ReportingModule,
-  eventDefinitions: [],
-  migrations: [],
+  eventDefinitions: [...REPORTING_EVENTS],
+  migrations: REPORTING_MIGRATIONS,
 };

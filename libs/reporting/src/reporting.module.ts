@@ -1,10 +1,23 @@
 import { Module } from '@nestjs/common';
 import { serviceStatusController } from '#platform';
+import { ComputerListRpcController } from './computer-list/computer-list.rpc.controller.js';
+import { ComputerReportRpcController } from './computer-report/computer-report.rpc.controller.js';
+import { RecordEventsConsumer } from './record-events/record-events.consumer.js';
+import { RegisterComputerConsumer } from './register-computer/register-computer.consumer.js';
+import { StatusProjectionRunner } from './status-projection/status-projection.runner.js';
+import { UpdateStatusReportRpcController } from './update-status-report/update-status-report.rpc.controller.js';
 
 /**
- * The reporting service: computer registrations, client events and the status derived from them; reports and rollup.
+ * The reporting service: computer registrations and client events (durable consumers), the status
+ * derived from them (a projection), and report queries over the bus.
  */
 @Module({
-  controllers: [serviceStatusController('reporting')],
+  controllers: [
+    serviceStatusController('reporting'),
+    ComputerReportRpcController,
+    UpdateStatusReportRpcController,
+    ComputerListRpcController,
+  ],
+  providers: [StatusProjectionRunner, RegisterComputerConsumer, RecordEventsConsumer],
 })
 export class ReportingModule {}

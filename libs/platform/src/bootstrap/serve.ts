@@ -64,6 +64,10 @@ export async function serve(config: WatershedConfig, logger: Logger, registratio
     microservice.useGlobalFilters(
       new CodedRpcExceptionFilter((error) => logger.error({ err: error }, 'unexpected error in a bus handler')),
     );
+    // The app and the deferred microservice share one module graph: lifecycle hooks run once, with
+    // the app's init, before any bus message or HTTP request can reach a handler.
+    (microservice as unknown as { setIsInitHookCalled(called: boolean): void }).setIsInitHookCalled(true);
+    await app.init();
     await app.startAllMicroservices();
     await app.listen(config.port, config.host);
   } catch (error) {

@@ -1,0 +1,73 @@
+import type { Migration } from '#event-store';
+
+/**
+ * Tables of the reporting read model (all rebuilt from the log by the status projection).
+ *
+ * Sized for 100,000 computers × 10,000 updates: only statuses a client actually stated are rows
+ * (not applicable and "no status" are derived from the computer's last status snapshot and the
+ * update's arrival, see domain/computer-status.ts), so the status table holds the updates each
+ * computer needs, has, failed or is rebooting for, not the full cross product.
+ */
+export const REPORTING_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 'reporting/0001',
+    description: 'reporting read model: computers, per-update status, catalog arrivals, group membership',
+    sql: `
+      CREATE TABLE rpt_computers (
+        computer_id            text PRIMARY KEY,
+        dns_name               text,
+        os_major_version       integer,
+        os_minor_version       integer,
+        os_build_number        integer,
+        os_service_pack_major  integer,
+        os_locale              text,
+        computer_manufacturer  text,
+        computer_model         text,
+        client_version         text,
+        client_ip              text,
+        registered_at          timestamptz,
+        -- stream position of the latest ComputerRegistered: where RegisterComputer starts reading
+        registration_position  bigint,
+        last_reported_at       timestamptz,
+        last_scan_at           timestamptz,
+        last_scan_result       text,
+        last_status_at         timestamptz,
+        last_reboot_at         timestamptz
+      );
+      -- the paged computer list, ordered by name
+      CREATE INDEX rpt_computers_by_name ON rpt_computers ((coalesce(dns_name, '')), computer_id);
+
+      CREATE TABLE rpt_update_status (
+        computer_id      text NOT NULL,
+        update_id        uuid NOT NULL,
+        -- MS-WSUSSS Update Status Table codes: 2 needed, 3 downloaded, 4 installed, 5 failed, 6 pending reboot
+        status           smallint NOT NULL,
+        revision_number  integer,
+        status_at        timestamptz NOT NULL,
+        event_id         integer NOT NULL,
+        win32_hresult    integer NOT NULL,
+        PRIMARY KEY (computer_id, update_id)
+      );
+      -- per-update counts: an index-only scan of one update's rows
+      CREATE INDEX rpt_update_status_by_update ON rpt_update_status (update_id, status, computer_id);
+
+      CREATE TABLE rpt_updates (
+        update_id        uuid PRIMARY KEY,
+        title            text NOT NULL,
+        update_type      text NOT NULL,
+        revision_number  integer NOT NULL,
+        -- when the update first entered the catalog (store time): a status snapshot older than
+        -- this cannot have seen it
+        arrived_at       timestamptz NOT NULL,
+        declined         boolean NOT NULL DEFAULT false
+      );
+
+      CREATE TABLE rpt_group_members (
+        computer_id  text NOT NULL,
+        group_id     uuid NOT NULL,
+        PRIMARY KEY (computer_id, group_id)
+      );
+      CREATE INDEX rpt_group_members_by_group ON rpt_group_members (group_id, computer_id);
+    `,
+  },
+];

@@ -1,0 +1,220 @@
+import {
+  ALL_COMPUTERS_GROUP_ID,
+  ClientEventReported,
+  ComputerAssignedToGroups,
+  ComputerGroupDeleted,
+  ComputerRegistered,
+  type RecordedEvent,
+  UpdateDeclined,
+  UpdateRevisionImported,
+  UpdateUndeclined,
+} from '#contracts';
+import type { Projection, SqlExecutor } from '#event-store';
+import type { z } from 'zod';
+import { effectOfEvent } from '../domain/client-event-ids.js';
+import { afterReboot, eventUpdateId } from '../domain/computer-status.js';
+import { snapshotStatuses } from '../domain/misc-data.js';
+import { effectiveEventTime } from '../domain/report-time.js';
+import { UPDATE_STATUS_CODES } from '../domain/update-status.js';
+import { REPORTING_MIGRATIONS } from './status.migrations.js';
+
+type Data<D extends { schema: z.ZodType }> = z.infer<D['schema']>;
+
+export const STATUS_PROJECTION_NAME = 'reporting.status';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const ms = (value: Date | string | null): number | null => (value === null ? null : new Date(value).getTime());
+
+/**
+ * The reporting read model: computers, what each client stated about each update, the catalog's
+ * arrival times, declines and group membership. Applies the same rules as the pure
+ * evolveComputer (domain/computer-status.ts), statement by statement, so that a replay from
+ * position zero gives the same tables.
+ */
+export const statusProjection: Projection = {
+  name: STATUS_PROJECTION_NAME,
+  eventTypes: [
+    ComputerRegistered.type,
+    ClientEventReported.type,
+    UpdateRevisionImported.type,
+    UpdateDeclined.type,
+    UpdateUndeclined.type,
+    ComputerAssignedToGroups.type,
+    ComputerGroupDeleted.type,
+  ],
+  migrations: REPORTING_MIGRATIONS,
+
+  async apply(tx: SqlExecutor, event: RecordedEvent): Promise<void> {
+    if (event.schemaVersion !== 1) return; // no other versions exist yet; an upcaster goes here
+    switch (event.type) {
+      case ComputerRegistered.type:
+        return applyRegistration(tx, event.data as Data<typeof ComputerRegistered>, event);
+      case ClientEventReported.type:
+        return applyClientEvent(tx, event.data as Data<typeof ClientEventReported>, event.recordedAt);
+      case UpdateRevisionImported.type:
+        return applyImport(tx, event.data as Data<typeof UpdateRevisionImported>, event.recordedAt);
+      case UpdateDeclined.type:
+      case UpdateUndeclined.type:
+        await tx.query('UPDATE rpt_updates SET declined = $2 WHERE update_id = $1', [
+          (event.data as { updateId: string }).updateId,
+          event.type === UpdateDeclined.type,
+        ]);
+        return;
+      case ComputerAssignedToGroups.type:
+        return applyAssignment(tx, event.data as Data<typeof ComputerAssignedToGroups>);
+      case ComputerGroupDeleted.type:
+        await tx.query('DELETE FROM rpt_group_members WHERE group_id = $1', [(event.data as { groupId: string }).groupId]);
+        return;
+    }
+  },
+
+  async reset(tx: SqlExecutor): Promise<void> {
+    await tx.query('TRUNCATE rpt_computers, rpt_update_status, rpt_updates, rpt_group_members');
+  },
+};
+
+async function applyRegistration(tx: SqlExecutor, d: Data<typeof ComputerRegistered>, event: RecordedEvent): Promise<void> {
+  await tx.query(
+    `INSERT INTO rpt_computers (computer_id, dns_name, os_major_version, os_minor_version, os_build_number,
+        os_service_pack_major, os_locale, computer_manufacturer, computer_model, client_version, client_ip,
+        registered_at, registration_position)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz, $13::bigint)
+     ON CONFLICT (computer_id) DO UPDATE SET
+        dns_name = EXCLUDED.dns_name, os_major_version = EXCLUDED.os_major_version,
+        os_minor_version = EXCLUDED.os_minor_version, os_build_number = EXCLUDED.os_build_number,
+        os_service_pack_major = EXCLUDED.os_service_pack_major, os_locale = EXCLUDED.os_locale,
+        computer_manufacturer = EXCLUDED.computer_manufacturer, computer_model = EXCLUDED.computer_model,
+        client_version = EXCLUDED.client_version, client_ip = EXCLUDED.client_ip,
+        registered_at = EXCLUDED.registered_at, registration_position = EXCLUDED.registration_position`,
+    [
+      d.computerId,
+      d.dnsName,
+      d.osMajorVersion,
+      d.osMinorVersion,
+      d.osBuildNumber,
+      d.osServicePackMajorNumber,
+      d.osLocale,
+      d.computerManufacturer,
+      d.computerModel,
+      d.clientVersion,
+      d.clientIp,
+      new Date(event.recordedAt).toISOString(),
+      event.streamPosition.toString(),
+    ],
+  );
+}
+
+interface ComputerTimes {
+  last_status_at: Date | string | null;
+  last_reboot_at: Date | string | null;
+  last_scan_at: Date | string | null;
+}
+
+async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventReported>, recordedAt: Date): Promise<void> {
+  const recorded = new Date(recordedAt).getTime();
+  const computer = (
+    await tx.query<ComputerTimes>(
+      `INSERT INTO rpt_computers (computer_id, last_reported_at) VALUES ($1, $2::timestamptz)
+       ON CONFLICT (computer_id) DO UPDATE SET last_reported_at = greatest(rpt_computers.last_reported_at, EXCLUDED.last_reported_at)
+       RETURNING last_status_at, last_reboot_at, last_scan_at`,
+      [d.computerId, iso(recorded)],
+    )
+  ).rows[0]!;
+  const lastStatusAt = ms(computer.last_status_at);
+  const lastRebootAt = ms(computer.last_reboot_at);
+  const at = effectiveEventTime(d.timeAtTarget, recordedAt);
+  const effect = effectOfEvent(d.eventId, d.namespaceId);
+
+  switch (effect.kind) {
+    case 'none':
+      return;
+    case 'scan': {
+      const lastScanAt = ms(computer.last_scan_at);
+      if (lastScanAt !== null && at < lastScanAt) return;
+      await tx.query('UPDATE rpt_computers SET last_scan_at = $2::timestamptz, last_scan_result = $3 WHERE computer_id = $1', [
+        d.computerId,
+        iso(at),
+        effect.result,
+      ]);
+      return;
+    }
+    case 'reboot-completed':
+      if (lastRebootAt !== null && at <= lastRebootAt) return;
+      await tx.query('UPDATE rpt_computers SET last_reboot_at = $2::timestamptz WHERE computer_id = $1', [d.computerId, iso(at)]);
+      await tx.query(
+        `UPDATE rpt_update_status SET status = $3
+          WHERE computer_id = $1 AND status = $4 AND status_at < $2::timestamptz`,
+        [d.computerId, iso(at), UPDATE_STATUS_CODES.installed, UPDATE_STATUS_CODES['installed-pending-reboot']],
+      );
+      return;
+    case 'status': {
+      const updateId = eventUpdateId(d.updateId);
+      if (updateId === null || (lastStatusAt !== null && at < lastStatusAt)) return;
+      await tx.query(
+        `INSERT INTO rpt_update_status (computer_id, update_id, status, revision_number, status_at, event_id, win32_hresult)
+         VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7)
+         ON CONFLICT (computer_id, update_id) DO UPDATE SET
+           status = EXCLUDED.status, revision_number = EXCLUDED.revision_number, status_at = EXCLUDED.status_at,
+           event_id = EXCLUDED.event_id, win32_hresult = EXCLUDED.win32_hresult
+         WHERE rpt_update_status.status_at <= EXCLUDED.status_at`,
+        [
+          d.computerId,
+          updateId,
+          UPDATE_STATUS_CODES[afterReboot(effect.status, at, lastRebootAt)],
+          d.revisionNumber,
+          iso(at),
+          d.eventId,
+          d.win32HResult,
+        ],
+      );
+      return;
+    }
+    case 'snapshot': {
+      if (lastStatusAt !== null && at < lastStatusAt) return;
+      const listed = [...snapshotStatuses(d.miscData)].map(([u, s]) => ({ u, s: UPDATE_STATUS_CODES[afterReboot(s, at, lastRebootAt)] }));
+      const listedJson = JSON.stringify(listed);
+      await tx.query('UPDATE rpt_computers SET last_status_at = $2::timestamptz WHERE computer_id = $1', [d.computerId, iso(at)]);
+      // Older rows the snapshot does not list: the update is no longer applicable (derived, no row).
+      await tx.query(
+        `DELETE FROM rpt_update_status
+          WHERE computer_id = $1 AND status_at < $2::timestamptz
+            AND update_id NOT IN (SELECT (x->>'u')::uuid FROM jsonb_array_elements($3::jsonb) AS x)`,
+        [d.computerId, iso(at), listedJson],
+      );
+      if (listed.length === 0) return;
+      await tx.query(
+        `INSERT INTO rpt_update_status (computer_id, update_id, status, revision_number, status_at, event_id, win32_hresult)
+         SELECT $1, (x->>'u')::uuid, (x->>'s')::smallint, NULL, $2::timestamptz, $4, 0
+           FROM jsonb_array_elements($3::jsonb) AS x
+         ON CONFLICT (computer_id, update_id) DO UPDATE SET
+           status = EXCLUDED.status, status_at = EXCLUDED.status_at, event_id = EXCLUDED.event_id, win32_hresult = 0
+         WHERE rpt_update_status.status_at <= EXCLUDED.status_at`,
+        [d.computerId, iso(at), listedJson, d.eventId],
+      );
+      return;
+    }
+  }
+}
+
+async function applyImport(tx: SqlExecutor, d: Data<typeof UpdateRevisionImported>, recordedAt: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO rpt_updates (update_id, title, update_type, revision_number, arrived_at)
+     VALUES ($1, $2, $3, $4, $5::timestamptz)
+     ON CONFLICT (update_id) DO UPDATE SET title = EXCLUDED.title, update_type = EXCLUDED.update_type,
+       revision_number = EXCLUDED.revision_number
+     WHERE EXCLUDED.revision_number >= rpt_updates.revision_number`,
+    [d.updateId, d.title, d.updateType, d.revisionNumber, new Date(recordedAt).toISOString()],
+  );
+}
+
+async function applyAssignment(tx: SqlExecutor, d: Data<typeof ComputerAssignedToGroups>): Promise<void> {
+  await tx.query('DELETE FROM rpt_group_members WHERE computer_id = $1', [d.computerId]);
+  // Every computer is in All Computers; keeping it implicit keeps that group out of the table.
+  const groups = [...new Set(d.groupIds)].filter((g) => g !== ALL_COMPUTERS_GROUP_ID);
+  if (groups.length === 0) return;
+  await tx.query(
+    `INSERT INTO rpt_group_members (computer_id, group_id)
+     SELECT $1, g::uuid FROM jsonb_array_elements_text($2::jsonb) AS g`,
+    [d.computerId, JSON.stringify(groups)],
+  );
+}
