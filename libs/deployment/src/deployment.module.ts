@@ -1,10 +1,33 @@
 import { Module } from '@nestjs/common';
-import { serviceStatusController } from '#platform';
+import { APP_FILTER } from '@nestjs/core';
+import { AdminApiGlobalFilter, serviceStatusController } from '#platform';
+import { DeploymentApi } from './application/deployment-api.service.js';
+import { DeploymentCommandService } from './application/deployment-commands.service.js';
+import { DeploymentQueryService } from './application/deployment-queries.service.js';
+import { DeploymentRpcController } from './bus/deployment.rpc.controller.js';
+import { ComputersHttpController } from './http/computers.http.controller.js';
+import { ConfigurationHttpController } from './http/configuration.http.controller.js';
+import { GroupsHttpController } from './http/groups.http.controller.js';
+import { UpdatesHttpController } from './http/updates.http.controller.js';
 
 /**
  * The deployment service: configuration, computer groups and membership, approvals, declines and automatic approval rules.
  */
 @Module({
-  controllers: [serviceStatusController('deployment')],
+  controllers: [
+    serviceStatusController('deployment'),
+    DeploymentRpcController,
+    GroupsHttpController,
+    ComputersHttpController,
+    UpdatesHttpController,
+    ConfigurationHttpController,
+  ],
+  providers: [
+    DeploymentCommandService,
+    DeploymentQueryService,
+    DeploymentApi,
+    // Parse errors and unknown routes under /api/ in the admin format, 401 first.
+    { provide: APP_FILTER, useClass: AdminApiGlobalFilter },
+  ],
 })
 export class DeploymentModule {}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { APPROVAL_ACTIONS, GUID_PATTERN, normalizeGuid, TARGETING_MODES } from '#contracts';
+
+/** Input shapes shared by the admin HTTP API and the bus API; both validate with these. */
+export const guidInput = z
+  .string()
+  .transform(normalizeGuid)
+  .pipe(z.string().regex(GUID_PATTERN, 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)'));
+
+export const groupNameInput = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(256, 'must be at most 256 characters')
+      // eslint-disable-next-line no-control-regex
+      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
+  );
+
+/** Computer ids are client GUIDs in practice; case-insensitive, so stored lower-case. */
+export const computerIdInput = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.string().regex(/^[a-z0-9][a-z0-9_.:@-]{0,188}$/, 'must be 1-189 letters, digits, _ . : @ - (a computer id)'));
+
+export const createGroupBody = z.strictObject({ name: groupNameInput, parentId: guidInput.optional() });
+export const renameGroupBody = z.strictObject({ name: groupNameInput });
+export const deleteGroupQuery = z.strictObject({
+  moveMembersToUnassigned: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+});
+export const assignComputerBody = z.strictObject({ groupIds: z.array(guidInput).max(1000) });
+export const approveUpdateBody = z.strictObject({
+  groupId: guidInput,
+  action: z.enum(APPROVAL_ACTIONS),
+  deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }).nullable().optional(),
+  revisionNumber: z.number().int().nonnegative().optional(),
+});
+export const removeApprovalInput = z.strictObject({ groupId: guidInput });
+export const targetingModeBody = z.strictObject({ mode: z.enum(TARGETING_MODES) });
+
+/** Bus payloads: the same fields, plus ids the HTTP API takes from the path, and who acts. */
+const actor = { actor: z.string().min(1).max(200).optional() };
+export const busSchemas = {
+  createGroup: createGroupBody.extend(actor),
+  renameGroup: renameGroupBody.extend({ groupId: guidInput, expectedVersion: z.number().int().positive().optional(), ...actor }),
+  deleteGroup: z.strictObject({
+    groupId: guidInput,
+    moveMembersToUnassigned: z.boolean().optional(),
+    expectedVersion: z.number().int().positive().optional(),
+    ...actor,
+  }),
+  assignComputer: assignComputerBody.extend({ computerId: computerIdInput, ...actor }),
+  approveUpdate: approveUpdateBody.extend({ updateId: guidInput, ...actor }),
+  removeApproval: removeApprovalInput.extend({ updateId: guidInput, ...actor }),
+  updateOnly: z.strictObject({ updateId: guidInput, ...actor }),
+  setTargetingMode: targetingModeBody.extend(actor),
+  group: z.strictObject({ groupId: guidInput }),
+  computer: z.strictObject({ computerId: computerIdInput }),
+  update: z.strictObject({ updateId: guidInput }),
+  empty: z.strictObject({}),
+  resolveClientTargeting: z.strictObject({
+    computerId: computerIdInput,
+    requestedGroupNames: z.array(z.string().max(256)).max(100),
+  }),
+};

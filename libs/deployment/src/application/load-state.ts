@@ -1,0 +1,133 @@
+import type { ApprovalAction } from '#contracts';
+import type { SqlExecutor } from '#event-store';
+import {
+  type ApprovalState,
+  type BundledRevision,
+  type CatalogRevision,
+  type CatalogUpdate,
+  DEFAULT_TARGETING_MODE,
+  type DeploymentState,
+  type GroupState,
+  type TargetingMode,
+} from '../domain/deployment.state.js';
+
+/** Which slice of the state a command or query needs beyond the group tree and the mode. */
+export interface StateScope {
+  readonly computerIds?: readonly string[];
+  /** Load every computer that is a member of this group (with all its memberships). */
+  readonly membersOf?: string;
+  readonly updateIds?: readonly string[];
+  /** Load approvals made for these groups (any update). */
+  readonly approvalsForGroups?: readonly string[];
+}
+
+/** Builds the decider's state from the projection tables, for one command's scope. */
+export async function loadState(db: SqlExecutor, scope: StateScope): Promise<DeploymentState> {
+  const groups = new Map<string, GroupState>();
+  for (const r of (
+    await db.query<{ group_id: string; name: string; parent_group_id: string | null; built_in: boolean; version: string }>(
+      'SELECT group_id, name, parent_group_id, built_in, version::text AS version FROM dep_groups',
+    )
+  ).rows) {
+    groups.set(r.group_id, { id: r.group_id, name: r.name, parentId: r.parent_group_id, builtIn: r.built_in, version: Number(r.version) });
+  }
+  const mode = (await db.query<{ value: string }>("SELECT value FROM dep_settings WHERE key = 'targeting-mode'")).rows[0];
+
+  const computerIds = new Set(scope.computerIds ?? []);
+  if (scope.membersOf) {
+    const rows = await db.query<{ computer_id: string }>('SELECT computer_id FROM dep_memberships WHERE group_id = $1', [scope.membersOf]);
+    for (const r of rows.rows) computerIds.add(r.computer_id);
+  }
+  const memberships = new Map<string, string[]>();
+  if (computerIds.size > 0) {
+    const rows = await db.query<{ computer_id: string; group_id: string }>(
+      'SELECT computer_id, group_id FROM dep_memberships WHERE computer_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY group_id',
+      [JSON.stringify([...computerIds])],
+    );
+    for (const r of rows.rows) memberships.set(r.computer_id, [...(memberships.get(r.computer_id) ?? []), r.group_id]);
+  }
+
+  const approvals = new Map<string, Map<string, ApprovalState>>();
+  const addApprovals = (rows: ApprovalRow[]): void => {
+    for (const r of rows) {
+      const byGroup = approvals.get(r.update_id) ?? new Map<string, ApprovalState>();
+      byGroup.set(r.group_id, toApproval(r));
+      approvals.set(r.update_id, byGroup);
+    }
+  };
+  const updateIds = [...new Set(scope.updateIds ?? [])];
+  if (updateIds.length > 0) {
+    addApprovals((await db.query<ApprovalRow>(`${APPROVAL_SELECT} WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(updateIds)])).rows);
+  }
+  if (scope.approvalsForGroups && scope.approvalsForGroups.length > 0) {
+    addApprovals(
+      (await db.query<ApprovalRow>(`${APPROVAL_SELECT} WHERE group_id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(scope.approvalsForGroups)])).rows,
+    );
+  }
+  const approvedUpdates = [...approvals.keys()];
+  const declined = new Set(
+    (
+      await db.query<{ update_id: string }>('SELECT update_id FROM dep_declines WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))', [
+        JSON.stringify([...new Set([...updateIds, ...approvedUpdates])]),
+      ])
+    ).rows.map((r) => r.update_id),
+  );
+  const catalog = await loadCatalog(db, updateIds, approvedUpdates);
+  return { groups, memberships, approvals, declined, targetingMode: (mode?.value as TargetingMode | undefined) ?? DEFAULT_TARGETING_MODE, catalog };
+}
+
+/** The named updates with every revision, plus whatever supersedes them, plus approved bundles. */
+async function loadCatalog(db: SqlExecutor, updateIds: readonly string[], approvedUpdates: readonly string[]): Promise<Map<string, CatalogUpdate>> {
+  const catalog = new Map<string, CatalogUpdate>();
+  const wanted = [...new Set([...updateIds, ...approvedUpdates])];
+  if (wanted.length === 0) return catalog;
+  const rows = await db.query<CatalogRow>(
+    `SELECT update_id, revision_number, superseded_update_ids, bundled FROM dep_catalog_revisions
+      WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+      UNION
+     SELECT r.update_id, r.revision_number, r.superseded_update_ids, r.bundled FROM dep_catalog_revisions r
+      WHERE r.superseded_update_ids ?| (SELECT array_agg(u) FROM jsonb_array_elements_text($2::jsonb) AS u)`,
+    [JSON.stringify(wanted), JSON.stringify(updateIds.length > 0 ? updateIds : ['-'])],
+  );
+  for (const r of rows.rows) {
+    const revisions = new Map(catalog.get(r.update_id)?.revisions ?? []);
+    revisions.set(r.revision_number, { supersededUpdateIds: r.superseded_update_ids, bundled: r.bundled } satisfies CatalogRevision);
+    catalog.set(r.update_id, { updateId: r.update_id, revisions });
+  }
+  return catalog;
+}
+
+export interface ApprovalRow {
+  update_id: string;
+  group_id: string;
+  revision_number: number;
+  action: string;
+  deadline: Date | string | null;
+  deployment_id: number;
+  changed_at: Date | string;
+  changed_by: string | null;
+}
+
+interface CatalogRow {
+  update_id: string;
+  revision_number: number;
+  superseded_update_ids: string[];
+  bundled: BundledRevision[];
+}
+
+export const APPROVAL_SELECT =
+  'SELECT update_id, group_id, revision_number, action, deadline, deployment_id, changed_at, changed_by FROM dep_approvals';
+
+export const isoTime = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
+
+export function toApproval(r: ApprovalRow): ApprovalState {
+  return {
+    updateId: r.update_id,
+    groupId: r.group_id,
+    revisionNumber: r.revision_number,
+    action: r.action as ApprovalAction,
+    deadline: r.deadline === null ? null : isoTime(r.deadline),
+    deploymentId: r.deployment_id,
+    changedAt: isoTime(r.changed_at),
+  };
+}

@@ -1,0 +1,30 @@
+import type { ApprovalAction } from '#contracts';
+import type { TargetingMode } from './deployment.state.js';
+
+/** What an administrator (or a client, for client-side targeting) asks the deployment service to do. */
+export type DeploymentCommand =
+  | { readonly type: 'CreateGroup'; readonly groupId: string; readonly name: string; readonly parentId: string }
+  | { readonly type: 'RenameGroup'; readonly groupId: string; readonly name: string; readonly expectedVersion?: number }
+  | {
+      readonly type: 'DeleteGroup';
+      readonly groupId: string;
+      /** The only way a group with members goes: its computers are moved, never dropped silently. */
+      readonly moveMembersToUnassigned: boolean;
+      readonly expectedVersion?: number;
+    }
+  | { readonly type: 'AssignComputer'; readonly computerId: string; readonly groupIds: readonly string[] }
+  | { readonly type: 'ResolveClientTargeting'; readonly computerId: string; readonly requestedGroupNames: readonly string[] }
+  | {
+      readonly type: 'ApproveUpdate';
+      readonly updateId: string;
+      readonly groupId: string;
+      readonly action: ApprovalAction;
+      readonly deadline: string | null;
+      readonly revisionNumber?: number;
+      /** Allocated by the caller (a SQL sequence) so the decider stays pure. */
+      readonly deploymentId: number;
+    }
+  | { readonly type: 'RemoveApproval'; readonly updateId: string; readonly groupId: string }
+  | { readonly type: 'DeclineUpdate'; readonly updateId: string }
+  | { readonly type: 'UndeclineUpdate'; readonly updateId: string }
+  | { readonly type: 'SetTargetingMode'; readonly mode: TargetingMode };

@@ -1,0 +1,77 @@
+import type { Migration } from '#event-store';
+
+/** Projection tables of the deployment service; all rebuilt by replaying the log. */
+export const DEPLOYMENT_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 'deployment/0001',
+    description: 'groups, memberships, approvals, declines, settings, catalog knowledge, deployment ids',
+    sql: `
+      CREATE TABLE dep_groups (
+        group_id        text PRIMARY KEY,
+        name            text NOT NULL,
+        name_key        text NOT NULL,
+        parent_group_id text,
+        built_in        boolean NOT NULL,
+        version         bigint NOT NULL,
+        created_at      timestamptz NOT NULL,
+        updated_at      timestamptz NOT NULL
+      );
+      -- Backstop for the decider's rule: names are unique among siblings, case-insensitively.
+      CREATE UNIQUE INDEX dep_groups_sibling_name ON dep_groups (coalesce(parent_group_id, ''), name_key);
+
+      CREATE TABLE dep_memberships (
+        computer_id text NOT NULL,
+        group_id    text NOT NULL,
+        assigned_by text NOT NULL,
+        changed_at  timestamptz NOT NULL,
+        PRIMARY KEY (computer_id, group_id)
+      );
+      CREATE INDEX dep_memberships_group ON dep_memberships (group_id);
+
+      CREATE TABLE dep_approvals (
+        update_id       text NOT NULL,
+        group_id        text NOT NULL,
+        revision_number integer NOT NULL,
+        action          text NOT NULL,
+        deadline        timestamptz,
+        deployment_id   integer NOT NULL,
+        changed_at      timestamptz NOT NULL,
+        changed_by      text,
+        PRIMARY KEY (update_id, group_id)
+      );
+      CREATE INDEX dep_approvals_group ON dep_approvals (group_id);
+
+      CREATE TABLE dep_declines (
+        update_id   text PRIMARY KEY,
+        declined_at timestamptz NOT NULL,
+        declined_by text
+      );
+
+      CREATE TABLE dep_settings (
+        key        text PRIMARY KEY,
+        value      text NOT NULL,
+        changed_at timestamptz NOT NULL
+      );
+
+      -- Events already folded in: commands apply their events in their own transaction, and the
+      -- projection runner, meeting them again in the log, skips them.
+      CREATE TABLE dep_applied_events (message_id uuid PRIMARY KEY);
+
+      -- What the deployment service knows of the catalog, fed by UpdateRevisionImported.
+      CREATE TABLE dep_catalog_revisions (
+        update_id       text NOT NULL,
+        revision_number integer NOT NULL,
+        revision_id     integer NOT NULL,
+        update_type     text NOT NULL,
+        title           text NOT NULL,
+        superseded_update_ids jsonb NOT NULL,
+        bundled         jsonb NOT NULL,
+        PRIMARY KEY (update_id, revision_number)
+      );
+      CREATE INDEX dep_catalog_supersedes ON dep_catalog_revisions USING gin (superseded_update_ids);
+
+      -- UpdateApproved.deploymentId: never reset on rebuild, ids live on in the events.
+      CREATE SEQUENCE dep_deployment_id_seq AS integer START 1;
+    `,
+  },
+];
