@@ -4,6 +4,9 @@ import { CONFIG_USAGE, configCheckCommand } from './commands/config.command.js';
 import { EVENTS_USAGE, eventsCommand } from './commands/events.command.js';
 import { SERVE_USAGE, serveCommand } from './commands/serve.command.js';
 import { CliError, ExitCode } from './exit-codes.js';
+import { COMPUTERS_USAGE, computersCommand } from './admin/computers.command.js';
+import { GROUPS_USAGE, groupsCommand } from './admin/groups.command.js';
+import { UPDATES_USAGE, updatesCommand } from './admin/updates.command.js';
 
 const USAGE = `watershed ${WATERSHED_VERSION} — an update server that speaks the WSUS protocols
 
@@ -11,13 +14,25 @@ Usage:
   ${SERVE_USAGE.split('\n')[0]}
   ${EVENTS_USAGE.split('\n')[0]}
   ${CONFIG_USAGE.split('\n')[0]}
+  ${GROUPS_USAGE.split('\n')[0]}
+  ${UPDATES_USAGE.split('\n')[0]}
+  ${COMPUTERS_USAGE.split('\n')[0]}
   watershed version
   watershed help [COMMAND]
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 invalid configuration, 4 store or bus unavailable.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 invalid configuration, 4 store, bus or server
+unavailable, 5 refused by the server (invalid, not found, conflict), 6 admin token not accepted.
 Configuration comes from the environment; see README.md, "Configuration".`;
 
-const HELP: Record<string, string> = { serve: SERVE_USAGE, events: EVENTS_USAGE, config: CONFIG_USAGE };
+const HELP: Record<string, string> = {
+  serve: SERVE_USAGE,
+  events: EVENTS_USAGE,
+  config: CONFIG_USAGE,
+  groups: GROUPS_USAGE,
+  updates: UPDATES_USAGE,
+  computers: COMPUTERS_USAGE,
+};
+const ADMIN_FLAGS = { server: 'string', token: 'string', json: 'boolean' } as const;
 
 /** Runs one CLI invocation; returns the exit code (serve never returns). */
 export async function runCli(argv: readonly string[]): Promise<ExitCode> {
@@ -33,6 +48,21 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
         if (rest[0] !== 'check') throw new CliError(ExitCode.Usage, `unknown config subcommand ${JSON.stringify(rest[0] ?? '')}\n\n${CONFIG_USAGE}`);
         configCheckCommand();
         return ExitCode.Ok;
+      case 'groups': {
+        const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, parent: 'string', 'if-match': 'string', 'move-members': 'boolean' });
+        await groupsCommand(positionals, values);
+        return ExitCode.Ok;
+      }
+      case 'updates': {
+        const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, group: 'string', action: 'string', deadline: 'string', revision: 'string' });
+        await updatesCommand(positionals, values);
+        return ExitCode.Ok;
+      }
+      case 'computers': {
+        const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, set: 'string' });
+        await computersCommand(positionals, values);
+        return ExitCode.Ok;
+      }
       case 'version':
       case '--version':
         process.stdout.write(`${WATERSHED_VERSION}\n`);
@@ -57,6 +87,23 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
     }
     process.stderr.write(`watershed: ${(error as Error).stack ?? String(error)}\n`);
     return ExitCode.Failure;
+  }
+}
+
+function parseCommand(
+  args: readonly string[],
+  spec: Record<string, 'string' | 'boolean'>,
+): { positionals: string[]; values: Record<string, string | boolean | undefined> } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }])),
+      allowPositionals: true,
+      strict: true,
+    });
+    return { positionals, values: values as Record<string, string | boolean | undefined> };
+  } catch (error) {
+    throw new CliError(ExitCode.Usage, (error as Error).message);
   }
 }
 
