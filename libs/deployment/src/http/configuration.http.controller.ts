@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put, Req, Inject } from '@nestjs/common';
-import { Admin, AdminApi, type AdminPrincipal, parseAdminInput } from '#platform';
+import { Admin, AdminApi, type AdminPrincipal, parseAdminInput, ApiOperation } from '#platform';
 import { DeploymentApi } from '../application/deployment-api.service.js';
 import { targetingModeBody } from '../application/deployment.schemas.js';
 import { type AdminRequest, callerOf } from './admin-request.js';
@@ -10,11 +10,13 @@ import { type AdminRequest, callerOf } from './admin-request.js';
 export class ConfigurationHttpController {
   constructor(@Inject(DeploymentApi) private readonly api: DeploymentApi) {}
 
+  @ApiOperation({ summary: 'Server-side or client-side targeting' })
   @Get('targeting-mode')
   get(): Promise<unknown> {
     return this.api.queries.targetingMode();
   }
 
+  @ApiOperation({ summary: 'Set the targeting mode', body: targetingModeBody })
   @Put('targeting-mode')
   async set(@Body() body: unknown, @Admin() admin: AdminPrincipal, @Req() req: AdminRequest): Promise<unknown> {
     const input = parseAdminInput(targetingModeBody, body, 'targeting mode');

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, Inject } from '@nestjs/common';
-import { Admin, AdminApi, type AdminPrincipal, parseAdminInput } from '#platform';
+import { Admin, AdminApi, type AdminPrincipal, parseAdminInput, ApiOperation } from '#platform';
 import { DeploymentApi } from '../application/deployment-api.service.js';
 import { approveUpdateBody, guidInput, removeApprovalInput } from '../application/deployment.schemas.js';
 import { type AdminRequest, callerOf, type ReplyLike } from './admin-request.js';
@@ -10,12 +10,14 @@ import { type AdminRequest, callerOf, type ReplyLike } from './admin-request.js'
 export class UpdatesHttpController {
   constructor(@Inject(DeploymentApi) private readonly api: DeploymentApi) {}
 
+  @ApiOperation({ summary: 'An update\'s approvals per group' })
   @Get(':updateId/approvals')
   approvals(@Param('updateId') rawId: string): Promise<unknown> {
     return this.api.queries.approvalsForUpdate(parseAdminInput(guidInput, rawId, 'update id'));
   }
 
   /** 201 when an approval was stored, 200 when the same one already was; warnings (superseded) in the body. */
+  @ApiOperation({ summary: 'Approve an update revision for a group (Install, Uninstall, …) with an optional deadline', body: approveUpdateBody, responses: { 200: 'Unchanged (identical approval)', 201: 'Approved' } })
   @Post(':updateId/approvals')
   async approve(
     @Param('updateId') rawId: string,
@@ -32,6 +34,7 @@ export class UpdatesHttpController {
   }
 
   /** The group comes as `?groupId=` (or a JSON body `{ "groupId": … }` for clients that send one). */
+  @ApiOperation({ summary: 'Remove an update\'s approval for a group (groupId in the query or body)' })
   @Delete(':updateId/approvals')
   async removeApproval(
     @Param('updateId') rawId: string,
@@ -46,6 +49,7 @@ export class UpdatesHttpController {
     return (await this.api.removeApproval({ updateId, groupId }, callerOf(admin, req))).result;
   }
 
+  @ApiOperation({ summary: 'Decline an update: its approvals are removed and clients stop seeing it' })
   @Post(':updateId/decline')
   @HttpCode(200)
   async decline(@Param('updateId') rawId: string, @Admin() admin: AdminPrincipal, @Req() req: AdminRequest): Promise<unknown> {
@@ -54,6 +58,7 @@ export class UpdatesHttpController {
     return { ...result, changed };
   }
 
+  @ApiOperation({ summary: 'Un-decline an update (approvals are not restored)' })
   @Post(':updateId/undecline')
   @HttpCode(200)
   async undecline(@Param('updateId') rawId: string, @Admin() admin: AdminPrincipal, @Req() req: AdminRequest): Promise<unknown> {

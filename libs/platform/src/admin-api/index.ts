@@ -5,3 +5,6 @@ export * from './admin-api-exception.filter.js';
 export * from './admin-api.decorators.js';
 export * from './admin-api-validation.js';
 export * from './admin-api-global.filter.js';
+export * from './openapi/api-operation.decorator.js';
+export * from './openapi/openapi-document.js';
+export * from './openapi/openapi.http.controller.js';

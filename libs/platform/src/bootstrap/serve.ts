@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CodedRpcExceptionFilter } from '#messaging';
+import { OpenApiHttpController } from '../admin-api/openapi/openapi.http.controller.js';
 import type { WatershedConfig } from '../config/watershed-config.js';
 import { HealthHttpController } from '../health/health.http.controller.js';
 import { ReadinessState } from '../health/readiness.js';
@@ -37,8 +39,8 @@ export async function serve(config: WatershedConfig, logger: Logger, registratio
   const selected = registrations.filter((r) => config.services.includes(r.name));
 
   @Module({
-    imports: [RuntimeModule.forRuntime(runtime), ...selected.map((r) => r.module)],
-    controllers: [HealthHttpController, ServiceStatusHttpController],
+    imports: [RuntimeModule.forRuntime(runtime), DiscoveryModule, ...selected.map((r) => r.module)],
+    controllers: [HealthHttpController, ServiceStatusHttpController, OpenApiHttpController],
     providers: [{ provide: ReadinessState, useValue: readiness }],
   })
   class WatershedAppModule {}
