@@ -13,3 +13,4 @@ export * from './metadata/metadata.events.js';
 export * from './deployment/deployment.events.js';
 export * from './reporting/reporting.events.js';
 export * from './metadata/metadata.api.js';
+export * from './reporting/reporting.messages.js';

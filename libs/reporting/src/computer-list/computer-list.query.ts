@@ -1,9 +1,9 @@
-import { ALL_COMPUTERS_GROUP_ID, CodedError, ErrorCodes, normalizeGuid, subject, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
+import { ALL_COMPUTERS_GROUP_ID, CodedError, ErrorCodes, normalizeGuid, UNASSIGNED_COMPUTERS_GROUP_ID, ReportingSubjects } from '#contracts';
 import type { SqlExecutor } from '#event-store';
 import { z } from 'zod';
 import { COMPUTER_COLUMNS, type ComputerRow, type ComputerView, groupsOf, toComputerView } from '../status-projection/read-model.js';
 
-export const COMPUTER_LIST_SUBJECT = subject('reporting', 'qry', 'computers');
+export const COMPUTER_LIST_SUBJECT = ReportingSubjects.computers;
 
 /** A page an admin screen or a CSV export streams through; the cap bounds one reply's size. */
 export const DEFAULT_PAGE_SIZE = 100;

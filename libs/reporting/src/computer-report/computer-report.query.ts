@@ -1,4 +1,4 @@
-import { CodedError, subject } from '#contracts';
+import { CodedError, ReportingSubjects } from '#contracts';
 import type { SqlExecutor } from '#event-store';
 import { z } from 'zod';
 import { statusFromCode, type StatusCounts, type UpdateStatus } from '../domain/update-status.js';
@@ -15,7 +15,7 @@ import {
   toCounts,
 } from '../status-projection/read-model.js';
 
-export const COMPUTER_REPORT_SUBJECT = subject('reporting', 'qry', 'computer');
+export const COMPUTER_REPORT_SUBJECT = ReportingSubjects.computer;
 export const ComputerReportQuery = z.object({ computerId: z.string().min(1).max(256) });
 
 export interface ComputerUpdateStatusView {

@@ -1,9 +1,9 @@
-import { ClientEventReported, subject } from '#contracts';
+import { ClientEventReported, ReportingSubjects } from '#contracts';
 import { z } from 'zod';
 import { reportingComputerId } from '../domain/computer-id.js';
 
 /** Durable: the gateway enqueues one per ReportEventBatch, after decoding it. */
-export const RECORD_EVENTS_SUBJECT = subject('reporting', 'cmd', 'record-events');
+export const RECORD_EVENTS_SUBJECT = ReportingSubjects.recordEvents;
 export const RECORD_EVENTS_CONSUMER = 'reporting.record-events';
 
 /** Far above what a client batches (a handful to a few hundred events); bounds one message's work. */

@@ -1,10 +1,10 @@
-import { ALL_COMPUTERS_GROUP_ID, normalizeGuid, subject, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
+import { ALL_COMPUTERS_GROUP_ID, normalizeGuid, UNASSIGNED_COMPUTERS_GROUP_ID, ReportingSubjects } from '#contracts';
 import type { SqlExecutor } from '#event-store';
 import { z } from 'zod';
 import type { StatusCounts } from '../domain/update-status.js';
 import { type CountRow, countColumnsSql, coveredSql, isoOrNull, toCounts } from '../status-projection/read-model.js';
 
-export const UPDATE_STATUS_REPORT_SUBJECT = subject('reporting', 'qry', 'update-status');
+export const UPDATE_STATUS_REPORT_SUBJECT = ReportingSubjects.updateStatus;
 
 const guid = z
   .string()

@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import { subject } from '../subjects/subjects.js';
+import type { ClientEventReported, ComputerRegistered } from './reporting.events.js';
+
+/**
+ * The reporting service's bus API, shared with its producers (the SOAP gateway) so the two sides
+ * cannot drift. The two commands are durable (DurableQueue): the gateway acknowledges a client only
+ * after they are enqueued.
+ */
+export const ReportingSubjects = {
+  /** Payload: RegisterComputerMessage. */
+  registerComputer: subject('reporting', 'cmd', 'register-computer'),
+  /** Payload: RecordEventsMessage (one ReportEventBatch). */
+  recordEvents: subject('reporting', 'cmd', 'record-events'),
+  computer: subject('reporting', 'qry', 'computer'),
+  updateStatus: subject('reporting', 'qry', 'update-status'),
+  computers: subject('reporting', 'qry', 'computers'),
+} as const;
+
+export type RegisterComputerMessage = z.input<typeof ComputerRegistered.schema>;
+
+export interface RecordEventsMessage {
+  readonly computerId: string;
+  readonly events: readonly z.input<typeof ClientEventReported.schema>[];
+}
