@@ -130,7 +130,8 @@ function reportingServiceSuite(target: Target): void {
     it('answers the computer, update-status and computers queries over the bus from the projection', async () => {
       const report = await waitFor(async () => {
         const r = await server.runtime.bus.request<ComputerReport>(COMPUTER_REPORT_SUBJECT, { computerId: 'w1' });
-        return r.updates.some((u) => u.status === 'failed') && r;
+        // The projection applies the two batches in steps; wait for the state both leave behind.
+        return r.updates.some((u) => u.status === 'failed') && r.summary.failed === 1 && r.summary.installed === 1 && r;
       }, 'the projection to catch up');
       assert.equal(report.computer.dnsName, 'pc-w1.lab');
       assert.equal(report.computer.clientIp, '10.0.0.99');

@@ -14,6 +14,10 @@ export class ComputerReportRpcController {
   @MessagePattern(COMPUTER_REPORT_SUBJECT, { queue: serviceQueue('reporting') })
   async computer(@Payload() message: BusMessage<unknown>): Promise<ComputerReport> {
     const query = parseQuery(ComputerReportQuery, message.payload);
-    return readComputerReport(this.store.db, query.computerId);
+    // One snapshot for the three reads, so the summary and the list agree while the projection moves.
+    return this.store.db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      return readComputerReport(tx, query.computerId);
+    });
   }
 }

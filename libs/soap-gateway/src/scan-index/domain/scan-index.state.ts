@@ -1,0 +1,132 @@
+import { ALL_COMPUTERS_GROUP_ID, type ApprovalAction, LOG_START, type LogPosition, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
+
+export type IndexedUpdateType = 'Software' | 'Driver' | 'Category' | 'Detectoid';
+export type TargetingMode = 'server-side' | 'client-side';
+
+export interface IndexedFile {
+  /** Base64 SHA-1, as in the update XML. */
+  readonly sha1: string;
+  readonly fileName: string;
+  readonly size: number;
+}
+
+/** One revision as the scan needs it: identity, graph edges and the Core fragment, nothing else. */
+export interface RevisionEntry {
+  readonly revisionId: number;
+  readonly updateId: string;
+  readonly revisionNumber: number;
+  readonly updateType: IndexedUpdateType;
+  /** CNF over update ids: every clause needs one installed member. */
+  readonly prerequisites: readonly (readonly string[])[];
+  readonly categoryIds: readonly string[];
+  /** Member update ids of every bundle clause, flattened (the member's highest revision is served). */
+  readonly bundledUpdateIds: readonly string[];
+  readonly supersededUpdateIds: readonly string[];
+  /** Empty for a revision that is no longer the served one (only served revisions are answered). */
+  readonly files: readonly IndexedFile[];
+  /** The Core fragment sent as UpdateInfo.Xml; empty for a revision that is no longer the served one. */
+  readonly coreXml: string;
+}
+
+export interface UpdateEntry {
+  /** The highest revision number seen: the one SyncUpdates serves (MS-WUSP §3.1.5.7). */
+  latest: RevisionEntry;
+  /** Index version of the last change to what a client sees of this update, whatever its group. */
+  changedAt: number;
+  /** Date (yyyy-MM-dd) of that change: LastChangeTime of the synthetic Evaluate/Bundle deployments. */
+  changedOn: string;
+}
+
+export interface ApprovalEntry {
+  readonly deploymentId: number;
+  readonly groupId: string;
+  readonly action: ApprovalAction;
+  readonly deadline: string | null;
+  /** yyyy-MM-dd of the approval: Deployment.LastChangeTime. */
+  readonly changedOn: string;
+}
+
+export interface GroupEntry {
+  readonly groupId: string;
+  name: string;
+  readonly parentGroupId: string | null;
+  readonly builtIn: boolean;
+}
+
+/**
+ * The scan index: everything SyncUpdates and GetExtendedUpdateInfo need, held in maps. `evolve`
+ * mutates it in place (a copy per event would make catch-up quadratic); readers only run between
+ * events, synchronously, so each read sees one consistent state (`version` names it).
+ */
+export interface ScanIndexState {
+  /**
+   * Bumped by every applied event; memoized scopes are keyed by it, and change tracking records
+   * versions (plain numbers: cheap to compare per cached revision) rather than log positions.
+   */
+  version: number;
+  /** Position of the last applied event: the anchor a client gets in its cookie. */
+  position: LogPosition;
+  /** The log position of every applied event, by version (index = version − 1): maps an anchor back to a version. */
+  readonly appliedPositions: LogPosition[];
+  readonly revisions: Map<number, RevisionEntry>;
+  /** (updateId, revisionNumber) → revisionId, for GetExtendedUpdateInfo2 and RefreshCache. */
+  readonly revisionIdByIdentity: Map<string, number>;
+  readonly updates: Map<string, UpdateEntry>;
+  /** Category and Detectoid update ids: always in scope with Action Evaluate (as WSUS deploys them). */
+  readonly evaluateOnlyUpdates: Set<string>;
+  readonly softwareUpdates: Set<string>;
+  readonly driverUpdates: Set<string>;
+  /** updateId → how many latest revisions name it as a prerequisite or category; > 0 means non-leaf. */
+  readonly prerequisiteReferences: Map<string, number>;
+  /** member updateId → updateIds of the bundles (latest revisions) that contain it. */
+  readonly bundleParents: Map<string, Set<string>>;
+  /** updateId → groupId → approval. */
+  readonly approvals: Map<string, Map<string, ApprovalEntry>>;
+  /** groupId → approved updateIds: the roots of a group's scope. */
+  readonly approvedUpdatesByGroup: Map<string, Set<string>>;
+  /** updateId → groupId → version of the last approval change (approve, re-approve, remove). */
+  readonly approvalChangedAt: Map<string, Map<string, number>>;
+  readonly declined: Set<string>;
+  readonly groups: Map<string, GroupEntry>;
+  /** computerId → assigned groups (server-side by an admin, or client-side targeting). */
+  readonly memberships: Map<string, readonly string[]>;
+  readonly membershipChangedAt: Map<string, number>;
+  targetingMode: TargetingMode;
+  /** Last change that may move every client's deployments (targeting mode, group deletion). */
+  globalChangedAt: number;
+}
+
+export function emptyScanIndexState(): ScanIndexState {
+  const groups = new Map<string, GroupEntry>([
+    // Built into WSUS and fixed ids: present before any event so that scoping never lacks them.
+    [ALL_COMPUTERS_GROUP_ID, { groupId: ALL_COMPUTERS_GROUP_ID, name: 'All Computers', parentGroupId: null, builtIn: true }],
+    [
+      UNASSIGNED_COMPUTERS_GROUP_ID,
+      { groupId: UNASSIGNED_COMPUTERS_GROUP_ID, name: 'Unassigned Computers', parentGroupId: ALL_COMPUTERS_GROUP_ID, builtIn: true },
+    ],
+  ]);
+  return {
+    version: 0,
+    position: LOG_START,
+    appliedPositions: [],
+    revisions: new Map(),
+    revisionIdByIdentity: new Map(),
+    updates: new Map(),
+    evaluateOnlyUpdates: new Set(),
+    softwareUpdates: new Set(),
+    driverUpdates: new Set(),
+    prerequisiteReferences: new Map(),
+    bundleParents: new Map(),
+    approvals: new Map(),
+    approvedUpdatesByGroup: new Map(),
+    approvalChangedAt: new Map(),
+    declined: new Set(),
+    groups,
+    memberships: new Map(),
+    membershipChangedAt: new Map(),
+    targetingMode: 'server-side',
+    globalChangedAt: 0,
+  };
+}
+
+export const identityKey = (updateId: string, revisionNumber: number): string => `${updateId}/${revisionNumber}`;

@@ -1,0 +1,138 @@
+import { compareLogPositions, encodeAnchor, type LogPosition } from '#contracts';
+import { effectiveGroupIds } from './effective-groups.js';
+import { computeScanScope, type ScanScope, type ScopeOptions } from './scan-scope.js';
+import { identityKey, type RevisionEntry, type ScanIndexState, type TargetingMode } from './scan-index.state.js';
+
+/** Scopes kept per index version; a handful of group combinations cover most sites. */
+const MAX_MEMOIZED_SCOPES = 256;
+
+/**
+ * Read access to the scan index. A view is only valid synchronously: the follower applies events
+ * between awaits, so everything a request derives from the index must be computed before its first
+ * await (`assertUnchanged` makes a violation loud in tests). Scopes are memoized per index version,
+ * so many clients of the same groups share one computation and a rescan is map lookups.
+ */
+export class ScanIndexView {
+  private memoVersion = -1;
+  private readonly scopes = new Map<string, ScanScope>();
+
+  constructor(private readonly state: ScanIndexState) {}
+
+  get version(): number {
+    return this.state.version;
+  }
+
+  get position(): LogPosition {
+    return this.state.position;
+  }
+
+  /** The opaque anchor of the last applied event, for the cookie's lastSyncAnchor. */
+  get anchor(): string {
+    return encodeAnchor(this.state.position);
+  }
+
+  get targetingMode(): TargetingMode {
+    return this.state.targetingMode;
+  }
+
+  get revisionCount(): number {
+    return this.state.revisions.size;
+  }
+
+  assertUnchanged(version: number): void {
+    if (this.state.version !== version) throw new Error(`scan index moved from version ${version} to ${this.state.version} during one read`);
+  }
+
+  revision(revisionId: number): RevisionEntry | undefined {
+    return this.state.revisions.get(revisionId);
+  }
+
+  revisionIdOf(updateId: string, revisionNumber: number): number | undefined {
+    return this.state.revisionIdByIdentity.get(identityKey(updateId.toLowerCase(), revisionNumber));
+  }
+
+  latestRevision(updateId: string): RevisionEntry | undefined {
+    return this.state.updates.get(updateId.toLowerCase())?.latest;
+  }
+
+  /** MS-WUSP §3.1.5.7: a leaf iff no prerequisite (categories included) names the update. */
+  isLeaf(updateId: string): boolean {
+    return !this.state.prerequisiteReferences.has(updateId);
+  }
+
+  isDeclined(updateId: string): boolean {
+    return this.state.declined.has(updateId);
+  }
+
+  /** yyyy-MM-dd of the update's last change: LastChangeTime of deployments the server makes up. */
+  changedOn(updateId: string): string {
+    return this.state.updates.get(updateId)?.changedOn ?? '1970-01-01';
+  }
+
+  effectiveGroupIds(computerId: string, cookieGroupIds: readonly string[] | null): string[] {
+    return effectiveGroupIds(this.state, computerId, cookieGroupIds);
+  }
+
+  scope(groupIds: readonly string[], options: ScopeOptions): ScanScope {
+    if (this.memoVersion !== this.state.version) {
+      this.scopes.clear();
+      this.memoVersion = this.state.version;
+    }
+    const filter = options.filterCategoryIds === undefined ? '' : [...options.filterCategoryIds].sort().join(',');
+    const key = `${options.pass}|${options.policy}|${groupIds.join(',')}|${filter}`;
+    let scope = this.scopes.get(key);
+    if (scope === undefined) {
+      if (this.scopes.size >= MAX_MEMOIZED_SCOPES) this.scopes.clear();
+      scope = computeScanScope(this.state, groupIds, options);
+      this.scopes.set(key, scope);
+    }
+    return scope;
+  }
+
+  /**
+   * The index version an anchor corresponds to: how many applied events are at or before it. An
+   * anchor from a gateway further along the log maps to this index's current version.
+   */
+  versionAt(anchor: LogPosition): number {
+    const positions = this.state.appliedPositions;
+    let low = 0;
+    let high = positions.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareLogPositions(positions[mid]!, anchor) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** Whether everything a computer sees may have moved after `since` (a version): its membership, the targeting mode, a deleted group. */
+  everythingChangedSince(computerId: string, since: number): boolean {
+    return this.state.globalChangedAt > since || (this.state.membershipChangedAt.get(computerId) ?? 0) > since;
+  }
+
+  /**
+   * Whether the Deployment or IsLeaf a client sees for this update may have changed after `since`
+   * (a version, see versionAt): the update itself (new revision, leaf flip, bundle membership,
+   * undecline), an approval in one of the client's groups, or one of a bundle that contains it.
+   * Conservative: a false positive only resends a deployment the client already has. Numbers, not
+   * log positions, because a rescan asks this for every cached revision.
+   */
+  changedSince(updateId: string, groupIds: readonly string[], since: number): boolean {
+    if ((this.state.updates.get(updateId)?.changedAt ?? 0) > since) return true;
+    if (this.approvalChangedSince(updateId, groupIds, since)) return true;
+    const parents = this.state.bundleParents.get(updateId);
+    if (parents !== undefined) {
+      for (const parent of parents) {
+        if (this.approvalChangedSince(parent, groupIds, since) || (this.state.updates.get(parent)?.changedAt ?? 0) > since) return true;
+      }
+    }
+    return false;
+  }
+
+  private approvalChangedSince(updateId: string, groupIds: readonly string[], since: number): boolean {
+    const byGroup = this.state.approvalChangedAt.get(updateId);
+    if (byGroup === undefined) return false;
+    for (const groupId of groupIds) if ((byGroup.get(groupId) ?? 0) > since) return true;
+    return false;
+  }
+}

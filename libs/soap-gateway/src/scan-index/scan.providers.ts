@@ -1,0 +1,52 @@
+import type { Provider } from '@nestjs/common';
+import type { ServiceBus } from '#messaging';
+import { SERVICE_BUS } from '#platform';
+import type { UpdateIdentity } from '#wsus-codecs';
+import type { ClientCookieState } from '../cookies/client-cookies.service.js';
+import { ExtendedUpdateInfoService } from '../extended-update-info/extended-update-info.service.js';
+import { GetExtendedUpdateInfo2SoapHandler, GetExtendedUpdateInfoSoapHandler } from '../extended-update-info/get-extended-update-info.soap.handler.js';
+import { busMetadataStoreClient } from '../extended-update-info/metadata-store.client.js';
+import { REFRESH_CACHE_LOOKUP, type RefreshCacheLookup } from '../refresh-cache/refresh-cache.soap.handler.js';
+import { refreshCache } from '../sync-updates/domain/refresh-cache.query.js';
+import { SyncUpdatesSoapHandler } from '../sync-updates/sync-updates.soap.handler.js';
+import { ScanIndexService } from './scan-index.service.js';
+import { DEFAULT_SCAN_SETTINGS, SCAN_SETTINGS, type ScanSettings } from './scan-settings.js';
+
+/**
+ * Everything the scan path adds to the soap-gateway module: the index follower, the
+ * GetExtendedUpdateInfo service (bus client + fragment cache), the SyncUpdates /
+ * GetExtendedUpdateInfo / GetExtendedUpdateInfo2 handlers (they `register` over the pending
+ * defaults), and the RefreshCache lookup. Provide SCAN_SETTINGS to change page size or policy.
+ */
+export const SCAN_PROVIDERS: Provider[] = [
+  ScanIndexService,
+  {
+    provide: ExtendedUpdateInfoService,
+    inject: [ScanIndexService, SERVICE_BUS, { token: SCAN_SETTINGS, optional: true }],
+    useFactory: (index: ScanIndexService, bus: ServiceBus, settings: ScanSettings | undefined) => {
+      const s = settings ?? DEFAULT_SCAN_SETTINGS;
+      return new ExtendedUpdateInfoService(index, busMetadataStoreClient(bus), {
+        unapprovedPolicy: s.unapprovedPolicy,
+        ...(s.fragmentCacheEntries === undefined ? {} : { fragmentCacheEntries: s.fragmentCacheEntries }),
+        ...(s.fragmentCacheChars === undefined ? {} : { fragmentCacheChars: s.fragmentCacheChars }),
+      });
+    },
+  },
+  {
+    provide: REFRESH_CACHE_LOOKUP,
+    inject: [ScanIndexService, { token: SCAN_SETTINGS, optional: true }],
+    useFactory: (index: ScanIndexService, settings: ScanSettings | undefined): RefreshCacheLookup => ({
+      async refresh(globalIds: readonly UpdateIdentity[], client: ClientCookieState) {
+        const s = settings ?? DEFAULT_SCAN_SETTINGS;
+        // Without a caught-up index the answer would wrongly say "nothing deployed"; empty is the safe "nothing remapped".
+        if (!(await index.whenReady(s.readyWaitMs))) return [];
+        return index.read((view) =>
+          refreshCache(view, globalIds, { computerId: client.computerId, cookieGroupIds: client.groupIds, clientProtocolVersion: client.protocolVersion }, s.unapprovedPolicy),
+        );
+      },
+    }),
+  },
+  SyncUpdatesSoapHandler,
+  GetExtendedUpdateInfoSoapHandler,
+  GetExtendedUpdateInfo2SoapHandler,
+];

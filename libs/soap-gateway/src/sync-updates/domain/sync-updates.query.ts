@@ -1,0 +1,142 @@
+import { decodeAnchor, LOG_START, type LogPosition, normalizeGuid } from '#contracts';
+import type { SyncInfo, SyncUpdateParameters, UpdateInfo } from '#wsus-codecs';
+import type { ScanIndexView } from '../../scan-index/domain/scan-index.view.js';
+import type { RevisionEntry } from '../../scan-index/domain/scan-index.state.js';
+import type { ScanScope, UnapprovedPolicy } from '../../scan-index/domain/scan-scope.js';
+import { clientVersionAtLeast } from './client-protocol-version.js';
+import { updateInfoFor } from './scan-deployment.js';
+
+/** NewUpdates per page: what Windows Server 2025 sends (observed-interop.md A.3); the spec's note says 200. */
+export const DEFAULT_SYNC_UPDATES_PAGE_SIZE = 30;
+export const MAX_SYNC_UPDATES_PAGE_SIZE = 1000;
+
+export interface SyncUpdatesSettings {
+  readonly pageSize: number;
+  readonly unapprovedPolicy: UnapprovedPolicy;
+}
+
+export const DEFAULT_SYNC_UPDATES_SETTINGS: SyncUpdatesSettings = { pageSize: DEFAULT_SYNC_UPDATES_PAGE_SIZE, unapprovedPolicy: 'approved-only' };
+
+/** What one SyncUpdates call brings: the decoded parameters and what the cookie says about the client. */
+export interface SyncUpdatesQuery {
+  readonly computerId: string;
+  /** Client-side targeting groups resolved into the cookie; null in server-side targeting. */
+  readonly cookieGroupIds: readonly string[] | null;
+  /** protocolVersion the client sent to GetCookie ("2.90"). */
+  readonly clientProtocolVersion: string;
+  /** The cookie's lastSyncAnchor; null before the first sync (every cached revision then counts as changed). */
+  readonly lastSyncAnchor: string | null;
+  readonly parameters: SyncUpdateParameters;
+}
+
+export interface SyncUpdatesOutcome {
+  /** SyncInfo without NewCookie: the handler seals the cookie and adds it. */
+  readonly result: Omit<SyncInfo, 'newCookie'>;
+  /**
+   * Store in the NewCookie as lastSyncAnchor: the index position this answer was computed at, or
+   * the cookie's previous anchor when a category scan left a change outside its categories unsent.
+   */
+  readonly lastSyncAnchor: string | null;
+}
+
+/**
+ * SyncUpdates (MS-WUSP §3.1.5.7) over one index snapshot, with no I/O: NeededRevisions is the
+ * client's memoized scope; NewUpdates = needed − cached whose prerequisites are all satisfied by
+ * InstalledNonLeafUpdateIDs (so categories and detectoids come a level per round, before what
+ * depends on them), paged; OutOfScopeRevisionIDs = cached − needed; ChangedUpdates = cached ∩
+ * needed whose deployment or IsLeaf moved after the cookie's anchor.
+ */
+export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settings: SyncUpdatesSettings = DEFAULT_SYNC_UPDATES_SETTINGS): SyncUpdatesOutcome {
+  const p = query.parameters;
+  const pageSize = Math.min(Math.max(1, Math.floor(settings.pageSize)), MAX_SYNC_UPDATES_PAGE_SIZE);
+  const version = query.clientProtocolVersion;
+  const modern17 = clientVersionAtLeast(version, 1, 7);
+  const groups = view.effectiveGroupIds(query.computerId, query.cookieGroupIds);
+  const pass = p.skipSoftwareSync ? 'driver' : 'software';
+  const filter = new Set((p.filterCategoryIds ?? []).map(normalizeGuid));
+  const policy = settings.unapprovedPolicy;
+
+  const scope = view.scope(groups, { pass, policy });
+  // A category scan narrows what is sent, never how: deployments always come from the full scope,
+  // so a revision does not change Action between a category scan and a full one.
+  const filtered = filter.size > 0 ? view.scope(groups, { pass, policy, filterCategoryIds: filter }) : scope;
+
+  const installed = installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
+  const cachedIds = pass === 'software' ? [...(p.installedNonLeafUpdateIds ?? []), ...(p.otherCachedUpdateIds ?? [])] : [...(p.cachedDriverIds ?? [])];
+  const cached = new Set(cachedIds);
+
+  const newUpdates: UpdateInfo[] = [];
+  let truncated = false;
+  for (const entry of filtered.ordered) {
+    if (cached.has(entry.revision.revisionId) || !prerequisitesSatisfied(entry.revision, installed)) continue;
+    if (newUpdates.length === pageSize) {
+      truncated = true;
+      break;
+    }
+    newUpdates.push(updateInfoFor(view, scope.byRevisionId.get(entry.revision.revisionId) ?? entry, version));
+  }
+
+  // A category scan must not purge what the full scope still deploys: only what no scope holds is
+  // out of scope; the rest is DeployedOutOfScope when the client asked for the split (§2.2.2.2.4).
+  const splitOutOfScope = filter.size > 0 && p.needTwoGroupOutOfScopeUpdates === true && modern17;
+  const outOfScope: number[] = [];
+  const deployedOutOfScope: number[] = [];
+  const changed: UpdateInfo[] = [];
+  const since = view.versionAt(anchorPosition(query.lastSyncAnchor));
+  const everythingChanged = view.everythingChangedSince(query.computerId, since);
+  // A category scan reports changes only inside its categories; if something cached outside them
+  // changed, the watermark must stay where it was so that the next full scan still reports it.
+  let changeLeftUnreported = false;
+  for (const id of cached) {
+    const entry = filtered.byRevisionId.get(id);
+    if (entry !== undefined) {
+      if (everythingChanged || view.changedSince(entry.revision.updateId, groups, since)) changed.push(updateInfoFor(view, scope.byRevisionId.get(id) ?? entry, version));
+      continue;
+    }
+    const outside = scope.byRevisionId.get(id);
+    if (outside === undefined) outOfScope.push(id);
+    else {
+      if (splitOutOfScope) deployedOutOfScope.push(id);
+      if (everythingChanged || view.changedSince(outside.revision.updateId, groups, since)) changeLeftUnreported = true;
+    }
+  }
+
+  const result: Omit<SyncInfo, 'newCookie'> = {
+    ...(newUpdates.length > 0 ? { newUpdates } : {}),
+    ...(outOfScope.length > 0 ? { outOfScopeRevisionIds: outOfScope } : {}),
+    ...(changed.length > 0 ? { changedUpdates: changed } : {}),
+    truncated,
+    ...(deployedOutOfScope.length > 0 ? { deployedOutOfScopeRevisionIds: deployedOutOfScope } : {}),
+    // MUST NOT be returned to clients below 1.7 (server is 3.2); true when no driver is deployed to the client.
+    ...(modern17 ? { driverSyncNotNeeded: driverScope(view, groups, policy, filter).ordered.length === 0 } : {}),
+  };
+  return { result, lastSyncAnchor: changeLeftUnreported ? query.lastSyncAnchor : view.anchor };
+}
+
+function driverScope(view: ScanIndexView, groups: readonly string[], policy: UnapprovedPolicy, filter: ReadonlySet<string>): ScanScope {
+  return view.scope(groups, { pass: 'driver', policy, ...(filter.size > 0 ? { filterCategoryIds: filter } : {}) });
+}
+
+/** Installed non-leaf revisions as update ids: a prerequisite names an update, not a revision. */
+function installedUpdateIds(view: ScanIndexView, revisionIds: readonly number[]): Set<string> {
+  const ids = new Set<string>();
+  for (const id of revisionIds) {
+    const revision = view.revision(id);
+    if (revision !== undefined) ids.add(revision.updateId);
+  }
+  return ids;
+}
+
+/** CNF: every clause needs one installed member. An empty clause (malformed metadata) is ignored rather than blocking forever. */
+export function prerequisitesSatisfied(revision: RevisionEntry, installed: ReadonlySet<string>): boolean {
+  return revision.prerequisites.every((clause) => clause.length === 0 || clause.some((id) => installed.has(id)));
+}
+
+function anchorPosition(anchor: string | null): LogPosition {
+  try {
+    return decodeAnchor(anchor);
+  } catch {
+    // An anchor we cannot read (older layout) makes every cached revision "changed": safe, only larger.
+    return LOG_START;
+  }
+}

@@ -1,0 +1,51 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { type SyncUpdatesRequest, type SyncUpdatesResponse, WuspErrorCode } from '#wsus-codecs';
+import { ClientCookies } from '../cookies/client-cookies.service.js';
+import { type WuspCallContext, WuspFault, type WuspOperationHandler } from '../wusp-endpoint/wusp-operation.handler.js';
+import { WuspOperationRegistry } from '../wusp-endpoint/wusp-operation.registry.js';
+import { ScanIndexService } from '../scan-index/scan-index.service.js';
+import { DEFAULT_SCAN_SETTINGS, SCAN_SETTINGS, type ScanSettings } from '../scan-index/scan-settings.js';
+import { syncUpdates } from './domain/sync-updates.query.js';
+
+/**
+ * SyncUpdates (§3.1.5.7), both passes. The cookie is checked with the configuration (ConfigChanged,
+ * step 1); the answer is computed from one scan-index snapshot with no call to another service;
+ * the NewCookie (MUST) carries the index anchor as the next call's ChangedUpdates watermark.
+ */
+@Injectable()
+export class SyncUpdatesSoapHandler implements WuspOperationHandler<'SyncUpdates'> {
+  readonly operation = 'SyncUpdates' as const;
+  private readonly settings: ScanSettings;
+
+  constructor(
+    @Inject(WuspOperationRegistry) registry: WuspOperationRegistry,
+    @Inject(ClientCookies) private readonly cookies: ClientCookies,
+    @Inject(ScanIndexService) private readonly index: ScanIndexService,
+    @Optional() @Inject(SCAN_SETTINGS) settings: ScanSettings | null,
+  ) {
+    this.settings = settings ?? DEFAULT_SCAN_SETTINGS;
+    registry.register(this);
+  }
+
+  async handle(request: SyncUpdatesRequest, context: WuspCallContext): Promise<SyncUpdatesResponse> {
+    const { state } = await this.cookies.open(request.cookie, context.now, { checkConfiguration: true });
+    if (!(await this.index.whenReady(this.settings.readyWaitMs))) {
+      throw new WuspFault(WuspErrorCode.ServerBusy, '', { diagnostic: 'scan index is still replaying the log' });
+    }
+    const outcome = this.index.read((view) =>
+      syncUpdates(
+        view,
+        {
+          computerId: state.computerId,
+          cookieGroupIds: state.groupIds,
+          clientProtocolVersion: state.protocolVersion,
+          lastSyncAnchor: state.lastSyncAnchor,
+          parameters: request.parameters,
+        },
+        { pageSize: this.settings.pageSize, unapprovedPolicy: this.settings.unapprovedPolicy },
+      ),
+    );
+    const newCookie = this.cookies.renew(state, { lastSyncAnchor: outcome.lastSyncAnchor, lastSyncAt: context.now.toISOString() });
+    return { ...outcome.result, newCookie };
+  }
+}
