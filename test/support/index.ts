@@ -2,3 +2,4 @@ export * from './shared-dir.js';
 export * from './required-services.js';
 export * from './watershed-process.js';
 export * from './wua-client/wua-client.js';
+export * from './catalog/category-document.js';

@@ -7,6 +7,9 @@ import { GetFragmentsRpcController } from './get-fragments/get-fragments.rpc.con
 import { GetRevisionRpcController } from './get-revision/get-revision.rpc.controller.js';
 import { ImportUpdateRpcController } from './import-update/import-update.rpc.controller.js';
 import { ImportUpdateUseCase } from './import-update/import-update.use-case.js';
+import { CatalogHttpController } from './catalog-http/catalog.http.controller.js';
+import { PublishUpdateRpcController } from './publish-update/publish-update.rpc.controller.js';
+import { PublishUpdateUseCase } from './publish-update/publish-update.use-case.js';
 import { UpdateRevisionsFollower } from './update-revisions/update-revisions.follower.js';
 
 /**
@@ -19,6 +22,8 @@ import { UpdateRevisionsFollower } from './update-revisions/update-revisions.fol
     GetFragmentsRpcController,
     GetFileLocationsRpcController,
     GetRevisionRpcController,
+    PublishUpdateRpcController,
+    CatalogHttpController,
   ],
   providers: [
     UpdateRevisionsFollower,
@@ -34,6 +39,11 @@ import { UpdateRevisionsFollower } from './update-revisions/update-revisions.fol
           onProjectionError: (error) => logger.warn({ err: error }, 'revisions projection did not catch up after an import'),
         }),
       inject: [EVENT_STORE, ContentStore, UpdateRevisionsFollower, LOGGER],
+    },
+    {
+      provide: PublishUpdateUseCase,
+      useFactory: (store: EventStore, importer: ImportUpdateUseCase) => new PublishUpdateUseCase(store, importer),
+      inject: [EVENT_STORE, ImportUpdateUseCase],
     },
   ],
 })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ReportsHttpController } from './reports-http/reports.http.controller.js';
 import { serviceStatusController } from '#platform';
 import { ComputerListRpcController } from './computer-list/computer-list.rpc.controller.js';
 import { ComputerReportRpcController } from './computer-report/computer-report.rpc.controller.js';
@@ -17,6 +18,7 @@ import { UpdateStatusReportRpcController } from './update-status-report/update-s
     ComputerReportRpcController,
     UpdateStatusReportRpcController,
     ComputerListRpcController,
+    ReportsHttpController,
   ],
   providers: [StatusProjectionRunner, RegisterComputerConsumer, RecordEventsConsumer],
 })

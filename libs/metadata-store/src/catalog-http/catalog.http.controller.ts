@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Inject, Post, Req, Res } from '@nestjs/common';
+import type { CausationContext } from '#contracts';
+import { Admin, AdminApi, type AdminPrincipal, ApiOperation, parseAdminInput } from '#platform';
+import { ImportUpdateRequest, type ImportUpdateReply } from '../metadata-store.api.js';
+import { ImportUpdateUseCase } from '../import-update/import-update.use-case.js';
+import { PublishUpdateBusRequest, type PublishUpdateReply } from '../publish-update/publish-update.api.js';
+import { publishCommand } from '../publish-update/publish-update.rpc.controller.js';
+import { PublishUpdateUseCase } from '../publish-update/publish-update.use-case.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+interface HttpRequest {
+  readonly headers: Record<string, string | string[] | undefined>;
+}
+interface Reply {
+  status(code: number): Reply;
+}
+
+/**
+ * Publishing and import for administrators (MS-WSUSOD's local publishing): the same use cases as the
+ * bus commands, behind the admin token. Files travel base64 in the JSON body, so one request is
+ * bounded by the HTTP body limit (8 MiB); larger packages need the streaming upload (not built yet).
+ */
+@AdminApi()
+@Controller('api/v1/updates')
+export class CatalogHttpController {
+  constructor(
+    @Inject(ImportUpdateUseCase) private readonly importUpdate: ImportUpdateUseCase,
+    @Inject(PublishUpdateUseCase) private readonly publishUpdate: PublishUpdateUseCase,
+  ) {}
+
+  @ApiOperation({
+    summary: 'Publish a locally authored update (metadata, applicability rules, installer, files); re-publishing an update id makes its next revision',
+    body: PublishUpdateBusRequest,
+    responses: { 201: 'Published: {updateId, revisionNumber, revisionId}' },
+  })
+  @Post('publish')
+  async publish(@Body() body: unknown, @Admin() admin: AdminPrincipal, @Req() request: HttpRequest, @Res({ passthrough: true }) reply: Reply): Promise<PublishUpdateReply> {
+    const input = parseAdminInput(PublishUpdateBusRequest, body, 'update');
+    const result = await this.publishUpdate.execute(publishCommand(input), contextOf(admin, request));
+    reply.status(201);
+    return result;
+  }
+
+  @ApiOperation({
+    summary: 'Import a WSUS update document (and optionally its files); the same revision again is a no-op',
+    body: ImportUpdateRequest,
+    responses: { 200: 'Already in the catalog', 201: 'Imported: {revisionId, updateId, revisionNumber, created, storedFiles}' },
+  })
+  @Post('import')
+  async import(@Body() body: unknown, @Admin() admin: AdminPrincipal, @Req() request: HttpRequest, @Res({ passthrough: true }) reply: Reply): Promise<ImportUpdateReply> {
+    const input = parseAdminInput(ImportUpdateRequest, body, 'update document');
+    const result = await this.importUpdate.execute(
+      {
+        xml: input.xml,
+        source: input.source,
+        files: (input.files ?? []).map((f) => ({ fileName: f.fileName, ...(f.sha1 === undefined ? {} : { sha1: f.sha1 }), content: Buffer.from(f.contentBase64, 'base64') })),
+      },
+      contextOf(admin, request),
+    );
+    reply.status(result.created ? 201 : 200);
+    return result;
+  }
+}
+
+function contextOf(admin: AdminPrincipal, request: HttpRequest): CausationContext {
+  const header = (name: string): string | null => {
+    const v = request.headers[name];
+    return (Array.isArray(v) ? v[0] : v) ?? null;
+  };
+  const correlationId = header('x-correlation-id');
+  const traceparent = header('traceparent');
+  return {
+    correlationId: correlationId && UUID.test(correlationId) ? correlationId : randomUUID(),
+    causationId: null,
+    traceparent: traceparent && TRACEPARENT.test(traceparent) ? traceparent : null,
+    actor: admin.actor,
+    now: () => new Date(),
+    newId: () => randomUUID(),
+  };
+}

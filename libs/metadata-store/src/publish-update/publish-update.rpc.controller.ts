@@ -1,0 +1,33 @@
+import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { serviceQueue } from '#contracts';
+import type { BusMessage } from '#messaging';
+import { contextFromBus, parsePayload } from '../metadata-store.bus.js';
+import { MetadataRpcExceptionFilter } from '../metadata-store.rpc-filter.js';
+import { PublishUpdateBusRequest, type PublishUpdateReply, PublishUpdateSubject } from './publish-update.api.js';
+import { type PublishUpdateCommand, PublishUpdateUseCase } from './publish-update.use-case.js';
+
+@Controller()
+@UseFilters(MetadataRpcExceptionFilter)
+export class PublishUpdateRpcController {
+  constructor(@Inject(PublishUpdateUseCase) private readonly publish: PublishUpdateUseCase) {}
+
+  @MessagePattern(PublishUpdateSubject, { queue: serviceQueue('metadata-store') })
+  async handle(@Payload() message: BusMessage): Promise<PublishUpdateReply> {
+    const payload = parsePayload(PublishUpdateBusRequest, message);
+    return this.publish.execute(publishCommand(payload), contextFromBus(message, payload.actor ?? null));
+  }
+}
+
+/** The metadata goes to the use case (which validates it again, harmlessly: the schema is idempotent); the bytes are decoded here. */
+export function publishCommand(payload: ReturnType<typeof PublishUpdateBusRequest.parse>): PublishUpdateCommand {
+  const { files, actor: _actor, ...request } = payload;
+  return {
+    request,
+    files: files.map((f) => ({
+      fileName: f.fileName,
+      content: Buffer.from(f.contentBase64, 'base64'),
+      ...(f.modified === undefined ? {} : { modified: new Date(f.modified).toISOString() }),
+    })),
+  };
+}
