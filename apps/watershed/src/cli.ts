@@ -3,6 +3,7 @@ import { ConfigError, WATERSHED_VERSION } from '#platform';
 import { CONFIG_USAGE, configCheckCommand } from './commands/config.command.js';
 import { EVENTS_USAGE, eventsCommand } from './commands/events.command.js';
 import { SERVE_USAGE, serveCommand } from './commands/serve.command.js';
+import { TOKENS_USAGE, tokensCommand } from './commands/tokens.command.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { COMPUTERS_USAGE, computersCommand } from './admin/computers.command.js';
 import { GROUPS_USAGE, groupsCommand } from './admin/groups.command.js';
@@ -13,6 +14,7 @@ const USAGE = `watershed ${WATERSHED_VERSION} — an update server that speaks t
 Usage:
   ${SERVE_USAGE.split('\n')[0]}
   ${EVENTS_USAGE.split('\n')[0]}
+  ${TOKENS_USAGE.split('\n')[0]}
   ${CONFIG_USAGE.split('\n')[0]}
   ${GROUPS_USAGE.split('\n')[0]}
   ${UPDATES_USAGE.split('\n')[0]}
@@ -27,6 +29,7 @@ Configuration comes from the environment; see README.md, "Configuration".`;
 const HELP: Record<string, string> = {
   serve: SERVE_USAGE,
   events: EVENTS_USAGE,
+  tokens: TOKENS_USAGE,
   config: CONFIG_USAGE,
   groups: GROUPS_USAGE,
   updates: UPDATES_USAGE,
@@ -61,6 +64,11 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
       case 'computers': {
         const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, set: 'string' });
         await computersCommand(positionals, values);
+        return ExitCode.Ok;
+      }
+      case 'tokens': {
+        const { positionals, values } = parseCommand(rest, { name: 'string', 'data-dir': 'string', json: 'boolean' });
+        await tokensCommand(positionals, values);
         return ExitCode.Ok;
       }
       case 'version':

@@ -14,3 +14,4 @@ export * from './deployment/deployment.events.js';
 export * from './reporting/reporting.events.js';
 export * from './metadata/metadata.api.js';
 export * from './reporting/reporting.messages.js';
+export * from './system/admin-token.events.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../events/event-schema-registry.js';
+import { AdminTokenCreated, AdminTokenRevoked } from './admin-token.events.js';
 
 /**
  * Operational facts about server processes: when each instance started, with which services, and
@@ -26,6 +27,6 @@ export const ServerInstanceStopped = defineEvent(
   z.object({ instanceId: z.string().min(1), reason: z.string(), uptimeSeconds: z.number().nonnegative() }),
 );
 
-export const SYSTEM_EVENTS = [ServerInstanceStarted, ServerInstanceStopped] as const;
+export const SYSTEM_EVENTS = [ServerInstanceStarted, ServerInstanceStopped, AdminTokenCreated, AdminTokenRevoked] as const;
 
 export const serverInstanceStream = (instanceId: string): string => `server-instance-${instanceId}`;

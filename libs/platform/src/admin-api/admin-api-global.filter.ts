@@ -1,9 +1,9 @@
 import { type ArgumentsHost, Catch, Inject, Optional } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { CodedRpcExceptionFilter } from '#messaging';
-import type { WatershedConfig } from '../config/watershed-config.js';
 import type { Logger } from '../logging/logger.js';
-import { LOGGER, WATERSHED_CONFIG } from '../runtime/tokens.js';
+import type { WatershedRuntime } from '../runtime/runtime.js';
+import { LOGGER, RUNTIME } from '../runtime/tokens.js';
 import { AdminApiExceptionFilter } from './admin-api-exception.filter.js';
 import { AdminBearerGuard } from './admin-bearer.guard.js';
 
@@ -23,9 +23,9 @@ export class AdminApiGlobalFilter extends BaseExceptionFilter {
   private readonly admin: AdminApiExceptionFilter;
   private readonly rpc: CodedRpcExceptionFilter;
 
-  constructor(@Inject(WATERSHED_CONFIG) config: WatershedConfig, @Optional() @Inject(LOGGER) logger?: Logger) {
+  constructor(@Inject(RUNTIME) runtime: WatershedRuntime, @Optional() @Inject(LOGGER) logger?: Logger) {
     super();
-    this.guard = new AdminBearerGuard(config);
+    this.guard = new AdminBearerGuard(runtime);
     this.admin = new AdminApiExceptionFilter(logger);
     this.rpc = new CodedRpcExceptionFilter((error) => logger?.error({ err: error }, 'unexpected error in a bus handler'));
   }

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { CodedError } from '#contracts';
-import type { WatershedConfig } from '../config/watershed-config.js';
-import { WATERSHED_CONFIG } from '../runtime/tokens.js';
+import type { WatershedRuntime } from '../runtime/runtime.js';
+import { RUNTIME } from '../runtime/tokens.js';
 import { AdminApiErrorCodes } from './admin-api-error.js';
 
 /** Who made an admin request, for the events' `actor`: never the token itself. */
@@ -23,25 +23,26 @@ const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8
 export const actorForToken = (token: string): string => `admin:${digest(token).toString('hex').slice(0, 12)}`;
 
 /**
- * Bearer tokens from configuration (WATERSHED_ADMIN_TOKENS). There is no anonymous access: with no
- * token configured, every call is refused with a message saying how to configure one. Tokens are
- * compared as SHA-256 digests with timingSafeEqual, against every configured token (no early exit),
- * so neither the length nor the content of a token leaks through timing.
+ * Bearer tokens from configuration (WATERSHED_ADMIN_TOKENS) and from the log (`watershed tokens
+ * create`). There is no anonymous access: with no token at all, every call is refused with a message
+ * saying how to make one. Tokens are compared as SHA-256 digests with timingSafeEqual, against every
+ * known token (no early exit), so neither the length nor the content of a token leaks through timing.
  */
 @Injectable()
 export class AdminBearerGuard implements CanActivate {
-  private readonly digests: readonly Buffer[];
+  private readonly configured: readonly Buffer[];
 
-  constructor(@Inject(WATERSHED_CONFIG) private readonly config: WatershedConfig) {
-    this.digests = config.adminTokens.map(digest);
+  constructor(@Inject(RUNTIME) private readonly runtime: WatershedRuntime) {
+    this.configured = runtime.config.adminTokens.map(digest);
   }
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<RequestLike>();
-    if (this.digests.length === 0) {
+    const fromLog = this.runtime.adminTokens.all;
+    if (this.configured.length === 0 && fromLog.length === 0) {
       throw new CodedError(
         AdminApiErrorCodes.NotConfigured,
-        'the admin API has no tokens configured, so every call is refused: set WATERSHED_ADMIN_TOKENS to a comma list of tokens of at least 32 characters (openssl rand -hex 32) and restart',
+        'the admin API has no tokens, so every call is refused: create one with `watershed tokens create --name <you>` (server stopped, or any time on PostgreSQL), or set WATERSHED_ADMIN_TOKENS to a comma list of tokens of at least 32 characters (openssl rand -hex 32) and restart',
       );
     }
     const header = request.headers.authorization;
@@ -50,9 +51,13 @@ export class AdminBearerGuard implements CanActivate {
     if (!match) throw new CodedError(AdminApiErrorCodes.Unauthorized, 'send the header "Authorization: Bearer <token>"');
     const presented = digest(match[1]!);
     let ok = false;
-    for (const known of this.digests) ok = timingSafeEqual(known, presented) || ok;
-    if (!ok) throw new CodedError(AdminApiErrorCodes.Unauthorized, 'the bearer token is not valid');
-    request[ADMIN_PRINCIPAL] = { actor: actorForToken(match[1]!) };
+    for (const known of this.configured) ok = timingSafeEqual(known, presented) || ok;
+    let named: string | null = null;
+    for (const token of fromLog) {
+      if (timingSafeEqual(token.digest, presented)) named = `admin:${token.name}#${token.tokenId.slice(0, 8)}`;
+    }
+    if (!ok && named === null) throw new CodedError(AdminApiErrorCodes.Unauthorized, 'the bearer token is not valid');
+    request[ADMIN_PRINCIPAL] = { actor: named ?? actorForToken(match[1]!) };
     return true;
   }
 }

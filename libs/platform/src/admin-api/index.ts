@@ -8,3 +8,4 @@ export * from './admin-api-global.filter.js';
 export * from './openapi/api-operation.decorator.js';
 export * from './openapi/openapi-document.js';
 export * from './openapi/openapi.http.controller.js';
+export * from './admin-token.registry.js';

@@ -13,6 +13,7 @@ import {
   NamespacedNatsServer,
   ServiceBus,
 } from '#messaging';
+import { AdminTokenRegistry } from '../admin-api/admin-token.registry.js';
 import type { WatershedConfig } from '../config/watershed-config.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -27,6 +28,8 @@ export interface RuntimeContributions {
  */
 export class WatershedRuntime {
   private closed = false;
+  /** Admin tokens created with the CLI, followed from the log. */
+  readonly adminTokens = new AdminTokenRegistry();
 
   private constructor(
     readonly config: WatershedConfig,
@@ -46,25 +49,37 @@ export class WatershedRuntime {
         : { kind: 'pglite', dataDir: config.store.dataDir },
     );
     const store = await EventStore.open(db, { registry, migrations: contributions.migrations });
+    let runtime: WatershedRuntime;
     try {
-      if (config.bus.kind === 'in-process') {
-        const broker = new InProcessBroker();
-        const bus = new ServiceBus(new InProcessClient(broker), config.busTimeoutMs);
-        return new WatershedRuntime(config, logger, store, bus, new InProcessDurableQueue(), new InProcessServer(broker), null);
-      }
-      const { url, namespace, streamName } = config.bus;
-      const name = `watershed-${config.instanceId}`;
-      const nats = await connect({ servers: url, name, timeout: 10_000 });
-      const durable = await JetStreamDurableQueue.open(nats, { streamName, namespace });
-      const bus = new ServiceBus(new NamespacedNatsClient({ servers: url, namespace, name }), config.busTimeoutMs);
-      await bus.connect();
-      // Handlers that name no queue share the first service's group; service handlers name their own.
-      const server = new NamespacedNatsServer({ servers: url, namespace, queue: serviceQueue(config.services[0]!), name });
-      return new WatershedRuntime(config, logger, store, bus, durable, server, nats);
+      runtime = await WatershedRuntime.connect(config, logger, store);
     } catch (error) {
       await store.close();
       throw error;
     }
+    try {
+      await runtime.adminTokens.start(store);
+    } catch (error) {
+      await runtime.close();
+      throw error;
+    }
+    return runtime;
+  }
+
+  private static async connect(config: WatershedConfig, logger: Logger, store: EventStore): Promise<WatershedRuntime> {
+    if (config.bus.kind === 'in-process') {
+      const broker = new InProcessBroker();
+      const bus = new ServiceBus(new InProcessClient(broker), config.busTimeoutMs);
+      return new WatershedRuntime(config, logger, store, bus, new InProcessDurableQueue(), new InProcessServer(broker), null);
+    }
+    const { url, namespace, streamName } = config.bus;
+    const name = `watershed-${config.instanceId}`;
+    const nats = await connect({ servers: url, name, timeout: 10_000 });
+    const durable = await JetStreamDurableQueue.open(nats, { streamName, namespace });
+    const bus = new ServiceBus(new NamespacedNatsClient({ servers: url, namespace, name }), config.busTimeoutMs);
+    await bus.connect();
+    // Handlers that name no queue share the first service's group; service handlers name their own.
+    const server = new NamespacedNatsServer({ servers: url, namespace, queue: serviceQueue(config.services[0]!), name });
+    return new WatershedRuntime(config, logger, store, bus, durable, server, nats);
   }
 
   /** For /readyz: the store answers a query and the bus connection is up. */
@@ -91,6 +106,7 @@ export class WatershedRuntime {
     await this.durable.close().catch((e: unknown) => this.logger.warn({ err: e }, 'closing durable queue failed'));
     await this.bus.close().catch((e: unknown) => this.logger.warn({ err: e }, 'closing bus client failed'));
     await this.nats?.drain().catch(() => undefined);
+    await this.adminTokens.stop();
     await this.store.close();
   }
 }
