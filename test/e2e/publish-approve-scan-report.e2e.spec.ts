@@ -102,6 +102,21 @@ describe('publish → approve → scan → download → report → decline', () 
     assert.equal(csv.status, 200);
     assert.match(await csv.text(), new RegExp(`${updateId},Contoso Agent 2\\.1,installed,183`));
 
+    // A second Pilot computer fails to install it: the group is half compliant.
+    const second = new WindowsUpdateAgentClient(server.url, { clientId: randomUUID(), dnsName: 'pc-pilot-02.contoso.test', targetGroups: ['Pilot'] });
+    await second.handshake();
+    assert.equal(await second.reportEvents([{ eventInstanceId: randomUUID(), eventId: 182, updateId, revisionNumber, win32HResult: -2145124329 }]), true);
+    type Compliance = { groups: { groupId: string; name: string; computers: number; compliant: number; withFailures: number; compliancePercent: number | null }[] };
+    let pilot: Compliance['groups'][number] | undefined;
+    for (let i = 0; i < 100 && pilot?.withFailures !== 1; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      pilot = (await api<Compliance>('GET', '/api/v1/reports/groups')).body.groups.find((g) => g.groupId === group.body.id);
+    }
+    assert.deepEqual(
+      { name: pilot?.name, computers: pilot?.computers, compliant: pilot?.compliant, withFailures: pilot?.withFailures, percent: pilot?.compliancePercent },
+      { name: 'Pilot', computers: 2, compliant: 1, withFailures: 1, percent: 50 },
+    );
+
     // Declined: out of scope at the next scan.
     assert.equal((await api('POST', `/api/v1/updates/${updateId}/decline`, {})).status, 200);
     const rescan = await client.syncUpdatesPage();

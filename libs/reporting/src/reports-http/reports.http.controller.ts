@@ -5,6 +5,7 @@ import { AdminApi, ApiOperation, EVENT_STORE, parseAdminInput } from '#platform'
 import { ComputerListQuery, readComputerList } from '../computer-list/computer-list.query.js';
 import { ComputerReportQuery, readComputerReport } from '../computer-report/computer-report.query.js';
 import { readUpdateStatusReport, UpdateStatusReportQuery } from '../update-status-report/update-status-report.query.js';
+import { readGroupCompliance } from '../group-compliance/group-compliance.query.js';
 import { toCsv } from './csv.js';
 
 interface Reply {
@@ -59,6 +60,20 @@ export class ReportsHttpController {
       `computer-${id}.csv`,
       ['computerId', 'dnsName', 'updateId', 'title', 'status', 'eventId', 'win32HResult', 'statusAt'],
       report.updates.map((u) => [id, report.computer.dnsName, u.updateId, u.title, u.status, u.eventId, u.win32HResult, u.statusAt]),
+    );
+  }
+
+  @ApiOperation({ summary: 'Per computer group: computers, compliant computers (nothing needed, failed or awaiting reboot) and the compliance percentage', query: computerReportQuery })
+  @Get('groups')
+  async groups(@Query() raw: unknown, @Res({ passthrough: true }) reply: Reply): Promise<unknown> {
+    const q = parseAdminInput(computerReportQuery, raw, 'query');
+    const groups = await readGroupCompliance(this.store.db);
+    if (q.format !== 'csv') return { groups };
+    return csv(
+      reply,
+      'group-compliance.csv',
+      ['groupId', 'name', 'computers', 'compliant', 'withFailures', 'needingReboot', 'compliancePercent'],
+      groups.map((g) => [g.groupId, g.name, g.computers, g.compliant, g.withFailures, g.needingReboot, g.compliancePercent]),
     );
   }
 

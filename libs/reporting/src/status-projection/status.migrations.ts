@@ -70,4 +70,19 @@ export const REPORTING_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX rpt_group_members_by_group ON rpt_group_members (group_id, computer_id);
     `,
   },
+  {
+    id: 'reporting/0002',
+    description: 'group names and parents for reports; replay the status projection to fill them',
+    sql: `
+      CREATE TABLE rpt_groups (
+        group_id         uuid PRIMARY KEY,
+        name             text NOT NULL,
+        parent_group_id  uuid
+      );
+      -- The projection already passed the group events: truncate its tables and its checkpoint so
+      -- it replays the log from the start and fills the new table (projections are rebuildable).
+      TRUNCATE rpt_computers, rpt_update_status, rpt_updates, rpt_group_members;
+      DELETE FROM ws_projection_checkpoints WHERE name = 'reporting.status';
+    `,
+  },
 ];

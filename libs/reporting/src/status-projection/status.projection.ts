@@ -2,7 +2,9 @@ import {
   ALL_COMPUTERS_GROUP_ID,
   ClientEventReported,
   ComputerAssignedToGroups,
+  ComputerGroupCreated,
   ComputerGroupDeleted,
+  ComputerGroupRenamed,
   ComputerRegistered,
   type RecordedEvent,
   UpdateDeclined,
@@ -40,6 +42,8 @@ export const statusProjection: Projection = {
     UpdateDeclined.type,
     UpdateUndeclined.type,
     ComputerAssignedToGroups.type,
+    ComputerGroupCreated.type,
+    ComputerGroupRenamed.type,
     ComputerGroupDeleted.type,
   ],
   migrations: REPORTING_MIGRATIONS,
@@ -62,14 +66,29 @@ export const statusProjection: Projection = {
         return;
       case ComputerAssignedToGroups.type:
         return applyAssignment(tx, event.data as Data<typeof ComputerAssignedToGroups>);
+      case ComputerGroupCreated.type: {
+        const d = event.data as Data<typeof ComputerGroupCreated>;
+        await tx.query(
+          `INSERT INTO rpt_groups (group_id, name, parent_group_id) VALUES ($1, $2, $3)
+           ON CONFLICT (group_id) DO UPDATE SET name = EXCLUDED.name, parent_group_id = EXCLUDED.parent_group_id`,
+          [d.groupId, d.name, d.parentGroupId],
+        );
+        return;
+      }
+      case ComputerGroupRenamed.type: {
+        const d = event.data as Data<typeof ComputerGroupRenamed>;
+        await tx.query('UPDATE rpt_groups SET name = $2 WHERE group_id = $1', [d.groupId, d.name]);
+        return;
+      }
       case ComputerGroupDeleted.type:
         await tx.query('DELETE FROM rpt_group_members WHERE group_id = $1', [(event.data as { groupId: string }).groupId]);
+        await tx.query('DELETE FROM rpt_groups WHERE group_id = $1', [(event.data as { groupId: string }).groupId]);
         return;
     }
   },
 
   async reset(tx: SqlExecutor): Promise<void> {
-    await tx.query('TRUNCATE rpt_computers, rpt_update_status, rpt_updates, rpt_group_members');
+    await tx.query('TRUNCATE rpt_computers, rpt_update_status, rpt_updates, rpt_group_members, rpt_groups');
   },
 };
 
