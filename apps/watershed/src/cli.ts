@@ -6,6 +6,8 @@ import { SERVE_USAGE, serveCommand } from './commands/serve.command.js';
 import { TOKENS_USAGE, tokensCommand } from './commands/tokens.command.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { COMPUTERS_USAGE, computersCommand } from './admin/computers.command.js';
+import { CONFIGURATION_USAGE, configurationCommand } from './admin/configuration.command.js';
+import { RULES_USAGE, rulesCommand } from './admin/rules.command.js';
 import { GROUPS_USAGE, groupsCommand } from './admin/groups.command.js';
 import { UPDATES_USAGE, updatesCommand } from './admin/updates.command.js';
 
@@ -19,6 +21,8 @@ Usage:
   ${GROUPS_USAGE.split('\n')[0]}
   ${UPDATES_USAGE.split('\n')[0]}
   ${COMPUTERS_USAGE.split('\n')[0]}
+  ${CONFIGURATION_USAGE.split('\n')[0]}
+  ${RULES_USAGE.split('\n')[0]}
   watershed version
   watershed help [COMMAND]
 
@@ -34,6 +38,8 @@ const HELP: Record<string, string> = {
   groups: GROUPS_USAGE,
   updates: UPDATES_USAGE,
   computers: COMPUTERS_USAGE,
+  configuration: CONFIGURATION_USAGE,
+  rules: RULES_USAGE,
 };
 const ADMIN_FLAGS = { server: 'string', token: 'string', json: 'boolean' } as const;
 
@@ -64,6 +70,21 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
       case 'computers': {
         const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, set: 'string' });
         await computersCommand(positionals, values);
+        return ExitCode.Ok;
+      }
+      case 'configuration': {
+        const { positionals, values } = parseCommand(rest, {
+          ...ADMIN_FLAGS, role: 'string', upstream: 'string', sync: 'string', 'random-offset': 'string', rollup: 'string', products: 'string',
+          classifications: 'string', languages: 'string', 'content-mode': 'string', 'content-url': 'string', 'targeting-mode': 'string', 'if-match': 'string',
+        });
+        await configurationCommand(positionals, values);
+        return ExitCode.Ok;
+      }
+      case 'rules': {
+        const { positionals, values } = parseCommand(rest, {
+          ...ADMIN_FLAGS, name: 'string', groups: 'string', classifications: 'string', products: 'string', 'deadline-days': 'string', disabled: 'boolean',
+        });
+        await rulesCommand(positionals, values);
         return ExitCode.Ok;
       }
       case 'tokens': {

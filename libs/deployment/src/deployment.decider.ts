@@ -1,6 +1,8 @@
+import { decideChangeRule, decideCreateRule, decideDeleteRule } from './approval-rules/approval-rules.decider.js';
 import { decideApproveUpdate, decideRemoveApproval } from './approve-updates/approve-updates.decider.js';
 import { decideAssignComputer, decideClientTargeting } from './assign-computers/assign-computers.decider.js';
 import { decideDeclineUpdate, decideUndeclineUpdate } from './decline-updates/decline-updates.decider.js';
+import { decideConfigureServer } from './configure-server/configure-server.decider.js';
 import type { DeploymentCommand } from './domain/deployment.commands.js';
 import type { DeploymentState } from './domain/deployment.state.js';
 import type { DeciderContext, Decision } from './domain/decision.js';
@@ -30,5 +32,13 @@ export function decide(command: DeploymentCommand, state: DeploymentState, ctx: 
       return decideUndeclineUpdate(command, state, ctx);
     case 'SetTargetingMode':
       return decideSetTargetingMode(command, state, ctx);
+    case 'ConfigureServer':
+      return decideConfigureServer(command, state, ctx);
+    case 'CreateApprovalRule':
+      return decideCreateRule(command, state, ctx);
+    case 'ChangeApprovalRule':
+      return decideChangeRule(command, state, ctx);
+    case 'DeleteApprovalRule':
+      return decideDeleteRule(command, state, ctx);
   }
 }

@@ -5,6 +5,7 @@ import { DeploymentApi } from './application/deployment-api.service.js';
 import { DeploymentCommandService } from './application/deployment-commands.service.js';
 import { DeploymentQueryService } from './application/deployment-queries.service.js';
 import { DeploymentRpcController } from './bus/deployment.rpc.controller.js';
+import { ApprovalRulesHttpController } from './http/approval-rules.http.controller.js';
 import { ComputersHttpController } from './http/computers.http.controller.js';
 import { ConfigurationHttpController } from './http/configuration.http.controller.js';
 import { GroupsHttpController } from './http/groups.http.controller.js';
@@ -21,6 +22,7 @@ import { UpdatesHttpController } from './http/updates.http.controller.js';
     ComputersHttpController,
     UpdatesHttpController,
     ConfigurationHttpController,
+    ApprovalRulesHttpController,
   ],
   providers: [
     DeploymentCommandService,

@@ -44,6 +44,67 @@ export const UpdateUndeclined = defineEvent('UpdateUndeclined', 1, z.object({ up
 export const TARGETING_MODES = ['server-side', 'client-side'] as const;
 export const TargetingModeChanged = defineEvent('TargetingModeChanged', 1, z.object({ mode: z.enum(TARGETING_MODES) }));
 
+
+/**
+ * Server configuration (MS-WSUSOD 2.5.3.1) as one event carrying every setting but the targeting
+ * mode: the settings are validated together (the upstream URL depends on the role), so one event is
+ * one consistent configuration, and the latest one is the whole truth. The targeting mode keeps its
+ * own event (TargetingModeChanged) because the gateway's configuration view and scan index read it.
+ */
+export const SERVER_ROLES = ['root', 'autonomous-downstream', 'replica-downstream'] as const;
+export const ROLLUP_MODES = ['detailed', 'summary'] as const;
+export const CONTENT_MODES = ['store-content', 'metadata-only', 'download-after-approval'] as const;
+const syncSchedule = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('manual') }),
+  z.object({
+    mode: z.literal('daily'),
+    /** Local server time, HH:MM (24 h). */
+    at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    /** A random delay up to this many minutes, so downstream servers do not all ask at once. */
+    randomOffsetMinutes: z.number().int().min(0).max(720),
+  }),
+]);
+export const ServerConfigurationChanged = defineEvent(
+  'ServerConfigurationChanged',
+  1,
+  z.object({
+    role: z.enum(SERVER_ROLES),
+    /** http(s) URL of the upstream server; null exactly when the role is root. */
+    upstreamServerUrl: z.string().url().nullable(),
+    syncSchedule,
+    rollup: z.enum(ROLLUP_MODES),
+    /** Update ids of the product / classification categories to keep; empty = all. */
+    productIds: z.array(guid),
+    classificationIds: z.array(guid),
+    /** Language codes (`en`, `pt-br`) to keep; empty = all. */
+    languages: z.array(z.string()),
+    contentMode: z.enum(CONTENT_MODES),
+    /** http(s)://host[:port] clients download content from; null = the request's Host. */
+    contentBaseUrl: z.string().nullable(),
+  }),
+);
+export type ServerConfigurationData = z.infer<typeof ServerConfigurationChanged.schema>;
+
+/** Automatic approval rules: match classification × product, approve for groups. */
+export const AUTO_APPROVAL_ACTIONS = ['Install'] as const;
+const ruleDefinition = {
+  ruleId: guid,
+  name: z.string().min(1).max(256),
+  /** Classification category ids; empty = any classification. */
+  classificationIds: z.array(guid),
+  /** Product (or product family) category ids; empty = any product. */
+  productIds: z.array(guid),
+  groupIds: z.array(guid).min(1),
+  action: z.enum(AUTO_APPROVAL_ACTIONS),
+  /** Deadline = approval time + this many days; null = no deadline. */
+  deadlineOffsetDays: z.number().int().min(1).max(3650).nullable(),
+};
+export const ApprovalRuleCreated = defineEvent('ApprovalRuleCreated', 1, z.object({ ...ruleDefinition, enabled: z.boolean() }));
+export const ApprovalRuleChanged = defineEvent('ApprovalRuleChanged', 1, z.object(ruleDefinition));
+export const ApprovalRuleEnabled = defineEvent('ApprovalRuleEnabled', 1, z.object({ ruleId: guid }));
+export const ApprovalRuleDisabled = defineEvent('ApprovalRuleDisabled', 1, z.object({ ruleId: guid }));
+export const ApprovalRuleDeleted = defineEvent('ApprovalRuleDeleted', 1, z.object({ ruleId: guid }));
+
 export const DEPLOYMENT_EVENTS = [
   ComputerGroupCreated,
   ComputerGroupRenamed,
@@ -54,9 +115,16 @@ export const DEPLOYMENT_EVENTS = [
   UpdateDeclined,
   UpdateUndeclined,
   TargetingModeChanged,
+  ServerConfigurationChanged,
+  ApprovalRuleCreated,
+  ApprovalRuleChanged,
+  ApprovalRuleEnabled,
+  ApprovalRuleDisabled,
+  ApprovalRuleDeleted,
 ] as const;
 
 export const groupStream = (groupId: string): string => `group-${groupId}`;
 export const computerMembershipStream = (computerId: string): string => `membership-${computerId}`;
 export const updateApprovalStream = (updateId: string): string => `approval-${updateId}`;
 export const SERVER_CONFIGURATION_STREAM = 'server-configuration';
+export const approvalRuleStream = (ruleId: string): string => `approval-rule-${ruleId}`;

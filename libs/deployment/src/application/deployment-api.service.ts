@@ -5,7 +5,8 @@ import type { TargetingMode } from '../domain/deployment.state.js';
 import type { DecisionWarning } from '../domain/decision.js';
 import type { EffectiveDeployment } from '../domain/effective-deployments.js';
 import { DeploymentCommandService } from './deployment-commands.service.js';
-import { type ApprovalView, type ComputerGroupsView, DeploymentQueryService, type GroupView } from './deployment-queries.service.js';
+import type { RuleApplication } from '../approval-rules/apply-approval-rules.js';
+import { type ApprovalRuleView, type ApprovalView, type ComputerGroupsView, type ConfigurationView, DeploymentQueryService, type GroupView } from './deployment-queries.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -135,6 +136,42 @@ export class DeploymentApi {
   async setTargetingMode(input: { mode: TargetingMode }, caller: Caller): Promise<Changed<{ mode: TargetingMode; changedAt: string | null }>> {
     const { decision } = await this.commands.execute({ type: 'SetTargetingMode', mode: input.mode }, causationContext(caller));
     return { changed: decision.events.length > 0, warnings: [], result: await this.queries.targetingMode() };
+  }
+
+  /** PUT semantics: the whole configuration, validated by the decider; a refusal changes nothing. */
+  async configureServer(input: { settings: unknown; expectedVersion?: number | undefined }, caller: Caller): Promise<Changed<ConfigurationView>> {
+    const { decision } = await this.commands.execute(
+      { type: 'ConfigureServer', settings: input.settings, ...withoutUndefined({ expectedVersion: input.expectedVersion }) },
+      causationContext(caller),
+    );
+    return { changed: decision.events.length > 0, warnings: [], result: await this.queries.configuration() };
+  }
+
+  async createApprovalRule(definition: unknown, caller: Caller): Promise<Changed<ApprovalRuleView>> {
+    const ruleId = randomUUID();
+    await this.commands.execute({ type: 'CreateApprovalRule', ruleId, definition }, causationContext(caller));
+    return { changed: true, warnings: [], result: await this.queries.approvalRule(ruleId) };
+  }
+
+  async changeApprovalRule(input: { ruleId: string; changes: unknown }, caller: Caller): Promise<Changed<ApprovalRuleView>> {
+    const { decision } = await this.commands.execute({ type: 'ChangeApprovalRule', ...input }, causationContext(caller));
+    return { changed: decision.events.length > 0, warnings: [], result: await this.queries.approvalRule(input.ruleId) };
+  }
+
+  async deleteApprovalRule(input: { ruleId: string }, caller: Caller): Promise<Changed<{ id: string; deleted: true }>> {
+    await this.commands.execute({ type: 'DeleteApprovalRule', ruleId: input.ruleId }, causationContext(caller));
+    return { changed: true, warnings: [], result: { id: input.ruleId, deleted: true } };
+  }
+
+  /** Applies a rule to the updates already in the catalog; answers with what it approved (and what it skipped, and why). */
+  async runApprovalRule(input: { ruleId: string }, caller: Caller): Promise<{ ruleId: string; approved: RuleApplication[]; alreadyApproved: number; skipped: RuleApplication[] }> {
+    const results = await this.commands.runApprovalRule(input.ruleId, causationContext(caller));
+    return {
+      ruleId: input.ruleId,
+      approved: results.filter((r) => r.outcome === 'approved'),
+      alreadyApproved: results.filter((r) => r.outcome === 'already-approved').length,
+      skipped: results.filter((r) => r.outcome === 'skipped'),
+    };
   }
 
   effectiveDeployments(computerId: string): Promise<{ computerId: string; groupIds: readonly string[]; deployments: EffectiveDeployment[] }> {

@@ -5,7 +5,8 @@ import { EVENT_STORE } from '#platform';
 import { DeploymentErrors as E } from '../domain/deployment.errors.js';
 import { ancestry, explicitGroups, type TargetingMode } from '../domain/deployment.state.js';
 import { effectiveDeployments, type EffectiveDeployment } from '../domain/effective-deployments.js';
-import { APPROVAL_SELECT, type ApprovalRow, isoTime, loadState, toApproval } from './load-state.js';
+import { APPROVAL_SELECT, type ApprovalRow, isoTime, loadConfiguration, loadState, RULE_SELECT, type RuleRow, toApproval, toRule } from './load-state.js';
+import type { ServerConfigurationData } from '#contracts';
 
 export interface GroupView {
   readonly id: string;
@@ -110,4 +111,46 @@ export class DeploymentQueryService {
     return { mode: state.targetingMode, changedAt: row ? isoTime(row.changed_at) : null };
   }
 
+  /** The whole configuration; `version` is the ETag for If-Match. */
+  async configuration(): Promise<ConfigurationView> {
+    const configuration = await loadConfiguration(this.store.db);
+    const { mode } = await this.targetingMode();
+    return { ...configuration.settings, targetingMode: mode, version: configuration.version, changedAt: configuration.changedAt, changedBy: configuration.changedBy };
+  }
+
+  async approvalRules(): Promise<ApprovalRuleView[]> {
+    return (await this.store.db.query<RuleRow>(`${RULE_SELECT} ORDER BY lower(name), rule_id`)).rows.map(toRuleView);
+  }
+
+  async approvalRule(ruleId: string): Promise<ApprovalRuleView> {
+    const row = (await this.store.db.query<RuleRow>(`${RULE_SELECT} WHERE rule_id = $1`, [ruleId])).rows[0];
+    if (!row) throw new CodedError(E.RuleNotFound, `rule ${ruleId} does not exist`);
+    return toRuleView(row);
+  }
+}
+
+export interface ConfigurationView extends ServerConfigurationData {
+  readonly targetingMode: TargetingMode;
+  readonly version: number;
+  readonly changedAt: string | null;
+  readonly changedBy: string | null;
+}
+
+export interface ApprovalRuleView {
+  readonly id: string;
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly classificationIds: readonly string[];
+  readonly productIds: readonly string[];
+  readonly groupIds: readonly string[];
+  readonly action: string;
+  readonly deadlineOffsetDays: number | null;
+  readonly createdAt: string;
+  readonly changedAt: string;
+  readonly changedBy: string | null;
+}
+
+function toRuleView(r: RuleRow): ApprovalRuleView {
+  const { ruleId, createdAt, ...rest } = toRule(r);
+  return { id: ruleId, ...rest, createdAt, changedAt: isoTime(r.changed_at), changedBy: r.changed_by };
 }

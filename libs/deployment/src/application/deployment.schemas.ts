@@ -60,6 +60,12 @@ export const busSchemas = {
   computer: z.strictObject({ computerId: computerIdInput }),
   update: z.strictObject({ updateId: guidInput }),
   empty: z.strictObject({}),
+  /** The settings and rule bodies are validated by the deciders; here only the envelope. */
+  configureServer: z.strictObject({ settings: z.unknown(), expectedVersion: z.number().int().nonnegative().optional(), ...actor }),
+  createApprovalRule: z.strictObject({ definition: z.unknown(), ...actor }),
+  changeApprovalRule: z.strictObject({ ruleId: guidInput, changes: z.unknown(), ...actor }),
+  ruleCommand: z.strictObject({ ruleId: guidInput, ...actor }),
+  rule: z.strictObject({ ruleId: guidInput }),
   resolveClientTargeting: z.strictObject({
     computerId: computerIdInput,
     requestedGroupNames: z.array(z.string().max(256)).max(100),

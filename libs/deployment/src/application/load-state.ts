@@ -1,7 +1,10 @@
-import type { ApprovalAction } from '#contracts';
+import { type ApprovalAction, SERVER_CONFIGURATION_STREAM, type ServerConfigurationData } from '#contracts';
+import { DEFAULT_SERVER_CONFIGURATION } from '../configure-server/server-configuration.js';
 import type { SqlExecutor } from '#event-store';
 import {
+  type ApprovalRuleState,
   type ApprovalState,
+  type ConfigurationState,
   type BundledRevision,
   type CatalogRevision,
   type CatalogUpdate,
@@ -73,7 +76,67 @@ export async function loadState(db: SqlExecutor, scope: StateScope): Promise<Dep
     ).rows.map((r) => r.update_id),
   );
   const catalog = await loadCatalog(db, updateIds, approvedUpdates);
-  return { groups, memberships, approvals, declined, targetingMode: (mode?.value as TargetingMode | undefined) ?? DEFAULT_TARGETING_MODE, catalog };
+  return {
+    groups,
+    memberships,
+    approvals,
+    declined,
+    targetingMode: (mode?.value as TargetingMode | undefined) ?? DEFAULT_TARGETING_MODE,
+    catalog,
+    configuration: await loadConfiguration(db),
+    rules: await loadRules(db),
+  };
+}
+
+/** The configuration and its version: the configuration stream's, whoever appended last (TargetingModeChanged too). */
+export async function loadConfiguration(db: SqlExecutor): Promise<ConfigurationState & { changedBy: string | null }> {
+  const row = (await db.query<{ settings: ServerConfigurationData; changed_at: Date | string; changed_by: string | null }>(
+    'SELECT settings, changed_at, changed_by FROM dep_configuration WHERE id = 1',
+  )).rows[0];
+  const stream = (await db.query<{ version: string }>('SELECT version::text AS version FROM ws_streams WHERE stream_id = $1', [SERVER_CONFIGURATION_STREAM])).rows[0];
+  const mode = (await db.query<{ changed_at: Date | string }>("SELECT changed_at FROM dep_settings WHERE key = 'targeting-mode'")).rows[0];
+  const times = [row?.changed_at, mode?.changed_at].filter((t): t is Date | string => t !== undefined).map(isoTime).sort();
+  return {
+    settings: row?.settings ?? DEFAULT_SERVER_CONFIGURATION,
+    version: stream ? Number(stream.version) : 0,
+    changedAt: times.at(-1) ?? null,
+    changedBy: row?.changed_by ?? null,
+  };
+}
+
+export interface RuleRow {
+  rule_id: string;
+  name: string;
+  enabled: boolean;
+  classification_ids: string[];
+  product_ids: string[];
+  group_ids: string[];
+  action: string;
+  deadline_offset_days: number | null;
+  created_at: Date | string;
+  changed_at: Date | string;
+  changed_by: string | null;
+}
+
+export const RULE_SELECT =
+  'SELECT rule_id, name, enabled, classification_ids, product_ids, group_ids, action, deadline_offset_days, created_at, changed_at, changed_by FROM dep_approval_rules';
+
+export const toRule = (r: RuleRow): ApprovalRuleState => ({
+  ruleId: r.rule_id,
+  name: r.name,
+  enabled: r.enabled,
+  classificationIds: r.classification_ids,
+  productIds: r.product_ids,
+  groupIds: r.group_ids,
+  action: r.action as 'Install',
+  deadlineOffsetDays: r.deadline_offset_days,
+  createdAt: isoTime(r.created_at),
+});
+
+/** Every rule: a server has tens of them, not thousands. */
+export async function loadRules(db: SqlExecutor): Promise<Map<string, ApprovalRuleState>> {
+  const rows = await db.query<RuleRow>(`${RULE_SELECT} ORDER BY rule_id`);
+  return new Map(rows.rows.map((r) => [r.rule_id, toRule(r)]));
 }
 
 /** The named updates with every revision, plus whatever supersedes them, plus approved bundles. */

@@ -79,6 +79,53 @@ export class DeploymentRpcController {
     return this.api.setTargetingMode(input, caller(m, actor, 'bus'));
   }
 
+  @MessagePattern(cmd('configure-server'), queue)
+  configureServer(@Payload() m: BusMessage): Promise<unknown> {
+    const { actor, ...input } = parseAdminInput(s.configureServer, m.payload, 'payload');
+    return this.api.configureServer(input, caller(m, actor, 'bus'));
+  }
+
+  @MessagePattern(qry('configuration'), queue)
+  configuration(@Payload() m: BusMessage): Promise<unknown> {
+    parseAdminInput(s.empty, m.payload ?? {}, 'payload');
+    return this.api.queries.configuration();
+  }
+
+  @MessagePattern(cmd('create-approval-rule'), queue)
+  createApprovalRule(@Payload() m: BusMessage): Promise<unknown> {
+    const { actor, definition } = parseAdminInput(s.createApprovalRule, m.payload, 'payload');
+    return this.api.createApprovalRule(definition, caller(m, actor, 'bus'));
+  }
+
+  @MessagePattern(cmd('change-approval-rule'), queue)
+  changeApprovalRule(@Payload() m: BusMessage): Promise<unknown> {
+    const { actor, ruleId, changes } = parseAdminInput(s.changeApprovalRule, m.payload, 'payload');
+    return this.api.changeApprovalRule({ ruleId, changes }, caller(m, actor, 'bus'));
+  }
+
+  @MessagePattern(cmd('delete-approval-rule'), queue)
+  deleteApprovalRule(@Payload() m: BusMessage): Promise<unknown> {
+    const { actor, ruleId } = parseAdminInput(s.ruleCommand, m.payload, 'payload');
+    return this.api.deleteApprovalRule({ ruleId }, caller(m, actor, 'bus'));
+  }
+
+  @MessagePattern(cmd('run-approval-rule'), queue)
+  runApprovalRule(@Payload() m: BusMessage): Promise<unknown> {
+    const { actor, ruleId } = parseAdminInput(s.ruleCommand, m.payload, 'payload');
+    return this.api.runApprovalRule({ ruleId }, caller(m, actor, 'bus'));
+  }
+
+  @MessagePattern(qry('approval-rules'), queue)
+  async approvalRules(@Payload() m: BusMessage): Promise<unknown> {
+    parseAdminInput(s.empty, m.payload ?? {}, 'payload');
+    return { rules: await this.api.queries.approvalRules() };
+  }
+
+  @MessagePattern(qry('approval-rule'), queue)
+  approvalRule(@Payload() m: BusMessage): Promise<unknown> {
+    return this.api.queries.approvalRule(parseAdminInput(s.rule, m.payload, 'payload').ruleId);
+  }
+
   @MessagePattern(qry('groups'), queue)
   async groups(@Payload() m: BusMessage): Promise<unknown> {
     parseAdminInput(s.empty, m.payload ?? {}, 'payload');

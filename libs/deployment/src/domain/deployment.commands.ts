@@ -27,4 +27,14 @@ export type DeploymentCommand =
   | { readonly type: 'RemoveApproval'; readonly updateId: string; readonly groupId: string }
   | { readonly type: 'DeclineUpdate'; readonly updateId: string }
   | { readonly type: 'UndeclineUpdate'; readonly updateId: string }
-  | { readonly type: 'SetTargetingMode'; readonly mode: TargetingMode };
+  | { readonly type: 'SetTargetingMode'; readonly mode: TargetingMode }
+  | {
+      readonly type: 'ConfigureServer';
+      /** Unvalidated: the decider validates the whole configuration (a refusal changes nothing). */
+      readonly settings: unknown;
+      /** The configuration's version the admin read (If-Match). */
+      readonly expectedVersion?: number;
+    }
+  | { readonly type: 'CreateApprovalRule'; readonly ruleId: string; readonly definition: unknown }
+  | { readonly type: 'ChangeApprovalRule'; readonly ruleId: string; readonly changes: unknown }
+  | { readonly type: 'DeleteApprovalRule'; readonly ruleId: string };

@@ -20,6 +20,12 @@ export const DeploymentErrors = {
   ApprovalNotFound: 'APPROVAL.NOT_FOUND',
   DeadlineInvalid: 'APPROVAL.DEADLINE_INVALID',
   ApprovalActionInvalid: 'APPROVAL.ACTION_INVALID',
+  ConfigurationInvalid: 'CONFIGURATION.INVALID',
+  ConfigurationVersionMismatch: 'CONFIGURATION.VERSION_MISMATCH',
+  RuleInvalid: 'RULE.INVALID',
+  RuleNotFound: 'RULE.NOT_FOUND',
+  RuleNameTaken: 'RULE.NAME_TAKEN',
+  RuleOnReplica: 'RULE.REPLICA_SERVER',
 } as const;
 
 /** Not a refusal: the approval is stored, the reply carries this so the admin sees it. */

@@ -1,5 +1,5 @@
-import type { ApprovalAction, UpdateRevisionImportedData } from '#contracts';
-import type { ApprovalState, CatalogRevision, DeploymentState, GroupState, TargetingMode } from './deployment.state.js';
+import type { ApprovalAction, ServerConfigurationData, UpdateRevisionImportedData } from '#contracts';
+import type { ApprovalRuleState, ApprovalState, CatalogRevision, DeploymentState, GroupState, TargetingMode } from './deployment.state.js';
 
 /** The part of a stored event evolve needs; RecordedEvent and NewEvent both fit. */
 export interface EvolvableEvent {
@@ -60,7 +60,27 @@ export function evolve(state: DeploymentState, event: EvolvableEvent): Deploymen
     case 'UpdateUndeclined':
       return { ...state, declined: new Set([...state.declined].filter((u) => u !== d.updateId)) };
     case 'TargetingModeChanged':
-      return { ...state, targetingMode: d.mode as TargetingMode };
+      return { ...state, targetingMode: d.mode as TargetingMode, configuration: nextConfiguration(state, event) };
+    case 'ServerConfigurationChanged':
+      return { ...state, configuration: { ...nextConfiguration(state, event), settings: event.data as ServerConfigurationData } };
+    case 'ApprovalRuleCreated': {
+      const { enabled, ...definition } = event.data as Omit<ApprovalRuleState, 'createdAt'>;
+      const rule: ApprovalRuleState = { ...definition, enabled, createdAt: event.metadata.occurredAt };
+      return { ...state, rules: with_(state.rules, rule.ruleId, rule) };
+    }
+    case 'ApprovalRuleChanged':
+    case 'ApprovalRuleEnabled':
+    case 'ApprovalRuleDisabled': {
+      const rule = state.rules.get(d.ruleId as string);
+      if (!rule) return state;
+      const changed: ApprovalRuleState =
+        event.type === 'ApprovalRuleChanged'
+          ? { ...rule, ...(event.data as Omit<ApprovalRuleState, 'createdAt' | 'enabled'>) }
+          : { ...rule, enabled: event.type === 'ApprovalRuleEnabled' };
+      return { ...state, rules: with_(state.rules, rule.ruleId, changed) };
+    }
+    case 'ApprovalRuleDeleted':
+      return { ...state, rules: without(state.rules, d.ruleId as string) };
     case 'UpdateRevisionImported': {
       const data = event.data as UpdateRevisionImportedData;
       const existing = state.catalog.get(data.updateId);
@@ -74,6 +94,10 @@ export function evolve(state: DeploymentState, event: EvolvableEvent): Deploymen
     default:
       return state;
   }
+}
+
+function nextConfiguration(state: DeploymentState, event: EvolvableEvent): DeploymentState['configuration'] {
+  return { ...state.configuration, version: state.configuration.version + 1, changedAt: event.metadata.occurredAt };
 }
 
 export const evolveAll = (state: DeploymentState, events: readonly EvolvableEvent[]): DeploymentState => events.reduce(evolve, state);

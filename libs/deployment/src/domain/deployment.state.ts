@@ -1,8 +1,10 @@
 import {
   ALL_COMPUTERS_GROUP_ID,
   type ApprovalAction,
+  type ServerConfigurationData,
   UNASSIGNED_COMPUTERS_GROUP_ID,
 } from '#contracts';
+import { DEFAULT_SERVER_CONFIGURATION } from '../configure-server/server-configuration.js';
 
 export type TargetingMode = 'server-side' | 'client-side';
 
@@ -30,6 +32,27 @@ export interface ApprovalState {
   readonly deploymentId: number;
   /** When this approval was last set (the event's occurredAt). */
   readonly changedAt: string;
+}
+
+/** The settings of the last ServerConfigurationChanged, and the version of the configuration stream (the ETag). */
+export interface ConfigurationState {
+  readonly settings: ServerConfigurationData;
+  /** Events in the configuration stream (TargetingModeChanged counts too): 0 before the first. */
+  readonly version: number;
+  readonly changedAt: string | null;
+}
+
+export interface ApprovalRuleState {
+  readonly ruleId: string;
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly classificationIds: readonly string[];
+  readonly productIds: readonly string[];
+  readonly groupIds: readonly string[];
+  readonly action: 'Install';
+  readonly deadlineOffsetDays: number | null;
+  /** When the rule was created: it applies to revisions imported from then on. */
+  readonly createdAt: string;
 }
 
 export interface BundledRevision {
@@ -61,6 +84,8 @@ export interface DeploymentState {
   readonly declined: ReadonlySet<string>;
   readonly targetingMode: TargetingMode;
   readonly catalog: ReadonlyMap<string, CatalogUpdate>;
+  readonly configuration: ConfigurationState;
+  readonly rules: ReadonlyMap<string, ApprovalRuleState>;
 }
 
 export const EMPTY_STATE: DeploymentState = {
@@ -70,6 +95,8 @@ export const EMPTY_STATE: DeploymentState = {
   declined: new Set(),
   targetingMode: DEFAULT_TARGETING_MODE,
   catalog: new Map(),
+  configuration: { settings: DEFAULT_SERVER_CONFIGURATION, version: 0, changedAt: null },
+  rules: new Map(),
 };
 
 export const BUILT_IN_GROUPS = [

@@ -1,14 +1,43 @@
-import { Body, Controller, Get, Put, Req, Inject } from '@nestjs/common';
-import { Admin, AdminApi, type AdminPrincipal, parseAdminInput, ApiOperation } from '#platform';
+import { Body, Controller, Get, Headers, Put, Req, Res, Inject } from '@nestjs/common';
+import { Admin, AdminApi, type AdminPrincipal, parseAdminInput, parseIfMatchVersion, versionEtag, ApiOperation } from '#platform';
 import { DeploymentApi } from '../application/deployment-api.service.js';
 import { targetingModeBody } from '../application/deployment.schemas.js';
-import { type AdminRequest, callerOf } from './admin-request.js';
+import { serverConfigurationInput } from '../configure-server/server-configuration.js';
+import { type AdminRequest, callerOf, type ReplyLike } from './admin-request.js';
 
-/** The targeting mode (MS-WSUSOD 2.5.3.1: groups from client configuration or from the server). */
+/**
+ * Server configuration (MS-WSUSOD 2.5.3.1). The whole configuration is one resource whose ETag is
+ * the configuration stream's version: two administrators editing it at once get a 412, not a silent
+ * overwrite. The targeting mode also keeps its own small resource.
+ */
 @AdminApi()
 @Controller('api/v1/configuration')
 export class ConfigurationHttpController {
   constructor(@Inject(DeploymentApi) private readonly api: DeploymentApi) {}
+
+  @ApiOperation({ summary: 'The server configuration: role, upstream, sync schedule, rollup, targeting, what to keep, content; ETag = version' })
+  @Get()
+  async show(@Res({ passthrough: true }) reply: ReplyLike): Promise<unknown> {
+    const configuration = await this.api.queries.configuration();
+    reply.header('etag', versionEtag(configuration.version));
+    return configuration;
+  }
+
+  /** The body is validated by the decider (CONFIGURATION.INVALID with every issue); only a JSON object is required here. */
+  @ApiOperation({ summary: 'Replace the server configuration (If-Match: the ETag read; 412 when it moved on)', body: serverConfigurationInput, responses: { 412: 'The configuration changed since it was read' } })
+  @Put()
+  async replace(
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Admin() admin: AdminPrincipal,
+    @Req() req: AdminRequest,
+    @Res({ passthrough: true }) reply: ReplyLike,
+  ): Promise<unknown> {
+    const expectedVersion = parseIfMatchVersion(ifMatch);
+    const { result, changed } = await this.api.configureServer({ settings: body ?? null, expectedVersion }, callerOf(admin, req));
+    reply.header('etag', versionEtag(result.version));
+    return { ...result, changed };
+  }
 
   @ApiOperation({ summary: 'Server-side or client-side targeting' })
   @Get('targeting-mode')

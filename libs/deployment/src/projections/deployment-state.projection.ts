@@ -81,6 +81,39 @@ export async function applyDeploymentEvent(tx: SqlExecutor, event: ProjectableEv
         [d.mode, at],
       );
       return;
+    case 'ServerConfigurationChanged':
+      await tx.query(
+        `INSERT INTO dep_configuration (id, settings, changed_at, changed_by) VALUES (1, $1::jsonb, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, changed_at = excluded.changed_at, changed_by = excluded.changed_by`,
+        [JSON.stringify(event.data), at, event.metadata.actor],
+      );
+      return;
+    case 'ApprovalRuleCreated':
+      await tx.query(
+        `INSERT INTO dep_approval_rules (rule_id, name, enabled, classification_ids, product_ids, group_ids, action, deadline_offset_days, created_at, changed_at, changed_by)
+         VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8, $9, $9, $10) ON CONFLICT (rule_id) DO NOTHING`,
+        [d.ruleId, d.name, d.enabled, JSON.stringify(d.classificationIds), JSON.stringify(d.productIds), JSON.stringify(d.groupIds), d.action, d.deadlineOffsetDays, at, event.metadata.actor],
+      );
+      return;
+    case 'ApprovalRuleChanged':
+      await tx.query(
+        `UPDATE dep_approval_rules SET name = $2, classification_ids = $3::jsonb, product_ids = $4::jsonb, group_ids = $5::jsonb, action = $6,
+                deadline_offset_days = $7, changed_at = $8, changed_by = $9 WHERE rule_id = $1`,
+        [d.ruleId, d.name, JSON.stringify(d.classificationIds), JSON.stringify(d.productIds), JSON.stringify(d.groupIds), d.action, d.deadlineOffsetDays, at, event.metadata.actor],
+      );
+      return;
+    case 'ApprovalRuleEnabled':
+    case 'ApprovalRuleDisabled':
+      await tx.query('UPDATE dep_approval_rules SET enabled = $2, changed_at = $3, changed_by = $4 WHERE rule_id = $1', [
+        d.ruleId,
+        event.type === 'ApprovalRuleEnabled',
+        at,
+        event.metadata.actor,
+      ]);
+      return;
+    case 'ApprovalRuleDeleted':
+      await tx.query('DELETE FROM dep_approval_rules WHERE rule_id = $1', [d.ruleId]);
+      return;
   }
 }
 
@@ -90,6 +123,7 @@ export const deploymentStateProjection: Projection = {
   apply: (tx, event: RecordedEvent) => applyDeploymentEvent(tx, event),
   async reset(tx) {
     await tx.exec(`DELETE FROM dep_groups; DELETE FROM dep_memberships; DELETE FROM dep_approvals; DELETE FROM dep_declines;
-                   DELETE FROM dep_settings; DELETE FROM dep_applied_events;`);
+                   DELETE FROM dep_settings; DELETE FROM dep_applied_events;
+                   DELETE FROM dep_configuration; DELETE FROM dep_approval_rules;`);
   },
 };

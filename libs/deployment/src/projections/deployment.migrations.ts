@@ -74,4 +74,57 @@ export const DEPLOYMENT_MIGRATIONS: readonly Migration[] = [
       CREATE SEQUENCE dep_deployment_id_seq AS integer START 1;
     `,
   },
+  {
+    id: 'deployment/0002',
+    description: 'server configuration, approval rules, what rules match on, revisions rules have seen',
+    sql: `
+      -- The last ServerConfigurationChanged; its version (the ETag) is the stream's, read from ws_streams.
+      CREATE TABLE dep_configuration (
+        id         integer PRIMARY KEY CHECK (id = 1),
+        settings   jsonb NOT NULL,
+        changed_at timestamptz NOT NULL,
+        changed_by text
+      );
+
+      CREATE TABLE dep_approval_rules (
+        rule_id              text PRIMARY KEY,
+        name                 text NOT NULL,
+        enabled              boolean NOT NULL,
+        classification_ids   jsonb NOT NULL,
+        product_ids          jsonb NOT NULL,
+        group_ids            jsonb NOT NULL,
+        action               text NOT NULL,
+        deadline_offset_days integer,
+        created_at           timestamptz NOT NULL,
+        changed_at           timestamptz NOT NULL,
+        changed_by           text
+      );
+
+      -- Latest revision of every update with the categories it carries (IsCategory clauses and the
+      -- other prerequisites: some documents name a classification without the flag).
+      CREATE TABLE dep_rule_candidates (
+        update_id       text PRIMARY KEY,
+        revision_number integer NOT NULL,
+        update_type     text NOT NULL,
+        title           text NOT NULL,
+        category_ids    jsonb NOT NULL
+      );
+      -- Category revisions' own parents (product → product family → company), so that a rule on a
+      -- family covers its products.
+      CREATE TABLE dep_category_parents (
+        category_id text PRIMARY KEY,
+        title       text NOT NULL,
+        parent_ids  jsonb NOT NULL
+      );
+
+      -- Revisions the rule process manager has handled: never twice, even after its checkpoint is reset.
+      CREATE TABLE dep_auto_approved_revisions (
+        update_id       text NOT NULL,
+        revision_number integer NOT NULL,
+        handled_at      timestamptz NOT NULL,
+        approvals       jsonb NOT NULL,
+        PRIMARY KEY (update_id, revision_number)
+      );
+    `,
+  },
 ];

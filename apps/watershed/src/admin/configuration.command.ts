@@ -1,0 +1,120 @@
+import { CliError, ExitCode } from '../exit-codes.js';
+import { adminConnection, adminRequest } from './admin-http.client.js';
+import { printResult } from './output.js';
+
+export const CONFIGURATION_USAGE = `watershed configuration show | set [--role R] [--upstream URL|none] [--sync manual|HH:MM] [--random-offset MIN]
+                        [--rollup detailed|summary] [--products ID,...] [--classifications ID,...] [--languages en,de,...]
+                        [--content-mode M] [--content-url URL|none] [--targeting-mode server-side|client-side] [--if-match ETAG]
+
+  show                 the server configuration and its version (MS-WSUSOD 2.5.3.1)
+  set                  changes the settings given, keeps the rest; refused as a whole when invalid
+    --role             root | autonomous-downstream | replica-downstream (downstream roles need --upstream)
+    --upstream         http(s)://host[:port] of the upstream server; none for a root server
+    --sync             manual, or the daily time HH:MM; --random-offset adds up to MIN minutes (0-720)
+    --products, --classifications   category update ids to keep (empty string = all)
+    --languages        language codes to keep (empty string = all)
+    --content-mode     store-content | metadata-only | download-after-approval
+    --content-url      http(s)://host[:port] clients download from; none = the request's host
+    --if-match         the version shown by 'show'; refused (exit 5) if the configuration changed since
+  Common: --server URL (WATERSHED_SERVER), --token T (WATERSHED_TOKEN), --json`;
+
+interface ConfigurationView {
+  role: string;
+  upstreamServerUrl: string | null;
+  syncSchedule: { mode: string; at?: string; randomOffsetMinutes?: number };
+  rollup: string;
+  productIds: string[];
+  classificationIds: string[];
+  languages: string[];
+  contentMode: string;
+  contentBaseUrl: string | null;
+  targetingMode: string;
+  version: number;
+  changedAt: string | null;
+  changedBy: string | null;
+  changed?: boolean;
+}
+
+type Flags = Record<string, string | boolean | undefined>;
+
+const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+const orNull = (value: string): string | null => (value === 'none' || value === '' ? null : value);
+
+function table(c: ConfigurationView): { headers: string[]; rows: string[][] } {
+  const schedule = c.syncSchedule.mode === 'daily' ? `daily at ${c.syncSchedule.at} (+ up to ${c.syncSchedule.randomOffsetMinutes} min)` : c.syncSchedule.mode;
+  const all = (ids: string[]): string => (ids.length === 0 ? '(all)' : ids.join(','));
+  return {
+    headers: ['SETTING', 'VALUE'],
+    rows: [
+      ['role', c.role],
+      ['upstream server', c.upstreamServerUrl ?? '(none)'],
+      ['sync schedule', schedule],
+      ['rollup', c.rollup],
+      ['targeting mode', c.targetingMode],
+      ['products', all(c.productIds)],
+      ['classifications', all(c.classificationIds)],
+      ['languages', all(c.languages)],
+      ['content mode', c.contentMode],
+      ['content base URL', c.contentBaseUrl ?? '(request host)'],
+      ['version', String(c.version)],
+      ['changed', c.changedAt ? `${c.changedAt} by ${c.changedBy ?? '?'}` : '(never)'],
+    ],
+  };
+}
+
+/** The settings a PUT takes, from what the server showed and the flags given. */
+function merged(current: ConfigurationView, flags: Flags): Record<string, unknown> {
+  const str = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+  let syncSchedule: Record<string, unknown> = { ...current.syncSchedule };
+  const sync = str('sync');
+  if (sync === 'manual') syncSchedule = { mode: 'manual' };
+  else if (sync !== undefined) syncSchedule = { mode: 'daily', at: sync, randomOffsetMinutes: current.syncSchedule.randomOffsetMinutes ?? 0 };
+  const offset = str('random-offset');
+  if (offset !== undefined) {
+    if (syncSchedule.mode !== 'daily') throw new CliError(ExitCode.Usage, '--random-offset applies to a daily schedule: give --sync HH:MM');
+    if (!/^\d+$/.test(offset)) throw new CliError(ExitCode.Usage, `--random-offset must be a number of minutes, got ${JSON.stringify(offset)}`);
+    syncSchedule.randomOffsetMinutes = Number(offset);
+  }
+  const upstream = str('upstream');
+  const contentUrl = str('content-url');
+  const products = str('products');
+  const classifications = str('classifications');
+  const languages = str('languages');
+  return {
+    role: str('role') ?? current.role,
+    upstreamServerUrl: upstream === undefined ? current.upstreamServerUrl : orNull(upstream),
+    syncSchedule,
+    rollup: str('rollup') ?? current.rollup,
+    productIds: products === undefined ? current.productIds : list(products),
+    classificationIds: classifications === undefined ? current.classificationIds : list(classifications),
+    languages: languages === undefined ? current.languages : list(languages),
+    contentMode: str('content-mode') ?? current.contentMode,
+    contentBaseUrl: contentUrl === undefined ? current.contentBaseUrl : orNull(contentUrl),
+    targetingMode: str('targeting-mode') ?? current.targetingMode,
+  };
+}
+
+export async function configurationCommand(positionals: string[], flags: Flags): Promise<void> {
+  const [action, ...extra] = positionals;
+  if (extra.length > 0) throw new CliError(ExitCode.Usage, `unexpected ${JSON.stringify(extra.join(' '))}\n\n${CONFIGURATION_USAGE}`);
+  const json = flags.json === true;
+  switch (action) {
+    case 'show': {
+      const { body } = await adminRequest<ConfigurationView>(adminConnection(flags), 'GET', '/api/v1/configuration');
+      printResult(json, body, table(body));
+      return;
+    }
+    case 'set': {
+      const connection = adminConnection(flags);
+      const { body: current, etag } = await adminRequest<ConfigurationView>(connection, 'GET', '/api/v1/configuration');
+      const settings = merged(current, flags);
+      // The version read is sent back, so a change made meanwhile by someone else is refused, not overwritten.
+      const ifMatch = typeof flags['if-match'] === 'string' ? (/^(W\/)?"/.test(flags['if-match']) ? flags['if-match'] : `"${flags['if-match']}"`) : etag;
+      const { body } = await adminRequest<ConfigurationView>(connection, 'PUT', '/api/v1/configuration', settings, ifMatch ? { 'if-match': ifMatch } : {});
+      printResult(json, body, table(body));
+      return;
+    }
+    default:
+      throw new CliError(ExitCode.Usage, `unknown configuration action ${JSON.stringify(action ?? '')}\n\n${CONFIGURATION_USAGE}`);
+  }
+}
