@@ -3,3 +3,4 @@ export * from './required-services.js';
 export * from './watershed-process.js';
 export * from './wua-client/wua-client.js';
 export * from './catalog/category-document.js';
+export * from './scenario/index.js';

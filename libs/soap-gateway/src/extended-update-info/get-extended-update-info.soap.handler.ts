@@ -11,7 +11,7 @@ import {
 import { ClientCookies } from '../cookies/client-cookies.service.js';
 import { contentBaseUrl } from '../get-file-locations/content-base-url.js';
 import { ScanIndexService } from '../scan-index/scan-index.service.js';
-import { DEFAULT_READY_WAIT_MS } from '../scan-index/scan-settings.js';
+import { DEFAULT_ANCHOR_WAIT_MS, DEFAULT_READY_WAIT_MS } from '../scan-index/scan-settings.js';
 import { type WuspCallContext, WuspFault, type WuspOperationHandler } from '../wusp-endpoint/wusp-operation.handler.js';
 import { WuspOperationRegistry } from '../wusp-endpoint/wusp-operation.registry.js';
 import { ExtendedUpdateInfoService } from './extended-update-info.service.js';
@@ -28,6 +28,10 @@ abstract class ExtendedInfoHandlerBase {
   protected async run<T>(cookie: GetExtendedUpdateInfoRequest['cookie'], context: WuspCallContext, answer: (client: { computerId: string; cookieGroupIds: readonly string[] | null }, call: { contentBaseUrl: string; correlationId: string }) => Promise<T>): Promise<T> {
     const { state } = await this.cookies.open(cookie, context.now);
     if (!(await this.index.whenReady(DEFAULT_READY_WAIT_MS))) throw new WuspFault(WuspErrorCode.ServerBusy, '', { diagnostic: 'scan index is still replaying the log' });
+    // As in SyncUpdates: a replica behind the client's anchor would call its newest revisions out of scope.
+    if ((await this.index.whenAtAnchor(state.lastSyncAnchor, DEFAULT_ANCHOR_WAIT_MS)) === 'behind') {
+      throw new WuspFault(WuspErrorCode.ServerBusy, '', { diagnostic: 'scan index is behind the anchor in the client cookie' });
+    }
     const call = { contentBaseUrl: contentBaseUrl(this.config, context), correlationId: context.correlationId };
     try {
       return await answer({ computerId: state.computerId, cookieGroupIds: state.groupIds }, call);

@@ -153,4 +153,28 @@ describe('scan index follower on a PGlite event store', () => {
       await resilient.stop();
     }
   });
+
+  it('waits for an anchor another replica handed the client, and says so when it cannot reach it in time', async () => {
+    // A replica whose delivery is held back, as one paused or slow to hear NOTIFY.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const lagging = new ScanIndexFollower({ pollIntervalMs: 20 });
+    lagging.start({
+      subscribe: (options: Parameters<EventStore['subscribe']>[0]) =>
+        store.subscribe({ ...options, handler: async (event) => (await held, options.handler(event)) }),
+    });
+    try {
+      const later = guid(3);
+      await store.append(updateStream(later), [imported(30, later, 'Software', [[category]])], 'no-stream');
+      const anchor = decodeAnchor(encodeAnchor(await store.head()));
+      assert.equal(await lagging.whenAt(anchor, 100), false, 'not reached while held back');
+      const waiting = lagging.whenAt(anchor, 5000);
+      release();
+      assert.equal(await waiting, true);
+      assert.equal(lagging.read((view) => view.revision(30)?.revisionId), 30, 'the index holds what the anchor covers');
+      assert.equal(await lagging.whenAt(decodeAnchor(null), 0), true, 'no anchor: nothing to wait for');
+    } finally {
+      await lagging.stop();
+    }
+  });
 });

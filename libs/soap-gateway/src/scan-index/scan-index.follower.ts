@@ -1,4 +1,4 @@
-import { LOG_START, type LogPosition, type RecordedEvent } from '#contracts';
+import { compareLogPositions, LOG_START, type LogPosition, type RecordedEvent } from '#contracts';
 import type { EventStore, LogSubscription } from '#event-store';
 import { evolveScanIndex } from './domain/scan-index.evolve.js';
 import { SCAN_INDEX_EVENT_TYPES, toScanIndexEvent } from './domain/scan-index.events.js';
@@ -34,6 +34,12 @@ export class ScanIndexFollower {
   private retryDelayMs: number;
   private markCaughtUp: () => void = () => undefined;
   private isCaughtUp = false;
+  /**
+   * Position of the last event delivered to the index, applied or skipped: a position another
+   * gateway's anchor names may be one this index skipped, and it must still count as reached.
+   */
+  private delivered: LogPosition = LOG_START;
+  private readonly positionWaiters = new Set<{ position: LogPosition; resolve: () => void }>();
   /** Resolves once the replay has reached the log's head the first time. */
   readonly caughtUp: Promise<void>;
 
@@ -98,6 +104,33 @@ export class ScanIndexFollower {
     }
   }
 
+  /**
+   * Waits until the index has taken in the log up to `position` (an anchor another gateway handed
+   * the client), at most `timeoutMs`; false when it has not. A replica that lags the log must not
+   * answer a client that already knows more than it does (it would call the client's newer
+   * revisions out of scope).
+   */
+  async whenAt(position: LogPosition, timeoutMs: number): Promise<boolean> {
+    if (this.reached(position)) return true;
+    let timer: NodeJS.Timeout | undefined;
+    let waiter: { position: LogPosition; resolve: () => void } | undefined;
+    const reached = new Promise<boolean>((resolve) => {
+      waiter = { position, resolve: () => resolve(true) };
+      this.positionWaiters.add(waiter);
+    });
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([reached, timeout]);
+    } finally {
+      clearTimeout(timer);
+      if (waiter !== undefined) this.positionWaiters.delete(waiter);
+    }
+  }
+
+  private reached(position: LogPosition): boolean {
+    return compareLogPositions(this.delivered, position) >= 0 || compareLogPositions(this.state.position, position) >= 0;
+  }
+
   /** Runs `read` against the current snapshot; `read` must be synchronous (see ScanIndexView). */
   read<T>(read: (view: ScanIndexView) => T): T {
     const version = this.view.version;
@@ -116,6 +149,16 @@ export class ScanIndexFollower {
   }
 
   private apply(recorded: RecordedEvent): void {
+    this.take(recorded);
+    if (compareLogPositions(recorded.position, this.delivered) > 0) this.delivered = recorded.position;
+    for (const waiter of this.positionWaiters) {
+      if (!this.reached(waiter.position)) continue;
+      this.positionWaiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+
+  private take(recorded: RecordedEvent): void {
     const event = toScanIndexEvent(recorded);
     if (event === undefined) {
       this.options.onSkipped?.(recorded, `unsupported ${recorded.type}@${recorded.schemaVersion}`);

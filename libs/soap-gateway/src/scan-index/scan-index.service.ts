@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { encodeAnchor } from '#contracts';
+import { compareLogPositions, decodeAnchor, encodeAnchor, type LogPosition } from '#contracts';
 import type { EventStore } from '#event-store';
 import { EVENT_STORE, LOGGER, type Logger } from '#platform';
 import type { ScanIndexView } from './domain/scan-index.view.js';
@@ -44,6 +44,28 @@ export class ScanIndexService implements OnModuleInit, OnModuleDestroy {
 
   whenReady(timeoutMs: number): Promise<boolean> {
     return this.follower.whenReady(timeoutMs);
+  }
+
+  /**
+   * Brings the index up to a client's anchor (the cookie's lastSyncAnchor, sealed by whichever
+   * replica answered its last scan), waiting at most `timeoutMs`:
+   * - `reached`: the index holds everything the anchor covers (also: no anchor, or another layout);
+   * - `behind`: the log has it but this index has not caught up in time (answer ServerBusy);
+   * - `beyond-log`: the log does not reach the anchor at all — the store was restored from a backup
+   *   or reset — so the anchor describes a history that no longer exists and must be ignored.
+   * Replicas only hand out positions they read from the log, so a live anchor is never past the head.
+   */
+  async whenAtAnchor(anchor: string | null, timeoutMs: number): Promise<'reached' | 'behind' | 'beyond-log'> {
+    let position: LogPosition;
+    try {
+      position = decodeAnchor(anchor);
+    } catch {
+      return 'reached';
+    }
+    if (await this.follower.whenAt(position, 0)) return 'reached';
+    // Rare (a lagging replica, a restored store): one head read tells the two apart.
+    if (compareLogPositions(position, await this.store.head()) > 0) return 'beyond-log';
+    return (await this.follower.whenAt(position, timeoutMs)) ? 'reached' : 'behind';
   }
 
   read<T>(read: (view: ScanIndexView) => T): T {

@@ -10,7 +10,7 @@ import { REFRESH_CACHE_LOOKUP, type RefreshCacheLookup } from '../refresh-cache/
 import { refreshCache } from '../sync-updates/domain/refresh-cache.query.js';
 import { SyncUpdatesSoapHandler } from '../sync-updates/sync-updates.soap.handler.js';
 import { ScanIndexService } from './scan-index.service.js';
-import { DEFAULT_SCAN_SETTINGS, SCAN_SETTINGS, type ScanSettings } from './scan-settings.js';
+import { DEFAULT_ANCHOR_WAIT_MS, DEFAULT_SCAN_SETTINGS, SCAN_SETTINGS, type ScanSettings } from './scan-settings.js';
 
 /**
  * Everything the scan path adds to the soap-gateway module: the index follower, the
@@ -40,6 +40,7 @@ export const SCAN_PROVIDERS: Provider[] = [
         const s = settings ?? DEFAULT_SCAN_SETTINGS;
         // Without a caught-up index the answer would wrongly say "nothing deployed"; empty is the safe "nothing remapped".
         if (!(await index.whenReady(s.readyWaitMs))) return [];
+        if ((await index.whenAtAnchor(client.lastSyncAnchor, s.anchorWaitMs ?? DEFAULT_ANCHOR_WAIT_MS)) === 'behind') return [];
         return index.read((view) =>
           refreshCache(view, globalIds, { computerId: client.computerId, cookieGroupIds: client.groupIds, clientProtocolVersion: client.protocolVersion }, s.unapprovedPolicy),
         );

@@ -4,7 +4,7 @@ import { ClientCookies } from '../cookies/client-cookies.service.js';
 import { type WuspCallContext, WuspFault, type WuspOperationHandler } from '../wusp-endpoint/wusp-operation.handler.js';
 import { WuspOperationRegistry } from '../wusp-endpoint/wusp-operation.registry.js';
 import { ScanIndexService } from '../scan-index/scan-index.service.js';
-import { DEFAULT_SCAN_SETTINGS, SCAN_SETTINGS, type ScanSettings } from '../scan-index/scan-settings.js';
+import { DEFAULT_ANCHOR_WAIT_MS, DEFAULT_SCAN_SETTINGS, SCAN_SETTINGS, type ScanSettings } from '../scan-index/scan-settings.js';
 import { syncUpdates } from './domain/sync-updates.query.js';
 
 /**
@@ -32,6 +32,12 @@ export class SyncUpdatesSoapHandler implements WuspOperationHandler<'SyncUpdates
     if (!(await this.index.whenReady(this.settings.readyWaitMs))) {
       throw new WuspFault(WuspErrorCode.ServerBusy, '', { diagnostic: 'scan index is still replaying the log' });
     }
+    // The client's last scan may have been answered by a replica further along the log: answering
+    // from an older view would put the revisions it got there out of scope (protocol-decisions S11).
+    const atAnchor = await this.index.whenAtAnchor(state.lastSyncAnchor, this.settings.anchorWaitMs ?? DEFAULT_ANCHOR_WAIT_MS);
+    if (atAnchor === 'behind') throw new WuspFault(WuspErrorCode.ServerBusy, '', { diagnostic: 'scan index is behind the anchor in the client cookie' });
+    // An anchor past the end of the log (store restored or reset): everything cached may have changed.
+    const lastSyncAnchor = atAnchor === 'beyond-log' ? null : state.lastSyncAnchor;
     const outcome = this.index.read((view) =>
       syncUpdates(
         view,
@@ -39,7 +45,7 @@ export class SyncUpdatesSoapHandler implements WuspOperationHandler<'SyncUpdates
           computerId: state.computerId,
           cookieGroupIds: state.groupIds,
           clientProtocolVersion: state.protocolVersion,
-          lastSyncAnchor: state.lastSyncAnchor,
+          lastSyncAnchor,
           parameters: request.parameters,
         },
         { pageSize: this.settings.pageSize, unapprovedPolicy: this.settings.unapprovedPolicy },
