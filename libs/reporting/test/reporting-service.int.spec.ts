@@ -133,6 +133,11 @@ function reportingServiceSuite(target: Target): void {
         // The projection applies the two batches in steps; wait for the state both leave behind.
         return r.updates.some((u) => u.status === 'failed') && r.summary.failed === 1 && r.summary.installed === 1 && r;
       }, 'the projection to catch up');
+      // w2's registration travels on its own durable message: wait until the projection has it too.
+      await waitFor(async () => {
+        const all = await server.runtime.bus.request<ComputerList>(COMPUTER_LIST_SUBJECT, { limit: 10 });
+        return all.total === 2 && all;
+      }, 'both registrations to be projected');
       assert.equal(report.computer.dnsName, 'pc-w1.lab');
       assert.equal(report.computer.clientIp, '10.0.0.99');
       assert.deepEqual(report.updates.map((u) => [u.updateId, u.status, u.eventId]), [
