@@ -5,9 +5,41 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
-/** The benchmark's smoke test: `bench --quick` runs end to end and produces every number. No timing. */
+interface Latency {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+interface Phase {
+  phase: string;
+  walks: number;
+  requestsPerSecond: number;
+  walksPerSecond: number;
+  walksPerCoreSecond: number;
+  serverCpuMsPerWalk: number;
+  latencyMs: Record<string, Latency>;
+  errors: number;
+}
+interface Fleet {
+  scenario: string;
+  catalog: { revisions: number; documents: { over1MB: number; from2To20KB: number }; approvals: number; load: { documents: number; documentsPerSecond: number } };
+  phases: Phase[];
+  ceiling: { phase: string; ratio: number; watershed: { requestsPerSecond: number; errors: number }; ceiling: { requestsPerSecond: number; errors: number } }[];
+  reports: { computers: number; latencyMs: Record<string, Latency>; errors: number } | null;
+  serverRssMiB: { atStart: number | null; afterLoad: number | null; peak: number | null };
+  eventStoreBytes: number;
+  errors: number;
+}
+
+/**
+ * The benchmark's smoke test: `bench --quick` runs every scenario end to end (generated catalog
+ * through the admin API, fleet first scans and rescans, ceiling replay, report load and queries,
+ * content download) and produces every number. No timing is asserted.
+ */
 describe('npm run bench -- --quick', () => {
-  it('produces the JSON document, the table and the chart, with no failed request', () => {
+  it('produces the JSON document, the tables and the charts, with no failed request', () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-out-'));
     try {
       const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', '--out', out], { encoding: 'utf8', timeout: 240_000 });
@@ -15,20 +47,45 @@ describe('npm run bench -- --quick', () => {
       const document = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as {
         quick: boolean;
         machine: { cpus: number };
-        scenarios: { scenario: string; watershed: { requestsPerSecond: number; megabytesPerSecond: number; latencyMs: { p99: number; count: number }; errors: number }[]; ceiling: unknown[]; ratioToCeiling: { ratio: number }[] }[];
+        scenarios: (Fleet | { scenario: 'content-download'; watershed: { requestsPerSecond: number; megabytesPerSecond: number; latencyMs: Latency; errors: number }[]; ceiling: unknown[]; ratioToCeiling: { ratio: number }[] })[];
       };
       assert.equal(document.quick, true);
       assert.ok(document.machine.cpus > 0);
-      const content = document.scenarios.find((s) => s.scenario === 'content-download');
-      assert.ok(content);
-      assert.equal(content.watershed.length, content.ceiling.length);
-      for (const run of content.watershed) {
-        assert.ok(run.requestsPerSecond > 0 && run.megabytesPerSecond > 0 && run.latencyMs.count > 0 && run.latencyMs.p99 > 0);
-        assert.equal(run.errors, 0);
+
+      const fleets = document.scenarios.filter((s): s is Fleet => 'phases' in s);
+      assert.equal(fleets.length, 2, 'a catalog with first scans and reports, and a bigger catalog with rescans');
+      for (const fleet of fleets) {
+        assert.equal(fleet.errors, 0, fleet.scenario);
+        assert.ok(fleet.catalog.load.documents > 0 && fleet.catalog.load.documentsPerSecond > 0 && fleet.catalog.approvals > 0);
+        assert.ok(fleet.catalog.documents.from2To20KB > fleet.catalog.revisions / 2, 'most documents are 2–20 KB');
+        assert.deepEqual(fleet.phases.map((p) => p.phase), ['first-scan', 'rescan']);
+        for (const phase of fleet.phases) {
+          assert.ok(phase.walks > 0 && phase.requestsPerSecond > 0 && phase.walksPerSecond > 0 && phase.walksPerCoreSecond > 0 && phase.serverCpuMsPerWalk > 0, `${fleet.scenario} ${phase.phase}`);
+          assert.ok(phase.latencyMs.SyncUpdates && phase.latencyMs.SyncUpdates.count > 0 && phase.latencyMs.SyncUpdates.p99 > 0);
+        }
+        const first = fleet.phases[0]!.latencyMs;
+        for (const op of ['GetConfig', 'GetAuthorizationCookie', 'GetCookie', 'RegisterComputer', 'SyncUpdates', 'GetExtendedUpdateInfo', 'GetFileLocations', 'Content (1 MiB range)', 'ReportEventBatch']) {
+          assert.ok((first[op]?.count ?? 0) > 0, `${fleet.scenario}: first scans measured ${op}`);
+        }
+        assert.deepEqual(fleet.ceiling.map((c) => c.phase), ['first-scan', 'rescan']);
+        for (const c of fleet.ceiling) assert.ok(c.ratio > 0 && c.watershed.errors === 0 && c.ceiling.errors === 0);
+        assert.ok((fleet.serverRssMiB.peak ?? 0) > 0 && fleet.eventStoreBytes > 0);
       }
+      const reports = fleets[0]!.reports;
+      assert.ok(reports && reports.computers > 0 && reports.errors === 0);
+      for (const q of ['GET /reports/updates/:id', 'GET /reports/computers/:id', 'GET /reports/computers (page of 100)', 'GET /reports/groups']) {
+        assert.ok((reports.latencyMs[q]?.count ?? 0) > 0, `report query ${q} measured`);
+      }
+
+      const content = document.scenarios.find((s) => s.scenario === 'content-download');
+      assert.ok(content && 'ratioToCeiling' in content);
+      assert.equal(content.watershed.length, content.ceiling.length);
+      for (const r of content.watershed) assert.ok(r.requestsPerSecond > 0 && r.megabytesPerSecond > 0 && r.latencyMs.p99 > 0 && r.errors === 0);
       assert.ok(content.ratioToCeiling.every((r) => r.ratio > 0));
       assert.match(readFileSync(path.join(out, 'content-latency.svg'), 'utf8'), /^<svg /);
+      assert.match(readFileSync(path.join(out, 'scan-latency.svg'), 'utf8'), /^<svg /);
       assert.match(run.stdout, /content-download\s+watershed/);
+      assert.match(run.stdout, /first-scan/);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -1,47 +1,74 @@
 /**
- * The ceiling the benchmark compares against, run as its own process: raw node:http serving the
- * same files with the same range semantics and no application logic. Whatever Watershed loses to
- * this is what our stack costs. Usage: ceiling-server <contentDir> (prints {"port":N} when ready).
+ * The ceiling the benchmark compares against, run as its own process on the same HTTP stack as
+ * Watershed (Fastify) with no application logic:
+ * - `/Content/XX/<file>`: the same files with the same single-range semantics, streamed from disk;
+ * - `--replay FILE`: every recorded SOAP exchange answered with its recorded response bytes
+ *   (same status, same Content-Encoding), looked up by the request's path and body.
+ * Whatever Watershed loses to this is what our application costs.
+ * Usage: ceiling-server [--content DIR] [--replay FILE]  (prints {"port":N} when ready).
  */
-import { createReadStream, statSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { exchangeKey } from './ceiling-key.js';
 
-const contentDir = process.argv[2];
-if (!contentDir) {
-  process.stderr.write('usage: ceiling-server <contentDir>\n');
-  process.exit(2);
+const { values } = parseArgs({ options: { content: { type: 'string' }, replay: { type: 'string' } }, strict: true });
+
+
+interface Recorded {
+  readonly status: number;
+  readonly encoding: string | null;
+  readonly body: Buffer;
 }
 
-const server = http.createServer((req, res) => {
-  const match = /^\/Content\/([0-9A-F]{2})\/([0-9A-F]{40}\.[a-z0-9]+)$/i.exec(req.url ?? '');
-  if (!match) {
-    res.writeHead(404).end();
-    return;
+const answers = new Map<string, Recorded>();
+if (values.replay) {
+  for (const line of readFileSync(values.replay, 'utf8').split('\n')) {
+    if (!line) continue;
+    const r = JSON.parse(line) as { key: string; status: number; encoding: string | null; body: string };
+    answers.set(r.key, { status: r.status, encoding: r.encoding, body: Buffer.from(r.body, 'base64') });
   }
-  const file = path.join(contentDir, match[1]!.toUpperCase(), match[2]!);
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    res.writeHead(404).end();
-    return;
-  }
-  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-  if (!range) {
-    res.writeHead(200, { 'content-length': size, 'accept-ranges': 'bytes' });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
-    return;
-  }
-  const start = Number(range[1]);
-  const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-  res.writeHead(206, { 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}`, 'accept-ranges': 'bytes' });
-  createReadStream(file, { start, end, highWaterMark: 1024 * 1024 }).pipe(res);
+}
+
+const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
+app.addContentTypeParser(/^text\/xml|^application\/soap\+xml/, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+app.post('/*', async (request, reply) => {
+  const found = answers.get(exchangeKey(request.url, request.body as string));
+  if (!found) return reply.code(404).send('not recorded');
+  reply.code(found.status).header('content-type', 'text/xml; charset=utf-8');
+  if (found.encoding) reply.header('content-encoding', found.encoding);
+  return reply.send(found.body);
 });
-server.keepAliveTimeout = 75_000;
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+
+const contentDir = values.content;
+app.route({
+  method: ['GET', 'HEAD'],
+  url: '/Content/:dir/:file',
+  handler: async (request, reply) => {
+    const { dir, file } = request.params as { dir: string; file: string };
+    if (!contentDir || !/^[0-9A-F]{2}$/i.test(dir) || !/^[0-9A-F]{40}\.[a-z0-9]+$/i.test(file)) return reply.code(404).send();
+    const full = path.join(contentDir, dir.toUpperCase(), file);
+    let size: number;
+    try {
+      size = statSync(full).size;
+    } catch {
+      return reply.code(404).send();
+    }
+    const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
+    reply.header('accept-ranges', 'bytes');
+    if (!range) {
+      reply.header('content-length', size);
+      return request.method === 'HEAD' ? reply.send() : reply.send(createReadStream(full));
+    }
+    const start = Number(range[1]);
+    const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+    reply.code(206).header('content-length', end - start + 1).header('content-range', `bytes ${start}-${end}/${size}`);
+    return reply.send(createReadStream(full, { start, end, highWaterMark: 1024 * 1024 }));
+  },
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+
+const address = await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`${JSON.stringify({ port: Number(new URL(address).port), recorded: answers.size })}\n`);
+process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

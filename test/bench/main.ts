@@ -1,24 +1,65 @@
 /**
  * `npm run bench`: runs the benchmark scenarios and prints a human-readable table and one JSON
- * document; also writes both, and an SVG chart, to --out (default docs/benchmarks). `--quick` is a
- * small run used as a smoke test: it checks the numbers are produced and asserts no timing.
+ * document; also writes both, and SVG charts, to --out (default docs/benchmarks). `--quick` is a
+ * small run used as a smoke test: it produces every number and asserts no timing.
  *
- * Scenarios so far: content download in shuffled 1 MiB ranges against raw file serving. The scan,
- * rescan and report-query scenarios arrive with the protocol and reporting services (issue 5).
+ * Scenarios (docs/benchmarks.md has the sizes of the full run and why):
+ * - `scan-<N>`: a generated catalog of N revisions imported through the admin API, a fleet doing
+ *   first scans then differential rescans, the same recorded requests replayed against a Fastify
+ *   server answering recorded bytes (the ceiling), and report queries after a report load;
+ * - `rescan-<M>`: a bigger catalog, a smaller fleet, rescans (the 100k-catalog question);
+ * - `content-download`: 1 MiB ranges against Fastify streaming the same file.
+ * Any SOAP fault, protocol error or failed request makes the run fail (exit code 1).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { CatalogOptions } from '../support/catalog/catalog-generator.js';
 import { latencyChartSvg } from './latency-chart.svg.js';
+import { type CatalogFleetResult, runCatalogFleet } from './scenarios/catalog-fleet.scenario.js';
 import { runContentDownload } from './scenarios/content-download.scenario.js';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    revisions: { type: 'string' },
+    'big-revisions': { type: 'string' },
+    clients: { type: 'string' },
+    concurrency: { type: 'string' },
+    'report-computers': { type: 'string' },
+    'skip-content': { type: 'boolean', default: false },
+  },
   strict: true,
 });
 const quick = values.quick === true;
 const outDir = path.resolve(values.out ?? 'docs/benchmarks');
+const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
+const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+const MiB = 1024 * 1024;
+const baseCatalog = (revisions: number, giant: boolean): CatalogOptions => ({
+  seed: 20261125,
+  revisions,
+  contentEvery: quick ? 10 : 60,
+  fileSizes: quick ? [64 * 1024, 1.5 * MiB] : [64 * 1024, 256 * 1024, 1 * MiB, 3 * MiB],
+  largeEvery: quick ? 150 : 700,
+  giantBytes: giant ? (quick ? 9 * MiB : 21 * MiB) : 0,
+  approvedFraction: 0.3,
+});
+const sizes = quick
+  ? { revisions: 300, big: 600, clients: 8, bigClients: 4, concurrency: 4, rescanRounds: 3, reportComputers: 30, events: 60 }
+  : {
+      revisions: num(values.revisions, 10_000),
+      big: num(values['big-revisions'], 20_000),
+      clients: num(values.clients, 100),
+      bigClients: 20,
+      concurrency: num(values.concurrency, 16),
+      rescanRounds: 10,
+      reportComputers: num(values['report-computers'], 1_000),
+      events: 100,
+    };
 
 const machine = {
   cpus: os.cpus().length,
@@ -26,37 +67,95 @@ const machine = {
   memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
   node: process.version,
   platform: `${os.type()} ${os.release()}`,
+  /** Other work on the machine skews every number: the 1-minute load average at start and end. */
+  loadAverageAtStart: os.loadavg()[0],
 };
-
 const startedAt = new Date().toISOString();
+
+const scan = await runCatalogFleet({
+  name: `scan-${sizes.revisions}`,
+  catalog: baseCatalog(sizes.revisions, true),
+  importConcurrency: 4,
+  clients: sizes.clients,
+  concurrency: sizes.concurrency,
+  rescanRounds: sizes.rescanRounds,
+  recordWalks: quick ? 2 : 8,
+  replayPasses: quick ? 1 : 3,
+  reportComputers: sizes.reportComputers,
+  eventsPerComputer: sizes.events,
+  log,
+});
+const big = await runCatalogFleet({
+  name: `rescan-${sizes.big}`,
+  catalog: { ...baseCatalog(sizes.big, false), seed: 20261126 },
+  importConcurrency: 4,
+  clients: sizes.bigClients,
+  concurrency: Math.min(sizes.concurrency, sizes.bigClients),
+  rescanRounds: quick ? 3 : 25,
+  recordWalks: quick ? 2 : 4,
+  replayPasses: quick ? 1 : 3,
+  reportComputers: 0,
+  eventsPerComputer: 0,
+  log,
+});
+log('content download');
 const content = await runContentDownload(quick ? { fileMiB: 4, concurrency: [1, 4], rounds: 1 } : { fileMiB: 64, concurrency: [1, 8, 32, 64], rounds: 2 });
 
-const document = { kind: 'watershed-benchmark', version: 1, quick, startedAt, finishedAt: new Date().toISOString(), machine, scenarios: [content] };
+const fleets = [scan, big];
+const document = { kind: 'watershed-benchmark', version: 2, quick, startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: os.loadavg()[0] }, scenarios: [...fleets, content] };
 
-const rows: string[][] = [['scenario', 'server', 'concurrency', 'req/s', 'MB/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs ceiling']];
+// Tables.
+const table = (rows: string[][]): string => {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n');
+};
+const s = (n: number | null | undefined): string => (n === null || n === undefined ? '?' : String(n));
+const phaseRows: string[][] = [['scenario', 'phase', 'clients', 'conc', 'walks', 'walks/s', 'walks/core-s', 'server ms/walk', 'req/s', 'SyncUpdates/walk', 'errors']];
+const opRows: string[][] = [['scenario', 'phase', 'operation', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors']];
+for (const f of fleets) {
+  for (const p of f.phases) {
+    phaseRows.push([f.scenario, p.phase, s(p.clients), s(p.concurrency), s(p.walks), s(p.walksPerSecond), s(p.walksPerCoreSecond), s(p.serverCpuMsPerWalk), s(p.requestsPerSecond), s(p.syncUpdatesCallsPerWalk), s(p.errors)]);
+    for (const [op, l] of Object.entries(p.latencyMs)) opRows.push([f.scenario, p.phase, op, s(l.count), s(l.p50), s(l.p95), s(l.p99), s(l.max), s(l.errors)]);
+  }
+  if (f.reports) for (const [op, l] of Object.entries(f.reports.latencyMs)) opRows.push([f.scenario, 'reports', op, s(l.count), s(l.p50), s(l.p95), s(l.p99), s(l.max), s(l.errors)]);
+}
+const ceilingRows: string[][] = [['scenario', 'phase', 'exchanges', 'conc', 'watershed req/s', 'ceiling req/s', 'ratio', 'watershed MB/s', 'ceiling MB/s']];
+for (const f of fleets) for (const c of f.ceiling) ceilingRows.push([f.scenario, c.phase, s(c.exchanges), s(c.watershed.concurrency), s(c.watershed.requestsPerSecond), s(c.ceiling.requestsPerSecond), s(c.ratio), s(c.watershed.megabytesPerSecond), s(c.ceiling.megabytesPerSecond)]);
+const serverRows: string[][] = [['scenario', 'revisions', 'imported', 'import docs/s', 'import s', 'refused', 'RSS idle MiB', 'RSS after load MiB', 'RSS after scans MiB', 'peak RSS MiB', 'event store MiB']];
+for (const f of fleets)
+  serverRows.push([f.scenario, s(f.catalog.revisions), s(f.catalog.load.documents), s(f.catalog.load.documentsPerSecond), s(f.catalog.load.importSeconds), s(f.catalog.load.refused.length), s(f.serverRssMiB.atStart), s(f.serverRssMiB.afterLoad), s(f.serverRssMiB.afterScans), s(f.serverRssMiB.peak), s(Math.round(f.eventStoreBytes / MiB))]);
+const contentRows: string[][] = [['scenario', 'server', 'concurrency', 'req/s', 'MB/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs ceiling']];
 content.watershed.forEach((run, i) => {
   const raw = content.ceiling[i]!;
-  rows.push(['content-download', 'watershed', String(run.concurrency), String(run.requestsPerSecond), String(run.megabytesPerSecond), String(run.latencyMs.p50), String(run.latencyMs.p95), String(run.latencyMs.p99), String(run.errors), String(content.ratioToCeiling[i]!.ratio)]);
-  rows.push(['content-download', 'ceiling (raw)', String(raw.concurrency), String(raw.requestsPerSecond), String(raw.megabytesPerSecond), String(raw.latencyMs.p50), String(raw.latencyMs.p95), String(raw.latencyMs.p99), String(raw.errors), '1']);
+  contentRows.push(['content-download', 'watershed', s(run.concurrency), s(run.requestsPerSecond), s(run.megabytesPerSecond), s(run.latencyMs.p50), s(run.latencyMs.p95), s(run.latencyMs.p99), s(run.errors), s(content.ratioToCeiling[i]!.ratio)]);
+  contentRows.push(['content-download', 'ceiling (fastify)', s(raw.concurrency), s(raw.requestsPerSecond), s(raw.megabytesPerSecond), s(raw.latencyMs.p50), s(raw.latencyMs.p95), s(raw.latencyMs.p99), s(raw.errors), '1']);
 });
-const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-const table = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n');
+const text = [table(phaseRows), table(opRows), table(ceilingRows), table(serverRows), table(contentRows)].join('\n\n');
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(document, null, 2)}\n`);
-writeFileSync(path.join(outDir, 'results.txt'), `${table}\n`);
+writeFileSync(path.join(outDir, 'results.txt'), `${text}\n`);
 writeFileSync(
   path.join(outDir, 'content-latency.svg'),
   latencyChartSvg(`Content download, ${content.fileMiB} MiB file in 1 MiB ranges: p99 latency`, 'concurrent clients', 'p99 latency (ms)', [
     { name: 'Watershed /Content', points: content.watershed.map((r) => ({ x: r.concurrency, y: r.latencyMs.p99 })) },
-    { name: 'raw node:http', points: content.ceiling.map((r) => ({ x: r.concurrency, y: r.latencyMs.p99 })) },
+    { name: 'Fastify ceiling', points: content.ceiling.map((r) => ({ x: r.concurrency, y: r.latencyMs.p99 })) },
+  ]),
+);
+const p99 = (f: CatalogFleetResult, phase: string, op: string): number => f.phases.find((p) => p.phase === phase)?.latencyMs[op]?.p99 ?? 0;
+writeFileSync(
+  path.join(outDir, 'scan-latency.svg'),
+  latencyChartSvg('SyncUpdates p99 latency against catalog size', 'catalog revisions', 'p99 latency (ms)', [
+    { name: 'first scan SyncUpdates', points: fleets.map((f) => ({ x: f.catalog.revisions, y: p99(f, 'first-scan', 'SyncUpdates') })) },
+    { name: 'rescan SyncUpdates', points: fleets.map((f) => ({ x: f.catalog.revisions, y: p99(f, 'rescan', 'SyncUpdates') })) },
+    { name: 'ceiling (replayed)', points: fleets.map((f) => ({ x: f.catalog.revisions, y: f.ceiling.find((c) => c.phase === 'rescan')?.ceiling.latencyMs.SyncUpdates?.p99 ?? 0 })) },
   ]),
 );
 
-process.stdout.write(`${table}\n\n(server RSS after the run: ${content.serverRssMiB ?? '?'} MiB; files in ${outDir})\n\n`);
+process.stdout.write(`${text}\n\n(files in ${outDir})\n\n`);
 process.stdout.write(`${JSON.stringify(document)}\n`);
-const failures = [...content.watershed, ...content.ceiling].reduce((n, r) => n + r.errors, 0);
+const failures = fleets.reduce((n, f) => n + f.errors, 0) + [...content.watershed, ...content.ceiling].reduce((n, r) => n + r.errors, 0);
 if (failures > 0) {
-  process.stderr.write(`bench: ${failures} failed requests: the run is invalid\n`);
+  process.stderr.write(`bench: ${failures} failed requests or walks: the run is invalid\n${fleets.flatMap((f) => f.phases.flatMap((p) => p.firstErrors)).join('\n')}\n`);
   process.exitCode = 1;
 }

@@ -20,13 +20,28 @@ export async function startWatershedForBench(env: NodeJS.ProcessEnv): Promise<Be
   return wrap(child, url);
 }
 
-export async function startCeilingServer(contentDir: string): Promise<BenchProcess> {
-  const child = spawn(process.execPath, [path.resolve('dist/test/bench/ceiling-server.js'), contentDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startCeilingServer(options: { contentDir?: string; replayFile?: string }): Promise<BenchProcess> {
+  const args = [...(options.contentDir ? ['--content', options.contentDir] : []), ...(options.replayFile ? ['--replay', options.replayFile] : [])];
+  const child = spawn(process.execPath, [path.resolve('dist/test/bench/ceiling-server.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await waitForLine(child, (line) => {
     const port = (safeJson(line) as { port?: number } | null)?.port;
     return port ? `http://127.0.0.1:${port}` : null;
   });
   return wrap(child, url);
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (Linux, 100 ticks/s). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Bytes on disk under a directory (du), e.g. the embedded event store. */
+export async function diskBytes(dir: string): Promise<number> {
+  const { execFileSync } = await import('node:child_process');
+  return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
 }
 
 function wrap(child: ChildProcess, url: string): BenchProcess {

@@ -28,8 +28,8 @@ const MiB = 1024 * 1024;
 
 /**
  * Many clients downloading one update file in shuffled 1 MiB ranges, as BITS and Delivery
- * Optimization do, against Watershed's /Content route and against raw node:http serving the same
- * file (the ceiling), at each concurrency level.
+ * Optimization do, against Watershed's /Content route and against the same HTTP stack (Fastify) streaming the same
+ * file with no application logic (the ceiling), at each concurrency level.
  */
 export async function runContentDownload(options: { fileMiB: number; concurrency: readonly number[]; rounds: number }): Promise<ContentDownloadResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-content-'));
@@ -44,7 +44,7 @@ export async function runContentDownload(options: { fileMiB: number; concurrency
   let ceiling: BenchProcess | null = null;
   try {
     watershed = await startWatershedForBench({ WATERSHED_DATA_DIR: dataDir });
-    ceiling = await startCeilingServer(contentDir);
+    ceiling = await startCeilingServer({ contentDir });
     const ours: DownloadRun[] = [];
     const raw: DownloadRun[] = [];
     for (const concurrency of options.concurrency) {

@@ -1,0 +1,130 @@
+import { type Catalog, type CatalogItem, fileContent } from '../support/catalog/catalog-generator.js';
+import { round } from './stats.js';
+
+/** The admin API as the bench uses it: bearer token, JSON, any non-2xx is a failure of the run. */
+export class AdminApi {
+  constructor(
+    readonly baseUrl: string,
+    readonly token: string,
+  ) {}
+
+  async call<T>(method: string, url: string, body?: unknown, okStatuses: readonly number[] = [200, 201]): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.baseUrl}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!okStatuses.includes(response.status)) throw new Error(`${method} ${url}: HTTP ${response.status} ${text.slice(0, 400)}`);
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+}
+
+export interface CatalogLoadResult {
+  readonly documents: number;
+  readonly importSeconds: number;
+  readonly documentsPerSecond: number;
+  readonly megabytesImported: number;
+  readonly approvals: number;
+  readonly approvalSeconds: number;
+  /** Documents the API refused, with why (e.g. the giant one over the HTTP body limit). */
+  readonly refused: { updateId: string; bytes: number; reason: string }[];
+  readonly groupIds: Record<string, string>;
+}
+
+/**
+ * Feeds a generated catalog through the real admin API: imports in order (a dependency before its
+ * dependants, a bundle's children before it) with a few requests in flight, then groups, targeting
+ * mode and approvals. Throughput is measured here, since it bounds the catalog sizes we can build.
+ */
+export async function loadCatalog(api: AdminApi, catalog: Catalog, options: { concurrency: number; log?: (line: string) => void }): Promise<CatalogLoadResult> {
+  const refused: CatalogLoadResult['refused'] = [];
+  let bytes = 0;
+  const started = performance.now();
+  // Documents of one kind never depend on each other except leaf → next revision, so import in waves.
+  const waves: CatalogItem[][] = [];
+  let current: CatalogItem[] = [];
+  let kind: string | null = null;
+  for (const item of catalog.items) {
+    const waveKind = item.kind === 'bundle-child' || item.kind === 'giant' ? 'leaf' : item.kind;
+    if (waveKind !== kind && current.length > 0) {
+      waves.push(current);
+      current = [];
+    }
+    kind = waveKind;
+    current.push(item);
+  }
+  if (current.length > 0) waves.push(current);
+  let done = 0;
+  let lastLog = performance.now();
+  for (const wave of waves) {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(options.concurrency, wave.length) }, async () => {
+        while (next < wave.length) {
+          const item = wave[next++]!;
+          const body = { xml: item.xml, source: 'imported', files: item.files.map((f) => ({ fileName: f.fileName, sha1: f.sha1Base64, contentBase64: fileContent(f).toString('base64') })) };
+          const json = JSON.stringify(body);
+          bytes += json.length;
+          let response: Response;
+          let text: string;
+          try {
+            response = await fetch(`${api.baseUrl}/api/v1/updates/import`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+              body: json,
+            });
+            text = await response.text();
+          } catch (error) {
+            // Over the body limit the server may answer 413 and close before the upload ends (EPIPE).
+            if (item.kind !== 'giant') throw error;
+            refused.push({ updateId: item.updateId, bytes: Buffer.byteLength(item.xml), reason: `connection closed during a ${json.length}-byte upload: ${(error as Error).message}` });
+            continue;
+          }
+          if (item.kind === 'giant' && response.status === 413) {
+            refused.push({ updateId: item.updateId, bytes: Buffer.byteLength(item.xml), reason: `HTTP 413: ${text.slice(0, 200)}` });
+            continue;
+          }
+          if (response.status !== 201) throw new Error(`import ${item.kind} ${item.updateId}: HTTP ${response.status} ${text.slice(0, 400)}`);
+          done += 1;
+          if (options.log && performance.now() - lastLog > 10_000) {
+            lastLog = performance.now();
+            options.log(`imported ${done}/${catalog.items.length} (${round(done / ((performance.now() - started) / 1000), 1)}/s)`);
+          }
+        }
+      }),
+    );
+  }
+  const importSeconds = (performance.now() - started) / 1000;
+
+  const groupIds: Record<string, string> = {};
+  for (const group of catalog.groups) {
+    const parentId = group.parent === null ? undefined : groupIds[group.parent];
+    const created = await api.call<{ id: string }>('POST', '/api/v1/groups', { name: group.name, ...(parentId ? { parentId } : {}) });
+    groupIds[group.name] = created.body.id;
+  }
+  await api.call('PUT', '/api/v1/configuration/targeting-mode', { mode: 'client-side' });
+  const approvalsStarted = performance.now();
+  let nextApproval = 0;
+  const refusedIds = new Set(refused.map((r) => r.updateId));
+  const approvals = catalog.approvals.filter((a) => !refusedIds.has(a.updateId));
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (nextApproval < approvals.length) {
+        const a = approvals[nextApproval++]!;
+        await api.call('POST', `/api/v1/updates/${a.updateId}/approvals`, { groupId: groupIds[a.group], action: a.action });
+      }
+    }),
+  );
+  const approvalSeconds = (performance.now() - approvalsStarted) / 1000;
+  return {
+    documents: done,
+    importSeconds: round(importSeconds, 1),
+    documentsPerSecond: round(done / importSeconds, 1),
+    megabytesImported: round(bytes / 1024 / 1024, 1),
+    approvals: approvals.length,
+    approvalSeconds: round(approvalSeconds, 1),
+    refused,
+    groupIds,
+  };
+}

@@ -1,0 +1,224 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+import { WindowsUpdateAgentClient } from '../support/wua-client/wua-client.js';
+import type { CatalogFile } from '../support/catalog/catalog-generator.js';
+import { LatencyRecorder } from './stats.js';
+
+/** One recorded SOAP exchange: what the ceiling server replays, byte for byte. */
+export interface Exchange {
+  readonly url: string;
+  readonly soapAction: string;
+  readonly acceptEncoding: string;
+  readonly requestBody: string;
+  readonly status: number;
+  readonly contentEncoding: string | null;
+  readonly responseBody: Buffer;
+}
+
+const recording = new AsyncLocalStorage<Exchange[]>();
+let fetchWrapped = false;
+
+/** Records the .asmx exchanges made inside recordInto(); everything else passes straight through. */
+function wrapFetch(): void {
+  if (fetchWrapped) return;
+  fetchWrapped = true;
+  const original = globalThis.fetch;
+  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const sink = recording.getStore();
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!sink || !url.includes('.asmx') || typeof init?.body !== 'string') return original(input, init);
+    const response = await original(input, init);
+    const body = Buffer.from(await response.arrayBuffer());
+    const headers = (init.headers ?? {}) as Record<string, string>;
+    sink.push({
+      url: new URL(url).pathname,
+      soapAction: headers.SOAPAction ?? '',
+      acceptEncoding: headers['Accept-Encoding'] ?? '',
+      requestBody: init.body,
+      status: response.status,
+      contentEncoding: response.headers.get('content-encoding'),
+      responseBody: body,
+    });
+    return new Response(body, { status: response.status, headers: response.headers });
+  };
+}
+
+export interface SimulatedComputer {
+  readonly clientId: string;
+  readonly dnsName: string;
+  readonly group: string;
+  client?: WindowsUpdateAgentClient;
+}
+
+export interface FleetPhaseResult {
+  readonly phase: string;
+  readonly clients: number;
+  readonly concurrency: number;
+  readonly wallSeconds: number;
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  /** Completed client walks (first scans or rescans). */
+  readonly walks: number;
+  readonly walksPerSecond: number;
+  readonly serverCpuSeconds: number;
+  /** Walks per second of server CPU: what one core sustains. */
+  readonly walksPerCoreSecond: number;
+  /** Server CPU milliseconds per walk (the "server time" of one scan). */
+  readonly serverCpuMsPerWalk: number;
+  readonly syncUpdatesCallsPerWalk: number;
+  readonly updatesOfferedPerWalk: number;
+  readonly latencyMs: ReturnType<LatencyRecorder['summary']>;
+  readonly errors: number;
+  readonly firstErrors: string[];
+}
+
+export interface FleetContext {
+  readonly baseUrl: string;
+  readonly downloadable: ReadonlyMap<string, CatalogFile>;
+  /** CPU seconds (user + system) the server process has used so far. */
+  readonly serverCpuSeconds: () => Promise<number>;
+}
+
+const RANGE = 1024 * 1024;
+
+/**
+ * First contact and full scan, as the Windows Update Agent does it: handshake, the staged software
+ * loop, the driver pass, extended info for the leaf updates, file location + a ranged download of
+ * one approved file (SHA-1 verified), and a report of the outcomes.
+ */
+async function firstScan(ctx: FleetContext, computer: SimulatedComputer, recorder: LatencyRecorder, counters: { syncCalls: number; offered: number }): Promise<void> {
+  const client = new WindowsUpdateAgentClient(ctx.baseUrl, { clientId: computer.clientId, dnsName: computer.dnsName, targetGroups: [computer.group] });
+  computer.client = client;
+  try {
+    await client.handshake();
+    const pages = await client.syncSoftware();
+    await client.syncDrivers();
+    counters.syncCalls += pages.length + 1;
+    const offered = pages.flatMap((p) => p.newUpdates);
+    counters.offered += offered.length;
+    const leaves = offered.filter((u) => u.isLeaf && u.updateType === 'Software');
+    if (leaves.length > 0) await client.getExtendedUpdateInfo(leaves.slice(0, 50).map((u) => u.revisionId), ['Extended', 'LocalizedProperties']);
+    const withContent = leaves.find((u) => u.updateId !== undefined && ctx.downloadable.has(u.updateId));
+    if (withContent) {
+      const file = ctx.downloadable.get(withContent.updateId!)!;
+      const [location] = await client.getFileLocations([file.sha1Base64]);
+      if (!location?.url) throw new Error(`GetFileLocations: no location for ${file.fileName}`);
+      await rangedDownload(location.url, file, recorder);
+    }
+    const reported = leaves.slice(0, 8);
+    if (reported.length > 0) {
+      const ok = await client.reportEvents(
+        reported.map((u, i) => ({ eventInstanceId: eventInstanceId(computer.clientId, u.revisionId, 1), eventId: i === 0 ? 182 : 183, updateId: u.updateId!, revisionNumber: u.revisionNumber ?? 100, ...(i === 0 ? { win32HResult: -2145124329 } : {}) })),
+      );
+      if (!ok) throw new Error('ReportEventBatch answered false');
+    }
+  } finally {
+    drain(client, recorder);
+  }
+}
+
+/** A differential rescan: the software pass with the client's cache, then the driver pass. */
+async function rescan(computer: SimulatedComputer, recorder: LatencyRecorder, counters: { syncCalls: number; offered: number }): Promise<void> {
+  const client = computer.client;
+  if (!client) throw new Error(`${computer.clientId}: rescan before first scan`);
+  try {
+    const pages = await client.syncSoftware();
+    await client.syncDrivers();
+    counters.syncCalls += pages.length + 1;
+    counters.offered += pages.reduce((n, p) => n + p.newUpdates.length + p.changedUpdates.length, 0);
+  } finally {
+    drain(client, recorder);
+  }
+}
+
+async function rangedDownload(url: string, file: CatalogFile, recorder: LatencyRecorder): Promise<void> {
+  const hash = createHash('sha1');
+  for (let start = 0; start < file.size; start += RANGE) {
+    const end = Math.min(file.size, start + RANGE) - 1;
+    const t0 = performance.now();
+    const response = await fetch(url, { headers: { Range: `bytes=${start}-${end}` } });
+    const body = Buffer.from(await response.arrayBuffer());
+    if (response.status !== 206 || body.length !== end - start + 1) throw new Error(`content ${url} bytes=${start}-${end}: HTTP ${response.status}, ${body.length} bytes`);
+    recorder.record('Content (1 MiB range)', performance.now() - t0);
+    hash.update(body);
+  }
+  if (hash.digest('base64') !== file.sha1Base64) throw new Error(`content ${url}: SHA-1 does not match`);
+}
+
+function drain(client: WindowsUpdateAgentClient, recorder: LatencyRecorder): void {
+  for (const t of client.timings) recorder.record(t.operation, t.ms);
+  client.timings.length = 0;
+}
+
+function eventInstanceId(clientId: string, revisionId: number, round: number): string {
+  const h = createHash('sha1').update(`${clientId}:${revisionId}:${round}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Runs one phase over the fleet with `concurrency` clients in flight. Exchanges of the first
+ * `recordWalks` walks are recorded for the ceiling. Any error is counted and fails the run.
+ */
+export async function runFleetPhase(
+  ctx: FleetContext,
+  phase: 'first-scan' | 'rescan',
+  computers: readonly SimulatedComputer[],
+  options: { concurrency: number; rounds?: number; recordWalks?: number; recordFrom?: 'start' | 'end' },
+): Promise<{ result: FleetPhaseResult; recorded: Exchange[] }> {
+  wrapFetch();
+  const recorder = new LatencyRecorder();
+  const counters = { syncCalls: 0, offered: 0 };
+  const recorded: Exchange[] = [];
+  const firstErrors: string[] = [];
+  const work: SimulatedComputer[] = [];
+  for (let r = 0; r < (options.rounds ?? 1); r += 1) work.push(...computers);
+  let next = 0;
+  let walks = 0;
+  const cpu0 = await ctx.serverCpuSeconds();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(options.concurrency, work.length) }, async () => {
+      while (next < work.length) {
+        const index = next++;
+        const computer = work[index]!;
+        const walk = (): Promise<void> => (phase === 'first-scan' ? firstScan(ctx, computer, recorder, counters) : rescan(computer, recorder, counters));
+        try {
+          const recordIt = options.recordFrom === 'end' ? index >= work.length - (options.recordWalks ?? 0) : index < (options.recordWalks ?? 0);
+          if (recordIt) await recording.run(recorded, walk);
+          else await walk();
+          walks += 1;
+        } catch (error) {
+          recorder.error(phase);
+          if (firstErrors.length < 5) firstErrors.push(`${computer.clientId}: ${(error as Error).message.slice(0, 300)}`);
+        }
+      }
+    }),
+  );
+  const wallSeconds = (performance.now() - started) / 1000;
+  const serverCpuSeconds = (await ctx.serverCpuSeconds()) - cpu0;
+  const latencyMs = recorder.summary();
+  const requests = Object.values(latencyMs).reduce((n, s) => n + s.count, 0);
+  return {
+    recorded,
+    result: {
+      phase,
+      clients: computers.length,
+      concurrency: options.concurrency,
+      wallSeconds: r2(wallSeconds),
+      requests,
+      requestsPerSecond: r2(requests / wallSeconds),
+      walks,
+      walksPerSecond: r2(walks / wallSeconds),
+      serverCpuSeconds: r2(serverCpuSeconds),
+      walksPerCoreSecond: r2(walks / Math.max(1e-3, serverCpuSeconds)),
+      serverCpuMsPerWalk: r2((serverCpuSeconds * 1000) / Math.max(1, walks)),
+      syncUpdatesCallsPerWalk: r2(counters.syncCalls / Math.max(1, walks)),
+      updatesOfferedPerWalk: r2(counters.offered / Math.max(1, walks)),
+      latencyMs,
+      errors: recorder.totalErrors,
+      firstErrors,
+    },
+  };
+}
+
+const r2 = (n: number): number => Math.round(n * 100) / 100;

@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type CatalogOptions, documentSizeSpread, generateCatalog } from '../../support/catalog/catalog-generator.js';
+import { Prng } from '../../support/catalog/prng.js';
+import { WindowsUpdateAgentClient } from '../../support/wua-client/wua-client.js';
+import { AdminApi, type CatalogLoadResult, loadCatalog } from '../catalog-loader.js';
+import { type Exchange, type FleetContext, type FleetPhaseResult, runFleetPhase, type SimulatedComputer } from '../fleet.js';
+import { type BenchProcess, cpuSeconds, diskBytes, startCeilingServer, startWatershedForBench } from '../processes.js';
+import { replayExchanges, type ReplayResult, writeReplayFile } from '../replay.js';
+import { LatencyRecorder, round, rssMiB } from '../stats.js';
+
+export interface CatalogFleetOptions {
+  readonly name: string;
+  readonly catalog: CatalogOptions;
+  readonly importConcurrency: number;
+  readonly clients: number;
+  readonly concurrency: number;
+  readonly rescanRounds: number;
+  /** Walks whose exchanges are recorded for the ceiling replay. */
+  readonly recordWalks: number;
+  readonly replayPasses: number;
+  /** Report load: extra computers that register and report, and events each. 0 = no report scenario. */
+  readonly reportComputers: number;
+  readonly eventsPerComputer: number;
+  readonly log: (line: string) => void;
+}
+
+export interface CeilingComparison {
+  readonly phase: string;
+  readonly exchanges: number;
+  readonly watershed: ReplayResult;
+  readonly ceiling: ReplayResult;
+  /** Watershed requests/s over the ceiling's, same requests, same concurrency, same client work. */
+  readonly ratio: number;
+}
+
+export interface ReportQueriesResult {
+  readonly computers: number;
+  readonly statusesReported: number;
+  readonly ingest: { requests: number; seconds: number; eventsPerSecond: number; projectionLagSeconds: number };
+  readonly latencyMs: ReturnType<LatencyRecorder['summary']>;
+  readonly errors: number;
+}
+
+export interface CatalogFleetResult {
+  readonly scenario: string;
+  readonly catalog: { revisions: number; documents: ReturnType<typeof documentSizeSpread>; approvals: number; downloadableFiles: number; load: Omit<CatalogLoadResult, 'groupIds'> };
+  readonly phases: FleetPhaseResult[];
+  readonly ceiling: CeilingComparison[];
+  readonly reports: ReportQueriesResult | null;
+  readonly serverRssMiB: { atStart: number | null; afterLoad: number | null; afterScans: number | null; peak: number | null };
+  readonly eventStoreBytes: number;
+  readonly errors: number;
+}
+
+/**
+ * One server, one generated catalog fed through the admin API, then a fleet: first scans, then
+ * differential rescans (after a few new approvals, so the first rescan round carries changes), the
+ * ceiling replay of recorded exchanges, and optionally the report load and report queries.
+ */
+export async function runCatalogFleet(options: CatalogFleetOptions): Promise<CatalogFleetResult> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `watershed-bench-${options.name}-`));
+  const token = randomBytes(32).toString('hex');
+  let server: BenchProcess | null = null;
+  let ceiling: BenchProcess | null = null;
+  let peak = 0;
+  const sampleRss = async (): Promise<number | null> => {
+    const v = server ? await rssMiB(server.pid) : null;
+    if (v !== null) peak = Math.max(peak, v);
+    return v;
+  };
+  try {
+    const catalog = generateCatalog(options.catalog);
+    options.log(`${options.name}: generated ${catalog.items.length} documents, ${catalog.approvals.length} approvals`);
+    server = await startWatershedForBench({ WATERSHED_DATA_DIR: dataDir, WATERSHED_ADMIN_TOKENS: token });
+    const serverPid = server.pid;
+    await new Promise((r) => setTimeout(r, 1000));
+    const atStart = await sampleRss();
+    const rssTimer = setInterval(() => void sampleRss(), 1000);
+    try {
+      const api = new AdminApi(server.url, token);
+      const load = await loadCatalog(api, catalog, { concurrency: options.importConcurrency, log: options.log });
+      options.log(`${options.name}: imported ${load.documents} in ${load.importSeconds}s (${load.documentsPerSecond}/s), ${load.approvals} approvals in ${load.approvalSeconds}s`);
+      const afterLoad = await sampleRss();
+      const ctx: FleetContext = { baseUrl: server.url, downloadable: catalog.downloadable, serverCpuSeconds: () => cpuSeconds(serverPid) };
+      await waitForStableScope(server.url, catalog.clientGroups[0]!);
+
+      const rng = new Prng(options.catalog.seed ^ 0x5eed);
+      const computers: SimulatedComputer[] = Array.from({ length: options.clients }, (_, i) => ({
+        clientId: rng.uuid(),
+        dnsName: `pc-${String(i).padStart(6, '0')}.${options.name}.bench.test`,
+        group: catalog.clientGroups[i % catalog.clientGroups.length]!,
+      }));
+      const phases: FleetPhaseResult[] = [];
+      const recordings: { phase: string; exchanges: Exchange[] }[] = [];
+      const first = await runFleetPhase(ctx, 'first-scan', computers, { concurrency: options.concurrency, recordWalks: options.recordWalks });
+      phases.push(first.result);
+      recordings.push({ phase: 'first-scan', exchanges: first.recorded });
+      options.log(`${options.name}: first scans: ${first.result.walks} in ${first.result.wallSeconds}s, errors ${first.result.errors}`);
+
+      // A few new approvals: the first rescan round brings them, later rounds find nothing new.
+      const approved = new Set(catalog.approvals.map((a) => a.updateId));
+      const refusedIds = new Set(load.refused.map((r) => r.updateId));
+      const fresh = catalog.items.filter((i) => (i.kind === 'leaf' || i.kind === 'bundle') && !approved.has(i.updateId) && !refusedIds.has(i.updateId)).slice(0, 5);
+      for (const item of fresh) await api.call('POST', `/api/v1/updates/${item.updateId}/approvals`, { groupId: load.groupIds.Workstations, action: 'Install' });
+      await new Promise((r) => setTimeout(r, 500));
+      const re = await runFleetPhase(ctx, 'rescan', computers, { concurrency: options.concurrency, rounds: options.rescanRounds, recordWalks: options.recordWalks, recordFrom: 'end' });
+      phases.push(re.result);
+      recordings.push({ phase: 'rescan', exchanges: re.recorded });
+      options.log(`${options.name}: rescans: ${re.result.walks} in ${re.result.wallSeconds}s, errors ${re.result.errors}`);
+      const afterScans = await sampleRss();
+
+      let reports: ReportQueriesResult | null = null;
+      if (options.reportComputers > 0) {
+        reports = await runReportLoad(server.url, api, catalog.items.filter((i) => i.kind === 'leaf').map((i) => i.updateId), options, computers);
+        options.log(`${options.name}: report queries on ${reports.computers} computers done`);
+      }
+
+      // The ceiling: the same recorded requests against Watershed and against recorded bytes.
+      const replayFile = path.join(dataDir, 'replay.jsonl');
+      writeReplayFile(replayFile, recordings.flatMap((r) => r.exchanges));
+      ceiling = await startCeilingServer({ replayFile });
+      const comparisons: CeilingComparison[] = [];
+      for (const { phase, exchanges } of recordings) {
+        if (exchanges.length === 0) continue;
+        const ours = await replayExchanges(server.url, 'watershed', exchanges, options.concurrency, options.replayPasses);
+        const raw = await replayExchanges(ceiling.url, 'ceiling', exchanges, options.concurrency, options.replayPasses);
+        comparisons.push({ phase, exchanges: exchanges.length, watershed: ours, ceiling: raw, ratio: round(ours.requestsPerSecond / Math.max(1e-9, raw.requestsPerSecond), 3) });
+      }
+      const errors =
+        phases.reduce((n, p) => n + p.errors, 0) + comparisons.reduce((n, c) => n + c.watershed.errors + c.ceiling.errors, 0) + (reports?.errors ?? 0);
+      const eventStoreBytes = await diskBytes(path.join(dataDir, 'pglite')).catch(() => diskBytes(dataDir));
+      const { groupIds: _g, ...loadSummary } = load;
+      return {
+        scenario: options.name,
+        catalog: { revisions: catalog.items.length, documents: documentSizeSpread(catalog), approvals: load.approvals, downloadableFiles: catalog.downloadable.size, load: loadSummary },
+        phases,
+        ceiling: comparisons,
+        reports,
+        serverRssMiB: { atStart, afterLoad, afterScans, peak },
+        eventStoreBytes,
+        errors,
+      };
+    } finally {
+      clearInterval(rssTimer);
+    }
+  } finally {
+    await ceiling?.stop();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Approvals reach the gateway's scan index through the log: wait until a probe's scan stops growing. */
+async function waitForStableScope(baseUrl: string, group: string): Promise<void> {
+  let previous = -1;
+  for (let attempt = 0; attempt < 60; attempt += 1) {
+    const probe = new WindowsUpdateAgentClient(baseUrl, { clientId: `00000000-0000-4000-8000-${String(attempt).padStart(12, '0')}`, dnsName: 'probe.bench.test', targetGroups: [group] });
+    await probe.handshake();
+    const offered = (await probe.syncSoftware(2000)).reduce((n, p) => n + p.newUpdates.length, 0);
+    if (offered === previous) return;
+    previous = offered;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/**
+ * Report load through real traffic: each extra computer registers (auth, cookie, RegisterComputer)
+ * and reports `eventsPerComputer` outcomes over catalog updates in batches, as WUA does; then the
+ * report queries, timed, once the reporting projection has caught up.
+ */
+async function runReportLoad(baseUrl: string, api: AdminApi, updateIds: readonly string[], options: CatalogFleetOptions, scanners: readonly SimulatedComputer[]): Promise<ReportQueriesResult> {
+  const recorder = new LatencyRecorder();
+  const rng = new Prng(options.catalog.seed ^ 0xbeef);
+  const ids = Array.from({ length: options.reportComputers }, () => rng.uuid());
+  const batch = 50;
+  let next = 0;
+  let requests = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (next < ids.length) {
+        const i = next++;
+        const clientId = ids[i]!;
+        const client = new WindowsUpdateAgentClient(baseUrl, { clientId, dnsName: `rpt-${String(i).padStart(6, '0')}.bench.test`, targetGroups: ['Sales'] });
+        try {
+          await client.getConfig();
+          await client.getAuthorizationCookie();
+          await client.getCookie();
+          await client.registerComputer();
+          const start = (i * 7919) % updateIds.length;
+          for (let e = 0; e < options.eventsPerComputer; e += batch) {
+            const events = Array.from({ length: Math.min(batch, options.eventsPerComputer - e) }, (_, k) => {
+              const updateId = updateIds[(start + e + k) % updateIds.length]!;
+              const roll = (i + e + k) % 10;
+              return { eventInstanceId: rng.uuid(), eventId: roll < 6 ? 183 : roll < 8 ? 184 : roll < 9 ? 182 : 162, updateId, revisionNumber: 100, ...(roll === 8 ? { win32HResult: -2145124329 } : {}) };
+            });
+            if (!(await client.reportEvents(events))) throw new Error('ReportEventBatch answered false');
+          }
+          requests += client.timings.length;
+          for (const t of client.timings) recorder.record(`report-load ${t.operation}`, t.ms);
+        } catch {
+          recorder.error('report-load');
+        }
+      }
+    }),
+  );
+  const ingestSeconds = (performance.now() - started) / 1000;
+  // Caught up when the last reporter's report shows all its statuses.
+  const lagStarted = performance.now();
+  const last = ids.at(-1)!;
+  // A status can collapse (two events for one update), so "caught up" is also: no growth for 5 s.
+  let visible = -1;
+  let stableSince = performance.now();
+  for (let i = 0; i < 1200; i += 1) {
+    const r = await api.call<{ updates?: unknown[] }>('GET', `/api/v1/reports/computers/${last}`, undefined, [200, 404]);
+    const n = r.body.updates?.length ?? 0;
+    if (n >= Math.min(options.eventsPerComputer, updateIds.length)) break;
+    if (n !== visible) {
+      visible = n;
+      stableSince = performance.now();
+    } else if (n > 0 && performance.now() - stableSince > 5_000) break;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  const projectionLagSeconds = (performance.now() - lagStarted) / 1000;
+
+  const timed = async (name: string, url: string): Promise<void> => {
+    const t0 = performance.now();
+    try {
+      await api.call('GET', url);
+      recorder.record(name, performance.now() - t0);
+    } catch {
+      recorder.error(name);
+    }
+  };
+  const sampleUpdates = Array.from({ length: 20 }, (_, k) => updateIds[(k * 104729) % updateIds.length]!);
+  for (const u of sampleUpdates) await timed('GET /reports/updates/:id', `/api/v1/reports/updates/${u}`);
+  for (const u of sampleUpdates.slice(0, 5)) await timed('GET /reports/updates/:id?byGroup', `/api/v1/reports/updates/${u}?byGroup=true`);
+  for (let k = 0; k < 20; k += 1) await timed('GET /reports/computers/:id', `/api/v1/reports/computers/${ids[(k * 7907) % ids.length]}`);
+  for (const c of scanners.slice(0, 5)) await timed('GET /reports/computers/:id', `/api/v1/reports/computers/${c.clientId}`);
+  let after: string | undefined;
+  for (let page = 0; page < 10; page += 1) {
+    const t0 = performance.now();
+    const r = await api.call<{ computers: unknown[]; next?: string | null; nextAfter?: string | null }>('GET', `/api/v1/reports/computers?limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+    recorder.record('GET /reports/computers (page of 100)', performance.now() - t0);
+    after = r.body.next ?? r.body.nextAfter ?? undefined;
+    if (!after) break;
+  }
+  for (let k = 0; k < 5; k += 1) await timed('GET /reports/groups', '/api/v1/reports/groups');
+  await timed('GET /reports/computers?search', '/api/v1/reports/computers?limit=100&search=rpt-0001');
+  const reported = ids.length * options.eventsPerComputer;
+  return {
+    computers: ids.length + scanners.length,
+    statusesReported: reported,
+    ingest: { requests, seconds: round(ingestSeconds, 1), eventsPerSecond: round(reported / ingestSeconds, 1), projectionLagSeconds: round(projectionLagSeconds, 1) },
+    latencyMs: recorder.summary(),
+    errors: recorder.totalErrors,
+  };
+}
