@@ -23,11 +23,18 @@ const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
  * are replaced rather than failing the command.
  */
 export function contextFromBus(message: BusMessage, actor: string | null): CausationContext {
-  const { meta } = message;
+  return causationContext(message.meta, actor);
+}
+
+/** The same for any edge (bus meta, HTTP headers): keep what the store accepts, replace the rest. */
+export function causationContext(
+  origin: { correlationId: string | null; causationId: string | null; traceparent: string | null },
+  actor: string | null,
+): CausationContext {
   return {
-    correlationId: UUID.test(meta.correlationId) ? meta.correlationId : randomUUID(),
-    causationId: meta.causationId !== null && UUID.test(meta.causationId) ? meta.causationId : null,
-    traceparent: meta.traceparent !== null && TRACEPARENT.test(meta.traceparent) ? meta.traceparent : null,
+    correlationId: origin.correlationId !== null && UUID.test(origin.correlationId) ? origin.correlationId : randomUUID(),
+    causationId: origin.causationId !== null && UUID.test(origin.causationId) ? origin.causationId : null,
+    traceparent: origin.traceparent !== null && TRACEPARENT.test(origin.traceparent) ? origin.traceparent : null,
     actor,
     now: () => new Date(),
     newId: () => randomUUID(),

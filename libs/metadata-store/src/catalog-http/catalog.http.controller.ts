@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { CausationContext } from '#contracts';
 import { Admin, AdminApi, type AdminPrincipal, ApiOperation, parseAdminInput } from '#platform';
 import { ImportUpdateRequest, type ImportUpdateReply } from '../metadata-store.api.js';
 import { ImportUpdateUseCase } from '../import-update/import-update.use-case.js';
+import { causationContext } from '../metadata-store.bus.js';
 import { PublishUpdateBusRequest, type PublishUpdateReply } from '../publish-update/publish-update.api.js';
 import { publishCommand } from '../publish-update/publish-update.rpc.controller.js';
 import { PublishUpdateUseCase } from '../publish-update/publish-update.use-case.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 interface HttpRequest {
   readonly headers: Record<string, string | string[] | undefined>;
@@ -70,14 +67,5 @@ function contextOf(admin: AdminPrincipal, request: HttpRequest): CausationContex
     const v = request.headers[name];
     return (Array.isArray(v) ? v[0] : v) ?? null;
   };
-  const correlationId = header('x-correlation-id');
-  const traceparent = header('traceparent');
-  return {
-    correlationId: correlationId && UUID.test(correlationId) ? correlationId : randomUUID(),
-    causationId: null,
-    traceparent: traceparent && TRACEPARENT.test(traceparent) ? traceparent : null,
-    actor: admin.actor,
-    now: () => new Date(),
-    newId: () => randomUUID(),
-  };
+  return causationContext({ correlationId: header('x-correlation-id'), causationId: null, traceparent: header('traceparent') }, admin.actor);
 }
