@@ -1,5 +1,5 @@
 import type { EventSchemaRegistry, LogPosition, NewEvent } from '#contracts';
-import { LOG_START } from '#contracts';
+import { compareLogPositions, encodeAnchor, LOG_START } from '#contracts';
 import { type AppendOptions, type AppendResult, appendToStream, EVENTS_CHANNEL } from './append/append-to-stream.js';
 import type { ExpectedVersion } from './append/expected-version.js';
 import { migrate } from './migrations/migrate.js';
@@ -90,6 +90,27 @@ export class EventStore {
 
   head(): Promise<LogPosition> {
     return readHead(this.db);
+  }
+
+  /**
+   * Waits until every event committed so far is final for readers (readAll returns it), i.e. until
+   * older transactions still open elsewhere on the cluster have ended. For "I appended, now read
+   * what I wrote" (tests, replies after an import); throws after timeoutMs.
+   */
+  async waitForVisibility(timeoutMs = 30_000): Promise<void> {
+    const last = (
+      await this.db.query<{ transaction_id: string; global_sequence: string }>(
+        `SELECT e.transaction_id::text AS transaction_id, e.global_sequence::text AS global_sequence
+           FROM ws_events e ORDER BY e.transaction_id DESC, e.global_sequence DESC LIMIT 1`,
+      )
+    ).rows[0];
+    if (!last) return;
+    const target = { transactionId: BigInt(last.transaction_id), sequence: BigInt(last.global_sequence) };
+    const deadline = Date.now() + timeoutMs;
+    while (compareLogPositions(await this.head(), target) < 0) {
+      if (Date.now() > deadline) throw new Error(`events up to ${encodeAnchor(target)} did not become visible within ${timeoutMs} ms: an old transaction is open`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   subscribe(options: SubscribeOptions): LogSubscription {

@@ -39,12 +39,14 @@ describe('gap safety on real PostgreSQL', { skip }, () => {
     await slowHasInserted;
     await store.append('gap-fast', [thing(2)], 'no-stream');
 
+    await assert.rejects(store.waitForVisibility(200), /did not become visible/, 'the fast event waits for the open one');
     const whileOpen = await store.readAll(start);
     // (Other transactions on the cluster can only hide more, never less: this assertion is exact.)
     assert.deepEqual(whileOpen.events, [], 'nothing past the open transaction is final yet');
 
     releaseSlow();
     await slow;
+    await store.waitForVisibility(30_000);
     let afterCommit = await store.readAll(start);
     for (let i = 0; i < 3000 && afterCommit.events.length < 2; i += 1) {
       await new Promise((r) => setTimeout(r, 10));

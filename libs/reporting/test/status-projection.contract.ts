@@ -59,6 +59,7 @@ export function statusProjectionContract(target: ProjectionTarget): void {
       await report(store, 'c2', { eventId: 156, at: now - 40, miscData: [`g=${U1}`] });
       await report(store, 'c3', { eventId: 184, at: now - 40, updateId: U2 });
       await report(store, 'c4', { eventId: 148, at: now - 40 }); // reports without ever registering
+      await store.waitForVisibility();
       await runner.catchUp();
 
       const u1 = await readUpdateStatusReport(store.db, { updateId: U1, byGroup: true });
@@ -144,8 +145,9 @@ export function statusProjectionContract(target: ProjectionTarget): void {
           return { eventId, at, updateId: eventId === 156 || eventId === 202 || eventId === 147 || eventId === 148 ? null : pick(updates), miscData: eventId === 156 ? lists : ['A=0'] };
         });
         await report(store, computer, ...specs);
-        if (random() < 0.3) await runner.processBatch(); // apply in several batches, as live
+        if (random() < 0.3) await runner.processBatch(); // apply in several batches, as live (partial is fine here)
       }
+      await store.waitForVisibility();
       await runner.catchUp();
 
       // The pure model, fed the same events in log order with the store's recordedAt.
@@ -202,6 +204,7 @@ export function statusProjectionContract(target: ProjectionTarget): void {
         assert.deepEqual(sql.counts, { ...derived, noStatus: derived.noStatus + others }, `counts of ${u}`);
       }
 
+      await store.waitForVisibility();
       await runner.rebuild();
       assert.equal(await dump(), before, 'replaying the log from position zero gives the same tables');
     });
