@@ -1,7 +1,7 @@
-import { Controller, UseFilters, Inject } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { serviceQueue, subject } from '#contracts';
-import { type BusMessage, CodedRpcExceptionFilter } from '#messaging';
+import type { BusMessage } from '#messaging';
 import { parseAdminInput } from '#platform';
 import { type Caller, DeploymentApi } from '../application/deployment-api.service.js';
 import { busSchemas as s } from '../application/deployment.schemas.js';
@@ -20,7 +20,6 @@ function caller(message: BusMessage, actor: string | undefined, fallback: string
  * validated with the same schemas as the admin HTTP API; refusals travel as coded errors.
  */
 // Refusals must reach callers as coded errors whatever the process's global filters are.
-@UseFilters(new CodedRpcExceptionFilter())
 @Controller()
 export class DeploymentRpcController {
   constructor(@Inject(DeploymentApi) private readonly api: DeploymentApi) {}

@@ -1,4 +1,4 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { serviceQueue } from '#contracts';
 import type { EventStore } from '#event-store';
@@ -8,10 +8,8 @@ import { ContentStore } from '../content-store/content-store.js';
 import { FileLocationsRequest, type FileLocationsReply, MetadataSubjects } from '../metadata-store.api.js';
 import { parsePayload } from '../metadata-store.bus.js';
 import { getFileLocations } from './get-file-locations.query.js';
-import { MetadataRpcExceptionFilter } from '../metadata-store.rpc-filter.js';
 
 @Controller()
-@UseFilters(MetadataRpcExceptionFilter)
 export class GetFileLocationsRpcController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,

@@ -1,4 +1,4 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { serviceQueue } from '#contracts';
 import type { EventStore } from '#event-store';
@@ -7,10 +7,8 @@ import { EVENT_STORE } from '#platform';
 import { FragmentsRequest, type FragmentsReply, MetadataSubjects } from '../metadata-store.api.js';
 import { parsePayload } from '../metadata-store.bus.js';
 import { getFragments } from './get-fragments.query.js';
-import { MetadataRpcExceptionFilter } from '../metadata-store.rpc-filter.js';
 
 @Controller()
-@UseFilters(MetadataRpcExceptionFilter)
 export class GetFragmentsRpcController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 

@@ -1,4 +1,4 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CodedError, serviceQueue } from '#contracts';
 import type { EventStore } from '#event-store';
@@ -8,10 +8,8 @@ import { MetadataSubjects, RevisionRequest, type RevisionReply } from '../metada
 import { parsePayload } from '../metadata-store.bus.js';
 import { MetadataErrorCodes } from '../metadata-store.errors.js';
 import { findRevision } from '../update-revisions/update-revisions.queries.js';
-import { MetadataRpcExceptionFilter } from '../metadata-store.rpc-filter.js';
 
 @Controller()
-@UseFilters(MetadataRpcExceptionFilter)
 export class GetRevisionRpcController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 

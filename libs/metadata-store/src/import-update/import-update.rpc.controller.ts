@@ -1,14 +1,12 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { serviceQueue } from '#contracts';
 import type { BusMessage } from '#messaging';
 import { contextFromBus, parsePayload } from '../metadata-store.bus.js';
 import { ImportUpdateRequest, type ImportUpdateReply, MetadataSubjects } from '../metadata-store.api.js';
 import { ImportUpdateUseCase } from './import-update.use-case.js';
-import { MetadataRpcExceptionFilter } from '../metadata-store.rpc-filter.js';
 
 @Controller()
-@UseFilters(MetadataRpcExceptionFilter)
 export class ImportUpdateRpcController {
   constructor(@Inject(ImportUpdateUseCase) private readonly importUpdate: ImportUpdateUseCase) {}
 

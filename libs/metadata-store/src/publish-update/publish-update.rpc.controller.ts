@@ -1,14 +1,12 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { serviceQueue } from '#contracts';
 import type { BusMessage } from '#messaging';
 import { contextFromBus, parsePayload } from '../metadata-store.bus.js';
-import { MetadataRpcExceptionFilter } from '../metadata-store.rpc-filter.js';
 import { PublishUpdateBusRequest, type PublishUpdateReply, PublishUpdateSubject } from './publish-update.api.js';
 import { type PublishUpdateCommand, PublishUpdateUseCase } from './publish-update.use-case.js';
 
 @Controller()
-@UseFilters(MetadataRpcExceptionFilter)
 export class PublishUpdateRpcController {
   constructor(@Inject(PublishUpdateUseCase) private readonly publish: PublishUpdateUseCase) {}
 
