@@ -15,6 +15,33 @@ export const UpdateFileReference = z.object({
 });
 
 /**
+ * One `WindowsDriverMetaData` row of a driver revision (MS-WUSP §3.1.1.1 Driver, Driver FeatureScore,
+ * Driver Distribution/Target ComputerHardwareID tables): what the driver pass matches devices against.
+ */
+export const DriverMetadataRow = z.object({
+  /** Hardware or compatible id the driver matches, as written in the INF (compared case-insensitively). */
+  hardwareId: z.string().min(1).max(200),
+  /** DriverVerDate, `yyyy-MM-dd`. */
+  driverVerDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** DriverVerVersion, the four-part `a.b.c.d` as written (each part 0-65535; packed into 64 bits to compare). */
+  driverVerVersion: z.string().regex(/^\d{1,5}\.\d{1,5}\.\d{1,5}\.\d{1,5}$/),
+  /** SUS driver class (`Printers`/`Printer` for printer drivers). */
+  class: z.string(),
+  manufacturer: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  /** WHQL submission number (higher = submitted more recently); null when the document has none. */
+  whqlDriverId: z.number().int().nonnegative().nullable(),
+  /** Providers a printer driver may also replace (WindowsDriver.xsd `CompatibleProvider`). */
+  compatibleProviders: z.array(z.string()),
+  /** FeatureScore (0-255, lower is better) per OperatingSystem key `Arch.Major.Minor`. */
+  featureScores: z.array(z.object({ operatingSystem: z.string().min(1), featureScore: z.number().int().min(0).max(255) })),
+  distributionComputerHardwareIds: z.array(guid),
+  targetComputerHardwareIds: z.array(guid),
+});
+export type DriverMetadataRowData = z.infer<typeof DriverMetadataRow>;
+
+/**
  * One revision of an update entered the catalog (local publishing, import of WSUS XML, or sync).
  * Carries everything the scan path needs, so a gateway builds its index from the log alone: the
  * prerequisite and bundle graph, categories, files, and the Core fragment sent in SyncUpdates. The
@@ -45,6 +72,11 @@ export const UpdateRevisionImported = defineEvent(
     /** Hex SHA-256 of the stored full update document. */
     documentSha256: z.string().regex(/^[0-9a-f]{64}$/),
     source: z.enum(['published', 'imported', 'synced']),
+    /**
+     * Driver revisions: their WindowsDriverMetaData rows. Optional so that events stored before it
+     * existed still load (they read as a driver with no rows: never matched to a device).
+     */
+    drivers: z.array(DriverMetadataRow).optional(),
   }),
 );
 

@@ -1,5 +1,5 @@
-import type { RecordedEvent, UpdateRevisionImportedData } from '#contracts';
-import type { UpdateDocument, UpdateFile } from '#wsus-codecs/update-metadata';
+import type { DriverMetadataRowData, RecordedEvent, UpdateRevisionImportedData } from '#contracts';
+import { type DriverMetadata, driverVersionToLong, type UpdateDocument, type UpdateFile } from '#wsus-codecs/update-metadata';
 
 /**
  * Whether a document enters the catalog, decided from the update's own stream. Pure: the stream's
@@ -67,6 +67,14 @@ export function revisionImportedData(
     }
     files.push({ sha1, sha256: file.sha256Base64 ?? null, size: file.size, fileName: file.fileName });
   }
+  const drivers: DriverMetadataRowData[] = [];
+  if (summary.updateType === 'Driver') {
+    for (const row of summary.drivers) {
+      const built = driverRow(row);
+      if ('problem' in built) return built;
+      drivers.push(built.row);
+    }
+  }
   return {
     data: {
       revisionId,
@@ -87,6 +95,39 @@ export function revisionImportedData(
       coreXml: document.fragments.core,
       documentSha256,
       source,
+      // Only driver revisions carry rows: other events stay as they were before drivers existed.
+      ...(summary.updateType === 'Driver' ? { drivers } : {}),
+    },
+  };
+}
+
+/**
+ * One WindowsDriverMetaData row as the driver pass needs it. HardwareID, DriverVerDate and
+ * DriverVerVersion decide the match, so a row without a usable one is refused (the XSD makes all three
+ * required); the descriptive attributes default to '' when absent.
+ */
+function driverRow(d: DriverMetadata): { row: DriverMetadataRowData } | { problem: string } {
+  const where = `WindowsDriverMetaData HardwareID="${d.hardwareId}"`;
+  const date = /^(\d{4}-\d{2}-\d{2})(?:$|T|Z|[+-])/.exec(d.driverVerDate?.trim() ?? '')?.[1];
+  if (date === undefined || Number.isNaN(Date.parse(date))) return { problem: `${where}: DriverVerDate "${d.driverVerDate ?? ''}" is not a date` };
+  const version = d.driverVerVersion?.trim() ?? '';
+  if (driverVersionToLong(version) === undefined) return { problem: `${where}: DriverVerVersion "${version}" is not a four-part version` };
+  if (d.hardwareId.length === 0 || d.hardwareId.length > 200) return { problem: `${where}: HardwareID must be 1-200 characters` };
+  const whql = d.whqlDriverId === undefined || !/^\d+$/.test(d.whqlDriverId.trim()) ? null : Number(d.whqlDriverId.trim());
+  return {
+    row: {
+      hardwareId: d.hardwareId,
+      driverVerDate: date,
+      driverVerVersion: version,
+      class: d.class ?? '',
+      manufacturer: d.manufacturer ?? '',
+      provider: d.provider ?? '',
+      model: d.model ?? '',
+      whqlDriverId: whql !== null && Number.isSafeInteger(whql) ? whql : null,
+      compatibleProviders: [...d.compatibleProviders],
+      featureScores: d.featureScores.filter((f) => f.featureScore <= 255).map((f) => ({ operatingSystem: f.operatingSystem, featureScore: f.featureScore })),
+      distributionComputerHardwareIds: [...d.distributionComputerHardwareIds],
+      targetComputerHardwareIds: [...d.targetComputerHardwareIds],
     },
   };
 }

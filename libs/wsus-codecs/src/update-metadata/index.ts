@@ -4,6 +4,7 @@
  */
 export { parseUpdateDocument, deriveFragments } from './update-document.parser.js';
 export { readUpdateDocument } from './update-document.reader.js';
+export { driverVersionToLong, driverVersionFromLong } from './driver-version.js';
 export { selectLocalizedProperties, fallbackChain, type SelectedLocale } from './localized-properties.selector.js';
 export {
   prerequisiteTargets,

@@ -108,6 +108,8 @@ export interface DriverMetadata {
   readonly featureScores: readonly DriverFeatureScore[];
   readonly distributionComputerHardwareIds: readonly string[];
   readonly targetComputerHardwareIds: readonly string[];
+  /** `CompatibleProvider` children (printer drivers, WindowsDriver.xsd). */
+  readonly compatibleProviders: readonly string[];
 }
 
 export interface UpdateSummary {

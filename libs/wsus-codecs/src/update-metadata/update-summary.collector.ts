@@ -60,6 +60,7 @@ interface DriverBuilder {
   readonly featureScores: DriverFeatureScore[];
   readonly distribution: string[];
   readonly target: string[];
+  readonly compatibleProviders: string[];
 }
 
 export class UpdateSummaryCollector {
@@ -387,6 +388,7 @@ export class UpdateSummaryCollector {
       featureScores: [],
       distribution: [],
       target: [],
+      compatibleProviders: [],
     };
   }
 
@@ -406,6 +408,8 @@ export class UpdateSummaryCollector {
       this.captureText(depth, (t) => driver.distribution.push(parseGuid(unbrace(t), `${path}/${local}`)));
     } else if (local === 'TargetComputerHardwareId') {
       this.captureText(depth, (t) => driver.target.push(parseGuid(unbrace(t), `${path}/${local}`)));
+    } else if (local === 'CompatibleProvider') {
+      this.captureText(depth, (t) => driver.compatibleProviders.push(t.trim()));
     }
   }
 
@@ -430,6 +434,7 @@ export class UpdateSummaryCollector {
       featureScores: driver.featureScores,
       distributionComputerHardwareIds: driver.distribution,
       targetComputerHardwareIds: driver.target,
+      compatibleProviders: driver.compatibleProviders,
     });
   }
 

@@ -1,6 +1,7 @@
-import { compareLogPositions, normalizeGuid, type UpdateRevisionImportedData } from '#contracts';
+import { compareLogPositions, type DriverMetadataRowData, normalizeGuid, type UpdateRevisionImportedData } from '#contracts';
+import { driverVersionToLong } from '#wsus-codecs/update-metadata';
 import type { ScanIndexEvent } from './scan-index.events.js';
-import { type ApprovalEntry, identityKey, type RevisionEntry, type ScanIndexState } from './scan-index.state.js';
+import { type ApprovalEntry, identityKey, type IndexedDriverRow, type RevisionEntry, type ScanIndexState } from './scan-index.state.js';
 
 /**
  * Applies one log event to the index. Pure in the sense that matters here (no I/O, no clock: times
@@ -80,6 +81,7 @@ function importRevision(state: ScanIndexState, d: UpdateRevisionImportedData, at
     supersededUpdateIds: d.supersededUpdateIds.map(normalizeGuid),
     files: d.files.map((f) => ({ sha1: f.sha1, fileName: f.fileName, size: f.size })),
     coreXml: d.coreXml,
+    drivers: d.updateType === 'Driver' ? (d.drivers ?? []).map(indexDriverRow) : [],
   };
   state.revisions.set(revision.revisionId, revision);
   state.revisionIdByIdentity.set(identityKey(updateId, revision.revisionNumber), revision.revisionId);
@@ -103,6 +105,13 @@ function importRevision(state: ScanIndexState, d: UpdateRevisionImportedData, at
   if (revision.updateType === 'Category' || revision.updateType === 'Detectoid') state.evaluateOnlyUpdates.add(updateId);
   else if (revision.updateType === 'Driver') state.driverUpdates.add(updateId);
   else state.softwareUpdates.add(updateId);
+  // The hardware-id lookup follows the served revision only.
+  for (const row of previous?.drivers ?? []) {
+    const ids = state.driverUpdatesByHardwareId.get(row.hardwareId);
+    ids?.delete(updateId);
+    if (ids?.size === 0) state.driverUpdatesByHardwareId.delete(row.hardwareId);
+  }
+  for (const row of revision.drivers) setOf(state.driverUpdatesByHardwareId, row.hardwareId).add(updateId);
 
   // IsLeaf is a catalog-wide fact: moving the served revision moves the references it holds.
   const before = previous === undefined ? new Set<string>() : referencedUpdates(previous);
@@ -127,7 +136,26 @@ function importRevision(state: ScanIndexState, d: UpdateRevisionImportedData, at
 }
 
 function slim(revision: RevisionEntry): RevisionEntry {
-  return { ...revision, coreXml: '', files: [] };
+  return { ...revision, coreXml: '', files: [], drivers: [] };
+}
+
+function indexDriverRow(row: DriverMetadataRowData): IndexedDriverRow {
+  return {
+    hardwareId: row.hardwareId.toLowerCase(),
+    hardwareIdAsWritten: row.hardwareId,
+    driverVerDate: row.driverVerDate,
+    // The contract only admits four-part versions; 0 would only make a malformed row lose every tie.
+    driverVerVersion: driverVersionToLong(row.driverVerVersion) ?? 0n,
+    class: row.class,
+    manufacturer: row.manufacturer,
+    provider: row.provider,
+    model: row.model,
+    whqlDriverId: row.whqlDriverId,
+    compatibleProviders: row.compatibleProviders,
+    featureScores: new Map(row.featureScores.map((f) => [f.operatingSystem.toLowerCase(), f.featureScore])),
+    distributionComputerHardwareIds: row.distributionComputerHardwareIds.map(normalizeGuid),
+    targetComputerHardwareIds: row.targetComputerHardwareIds.map(normalizeGuid),
+  };
 }
 
 /** Categories count as prerequisite targets (observed: IsCategory targets are non-leaf). */

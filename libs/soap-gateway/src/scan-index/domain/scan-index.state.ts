@@ -10,6 +10,31 @@ export interface IndexedFile {
   readonly size: number;
 }
 
+/**
+ * One WindowsDriverMetaData row, ready for matching (MS-WUSP §3.1.1 Driver tables): ids lower-cased,
+ * the version packed into 64 bits, feature scores keyed by lower-cased OperatingSystem.
+ */
+export interface IndexedDriverRow {
+  /** Lower-cased: PnP ids compare case-insensitively. */
+  readonly hardwareId: string;
+  /** As written, for Deployment.HardwareIds. */
+  readonly hardwareIdAsWritten: string;
+  /** yyyy-MM-dd: compares as text. */
+  readonly driverVerDate: string;
+  readonly driverVerVersion: bigint;
+  readonly class: string;
+  readonly manufacturer: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly whqlDriverId: number | null;
+  readonly compatibleProviders: readonly string[];
+  /** `amd64.10.0` → score (0-255, lower is better). */
+  readonly featureScores: ReadonlyMap<string, number>;
+  /** Distribution ∪ Target computer hardware ids (lower-case GUIDs); empty = not targeted. */
+  readonly distributionComputerHardwareIds: readonly string[];
+  readonly targetComputerHardwareIds: readonly string[];
+}
+
 /** One revision as the scan needs it: identity, graph edges and the Core fragment, nothing else. */
 export interface RevisionEntry {
   readonly revisionId: number;
@@ -26,6 +51,8 @@ export interface RevisionEntry {
   readonly files: readonly IndexedFile[];
   /** The Core fragment sent as UpdateInfo.Xml; empty for a revision that is no longer the served one. */
   readonly coreXml: string;
+  /** Driver revisions: their WindowsDriverMetaData rows (empty otherwise, and for a revision no longer served). */
+  readonly drivers: readonly IndexedDriverRow[];
 }
 
 export interface UpdateEntry {
@@ -76,6 +103,8 @@ export interface ScanIndexState {
   readonly evaluateOnlyUpdates: Set<string>;
   readonly softwareUpdates: Set<string>;
   readonly driverUpdates: Set<string>;
+  /** Lower-cased driver HardwareID → driver updateIds whose served revision has a row for it: the driver pass's lookup. */
+  readonly driverUpdatesByHardwareId: Map<string, Set<string>>;
   /** updateId → how many latest revisions name it as a prerequisite or category; > 0 means non-leaf. */
   readonly prerequisiteReferences: Map<string, number>;
   /** member updateId → updateIds of the bundles (latest revisions) that contain it. */
@@ -115,6 +144,7 @@ export function emptyScanIndexState(): ScanIndexState {
     evaluateOnlyUpdates: new Set(),
     softwareUpdates: new Set(),
     driverUpdates: new Set(),
+    driverUpdatesByHardwareId: new Map(),
     prerequisiteReferences: new Map(),
     bundleParents: new Map(),
     approvals: new Map(),

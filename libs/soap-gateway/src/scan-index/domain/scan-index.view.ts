@@ -5,6 +5,7 @@ import { identityKey, type RevisionEntry, type ScanIndexState, type TargetingMod
 
 /** Scopes kept per index version; a handful of group combinations cover most sites. */
 const MAX_MEMOIZED_SCOPES = 256;
+const EMPTY: ReadonlySet<string> = new Set();
 
 /**
  * Read access to the scan index. A view is only valid synchronously: the follower applies events
@@ -53,6 +54,11 @@ export class ScanIndexView {
 
   latestRevision(updateId: string): RevisionEntry | undefined {
     return this.state.updates.get(updateId.toLowerCase())?.latest;
+  }
+
+  /** Driver updates whose served revision has a WindowsDriverMetaData row for this hardware id (lower-cased). */
+  driverUpdatesForHardwareId(hardwareId: string): ReadonlySet<string> {
+    return this.state.driverUpdatesByHardwareId.get(hardwareId) ?? EMPTY;
   }
 
   /** MS-WUSP §3.1.5.7: a leaf iff no prerequisite (categories included) names the update. */

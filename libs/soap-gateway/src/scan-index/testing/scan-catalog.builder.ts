@@ -1,4 +1,4 @@
-import type { ApprovalAction, LogPosition } from '#contracts';
+import type { ApprovalAction, DriverMetadataRowData, LogPosition } from '#contracts';
 import { encodeAnchor } from '#contracts';
 import type { SyncUpdateParameters } from '#wsus-codecs';
 import { evolveScanIndex } from '../domain/scan-index.evolve.js';
@@ -19,6 +19,27 @@ export interface RevisionSpec {
   readonly bundled?: readonly string[];
   readonly files?: readonly { sha1: string; fileName: string; size: number }[];
   readonly coreXml?: string;
+  /** Driver revisions: WindowsDriverMetaData rows (defaults filled by `driverRow`). */
+  readonly drivers?: readonly DriverMetadataRowData[];
+}
+
+/** Test-only: a driver row with neutral defaults (no CHID targeting, no feature score). */
+export function driverRow(hardwareId: string, overrides: Partial<DriverMetadataRowData> = {}): DriverMetadataRowData {
+  return {
+    hardwareId,
+    driverVerDate: '2024-01-01',
+    driverVerVersion: '1.0.0.0',
+    class: 'System',
+    manufacturer: 'Contoso',
+    provider: 'Contoso',
+    model: `Device ${hardwareId}`,
+    whqlDriverId: null,
+    compatibleProviders: [],
+    featureScores: [],
+    distributionComputerHardwareIds: [],
+    targetComputerHardwareIds: [],
+    ...overrides,
+  };
 }
 
 /**
@@ -63,6 +84,7 @@ export class ScanCatalogBuilder {
         coreXml: spec.coreXml ?? `<UpdateIdentity UpdateID="${spec.updateId}" RevisionNumber="${spec.revisionNumber ?? 100}" /><Properties UpdateType="${type}" />`,
         documentSha256: '0'.repeat(64),
         source: 'imported',
+        ...(spec.drivers === undefined ? {} : { drivers: spec.drivers.map((d) => ({ ...d })) }),
       },
     });
   }

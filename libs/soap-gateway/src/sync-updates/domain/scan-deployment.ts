@@ -25,9 +25,11 @@ export function syntheticDeploymentId(kind: Exclude<ScopeKind, 'approved'>, revi
  * UpdateInfo carries one. Block is sent as PreDeploymentCheck (MS-WUSP: "SHOULD"). AutoSelect,
  * AutoDownload and SupersedenceBehavior are "0" and only for clients of protocol 1.8 or later.
  */
-export function deploymentFor(view: ScanIndexView, entry: ScopeEntry, clientProtocolVersion: string): Deployment {
+export function deploymentFor(view: ScanIndexView, entry: ScopeEntry, clientProtocolVersion: string, hardwareIds?: readonly string[]): Deployment {
   const modern = clientVersionAtLeast(clientProtocolVersion, 1, 8);
-  const tail = modern ? { autoSelect: '0', autoDownload: '0', supersedenceBehavior: '0' } : {};
+  // Driver deployments name the hardware ids they were chosen for (client protocol 1.6+, MS-WUSP <54>).
+  const drivers = hardwareIds !== undefined && hardwareIds.length > 0 && clientVersionAtLeast(clientProtocolVersion, 1, 6) ? { hardwareIds } : {};
+  const tail = { ...drivers, ...(modern ? { autoSelect: '0', autoDownload: '0', supersedenceBehavior: '0' } : {}) };
   const { revision } = entry;
   if (entry.kind === 'approved' && entry.approval !== undefined) {
     const a = entry.approval;
@@ -46,10 +48,10 @@ export function deploymentFor(view: ScanIndexView, entry: ScopeEntry, clientProt
   };
 }
 
-export function updateInfoFor(view: ScanIndexView, entry: ScopeEntry, clientProtocolVersion: string): UpdateInfo {
+export function updateInfoFor(view: ScanIndexView, entry: ScopeEntry, clientProtocolVersion: string, hardwareIds?: readonly string[]): UpdateInfo {
   return {
     id: entry.revision.revisionId,
-    deployment: deploymentFor(view, entry, clientProtocolVersion),
+    deployment: deploymentFor(view, entry, clientProtocolVersion, hardwareIds),
     isLeaf: entry.isLeaf,
     xml: entry.revision.coreXml,
   };

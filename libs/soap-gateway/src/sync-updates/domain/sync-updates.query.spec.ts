@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALL_COMPUTERS_GROUP_ID, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
-import type { UpdateInfo } from '#wsus-codecs';
-import { guid, ScanCatalogBuilder, softwarePass } from '../../scan-index/testing/scan-catalog.builder.js';
+import type { Device, UpdateInfo } from '#wsus-codecs';
+import { driverRow, guid, ScanCatalogBuilder, softwarePass } from '../../scan-index/testing/scan-catalog.builder.js';
 import { emptyClientCache, idsOf, runSoftwareScan } from '../testing/scan-loop.js';
 import { syntheticDeploymentId } from './scan-deployment.js';
 import { DEFAULT_SYNC_UPDATES_SETTINGS, syncUpdates, type SyncUpdatesQuery } from './sync-updates.query.js';
@@ -452,16 +452,61 @@ describe('SyncUpdates: category scans and the driver pass', () => {
     assert.deepEqual(out.result, { truncated: false, driverSyncNotNeeded: true });
   });
 
-  it('driver pass with an approved driver offers it, and the software pass says a driver pass is needed', () => {
+  it('driver pass offers an approved driver only to a device it matches, with Deployment.HardwareIds; the software pass says a driver pass is needed', () => {
     const catalog = categoryTree()
-      .revision({ revisionId: 130, updateId: guid(30), type: 'Driver' })
+      .revision({ revisionId: 130, updateId: guid(30), type: 'Driver', drivers: [driverRow('PCI\\VEN_8086&DEV_1234'), driverRow('PCI\\VEN_8086&DEV_9999')] })
       .approve(guid(30), ALL_COMPUTERS_GROUP_ID);
-    const driverPass = syncUpdates(catalog.view, query({ expressQuery: false, skipSoftwareSync: true, cachedDriverIds: [131] }));
-    assert.deepEqual(idsOf(driverPass.result.newUpdates), [130]);
-    assert.deepEqual(driverPass.result.outOfScopeRevisionIds, [131]);
-    assert.equal(driverPass.result.driverSyncNotNeeded, false);
+    const matching = syncUpdates(catalog.view, query(driverPass([device(['PCI\\VEN_8086&DEV_1234&SUBSYS_1'], ['PCI\\VEN_8086&DEV_1234'])], { cachedDriverIds: [131] })));
+    assert.deepEqual(idsOf(matching.result.newUpdates), [130]);
+    assert.deepEqual(matching.result.newUpdates?.[0]?.deployment?.hardwareIds, ['PCI\\VEN_8086&DEV_1234']);
+    assert.deepEqual(matching.result.outOfScopeRevisionIds, [131]);
+    assert.equal(matching.result.driverSyncNotNeeded, false);
+    // No matching device (or no SystemSpec at all): nothing needed; the cached copy goes out of scope.
+    const other = syncUpdates(catalog.view, query(driverPass([device(['USB\\VID_1'])], { cachedDriverIds: [130] })));
+    assert.deepEqual([other.result.newUpdates, other.result.outOfScopeRevisionIds], [undefined, [130]]);
+    assert.equal(syncUpdates(catalog.view, query(driverPass(undefined))).result.newUpdates, undefined);
+    // Cached and still the best match: not new, not out of scope (a ChangedUpdate only when it changed).
+    const cached = syncUpdates(catalog.view, query(driverPass([device(['PCI\\VEN_8086&DEV_9999'])], { cachedDriverIds: [130] })), );
+    assert.deepEqual([cached.result.newUpdates, cached.result.outOfScopeRevisionIds, idsOf(cached.result.changedUpdates)], [undefined, undefined, [130]]);
+    // Deployment.HardwareIds only for clients of protocol 1.6 or later.
+    const old = syncUpdates(catalog.view, query(driverPass([device(['PCI\\VEN_8086&DEV_1234'])]), { clientProtocolVersion: '1.5' }));
+    assert.equal(old.result.newUpdates?.[0]?.deployment?.hardwareIds, undefined);
     const software = syncUpdates(catalog.view, query(softwarePass()));
     assert.equal(idsOf(software.result.newUpdates).includes(130), false);
     assert.equal(software.result.driverSyncNotNeeded, false);
   });
+
+  it('driver pass: one revision per update (the highest), the better of two approved drivers, Block never offered, prerequisites staged', () => {
+    const catalog = categoryTree()
+      .revision({ revisionId: 140, updateId: guid(40), type: 'Driver', drivers: [driverRow('HID\\VID_1', { driverVerDate: '2024-01-01' })] })
+      .revision({ revisionId: 141, updateId: guid(40), revisionNumber: 101, type: 'Driver', drivers: [driverRow('HID\\VID_1', { driverVerDate: '2024-02-01' })] })
+      .revision({ revisionId: 150, updateId: guid(50), type: 'Driver', drivers: [driverRow('HID\\VID_1', { driverVerDate: '2024-03-01' })] })
+      .revision({ revisionId: 160, updateId: guid(60), type: 'Driver', prerequisites: [[X64_DETECTOID]], drivers: [driverRow('HID\\VID_2')] })
+      .approve(guid(40), ALL_COMPUTERS_GROUP_ID)
+      .approve(guid(50), ALL_COMPUTERS_GROUP_ID, 'Block')
+      .approve(guid(60), ALL_COMPUTERS_GROUP_ID);
+    const devices = [device(['HID\\VID_1']), device(['HID\\VID_2'])];
+    const first = syncUpdates(catalog.view, query(driverPass(devices)));
+    assert.deepEqual(idsOf(first.result.newUpdates), [141]);
+    const staged = syncUpdates(catalog.view, query(driverPass(devices, { installedNonLeafUpdateIds: [105] })));
+    assert.deepEqual(idsOf(staged.result.newUpdates), [141, 160]);
+  });
+
+  it('driver pass: an Uninstall approval reaches only devices that list the update in DriverRecoveryIDs', () => {
+    const catalog = categoryTree()
+      .revision({ revisionId: 170, updateId: guid(70), type: 'Driver', drivers: [driverRow('PCI\\VEN_7')] })
+      .approve(guid(70), ALL_COMPUTERS_GROUP_ID, 'Uninstall');
+    const without = syncUpdates(catalog.view, query(driverPass([device(['PCI\\VEN_7'])])));
+    assert.equal(without.result.newUpdates, undefined);
+    const recovering = syncUpdates(catalog.view, query(driverPass([device(['PCI\\VEN_7'], [], { driverRecoveryIds: [`{${guid(70).toUpperCase()}}`] })])));
+    assert.deepEqual(recovering.result.newUpdates?.map((u) => [u.id, u.deployment?.action]), [[170, 'Uninstall']]);
+  });
 });
+
+function device(hardwareIds: string[], compatibleIds: string[] = [], extra: Partial<Device> = {}): Device {
+  return { hardwareIds, ...(compatibleIds.length > 0 ? { compatibleIds } : {}), ...extra };
+}
+
+function driverPass(systemSpec: Device[] | undefined, extra: Partial<SyncUpdatesQuery['parameters']> = {}): SyncUpdatesQuery['parameters'] {
+  return { expressQuery: false, skipSoftwareSync: true, ...(systemSpec === undefined ? {} : { systemSpec }), featureScoreMatchingKey: 'AMD64.10.0', ...extra };
+}

@@ -2,7 +2,8 @@ import { decodeAnchor, LOG_START, type LogPosition, normalizeGuid } from '#contr
 import type { SyncInfo, SyncUpdateParameters, UpdateInfo } from '#wsus-codecs';
 import type { ScanIndexView } from '../../scan-index/domain/scan-index.view.js';
 import type { RevisionEntry } from '../../scan-index/domain/scan-index.state.js';
-import type { ScanScope, UnapprovedPolicy } from '../../scan-index/domain/scan-scope.js';
+import type { ScanScope, ScopeEntry, UnapprovedPolicy } from '../../scan-index/domain/scan-scope.js';
+import { restrictScope, selectDriverPass } from './driver-pass.js';
 import { clientVersionAtLeast } from './client-protocol-version.js';
 import { updateInfoFor } from './scan-deployment.js';
 
@@ -56,10 +57,21 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   const filter = new Set((p.filterCategoryIds ?? []).map(normalizeGuid));
   const policy = settings.unapprovedPolicy;
 
-  const scope = view.scope(groups, { pass, policy });
+  let scope = view.scope(groups, { pass, policy });
   // A category scan narrows what is sent, never how: deployments always come from the full scope,
   // so a revision does not change Action between a category scan and a full one.
-  const filtered = filter.size > 0 ? view.scope(groups, { pass, policy, filterCategoryIds: filter }) : scope;
+  let filtered = filter.size > 0 ? view.scope(groups, { pass, policy, filterCategoryIds: filter }) : scope;
+  // The driver pass: only drivers that are some device's best match (MS-WUSP §3.1.5.7 3c).
+  let hardwareIds: ReadonlyMap<number, readonly string[]> = new Map();
+  if (pass === 'driver') {
+    const selection = selectDriverPass(view, scope, p);
+    hardwareIds = selection.hardwareIds;
+    const keep = new Set(selection.scope.byRevisionId.keys());
+    scope = selection.scope;
+    filtered = filter.size > 0 ? restrictScope(filtered, keep) : scope;
+  }
+  const info = (entry: ScopeEntry): UpdateInfo =>
+    updateInfoFor(view, scope.byRevisionId.get(entry.revision.revisionId) ?? entry, version, hardwareIds.get(entry.revision.revisionId));
 
   const installed = installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
   const cachedIds = pass === 'software' ? [...(p.installedNonLeafUpdateIds ?? []), ...(p.otherCachedUpdateIds ?? [])] : [...(p.cachedDriverIds ?? [])];
@@ -73,7 +85,7 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
       truncated = true;
       break;
     }
-    newUpdates.push(updateInfoFor(view, scope.byRevisionId.get(entry.revision.revisionId) ?? entry, version));
+    newUpdates.push(info(entry));
   }
 
   // A category scan must not purge what the full scope still deploys: only what no scope holds is
@@ -90,7 +102,7 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   for (const id of cached) {
     const entry = filtered.byRevisionId.get(id);
     if (entry !== undefined) {
-      if (everythingChanged || view.changedSince(entry.revision.updateId, groups, since)) changed.push(updateInfoFor(view, scope.byRevisionId.get(id) ?? entry, version));
+      if (everythingChanged || view.changedSince(entry.revision.updateId, groups, since)) changed.push(info(entry));
       continue;
     }
     const outside = scope.byRevisionId.get(id);
@@ -118,7 +130,7 @@ function driverScope(view: ScanIndexView, groups: readonly string[], policy: Una
 }
 
 /** Installed non-leaf revisions as update ids: a prerequisite names an update, not a revision. */
-function installedUpdateIds(view: ScanIndexView, revisionIds: readonly number[]): Set<string> {
+export function installedUpdateIds(view: ScanIndexView, revisionIds: readonly number[]): Set<string> {
   const ids = new Set<string>();
   for (const id of revisionIds) {
     const revision = view.revision(id);
@@ -132,7 +144,7 @@ export function prerequisitesSatisfied(revision: RevisionEntry, installed: Reado
   return revision.prerequisites.every((clause) => clause.length === 0 || clause.some((id) => installed.has(id)));
 }
 
-function anchorPosition(anchor: string | null): LogPosition {
+export function anchorPosition(anchor: string | null): LogPosition {
   try {
     return decodeAnchor(anchor);
   } catch {

@@ -1,0 +1,70 @@
+import type { SyncUpdateParameters } from '#wsus-codecs';
+import { driverMatchContext, isPrinterDriverRow, selectDrivers } from '../../scan-index/domain/driver-matching.js';
+import type { ScanIndexView } from '../../scan-index/domain/scan-index.view.js';
+import type { RevisionEntry } from '../../scan-index/domain/scan-index.state.js';
+import type { ScanScope, ScopeEntry } from '../../scan-index/domain/scan-scope.js';
+
+/**
+ * NeededRevisions of the driver pass (MS-WUSP §3.1.5.7 3c): of the approved drivers in the client's
+ * scope, those that are the best match for one of the SystemSpec's devices and better than what it
+ * has installed (driver-matching.ts), plus Uninstall approvals of drivers a device reports in its
+ * DriverRecoveryIDs. `hardwareIds` is each revision's Deployment.HardwareIds.
+ */
+export interface DriverPassSelection {
+  readonly scope: ScanScope;
+  readonly hardwareIds: ReadonlyMap<number, readonly string[]>;
+}
+
+/**
+ * Drivers that take part in matching: approved for Install, OptionalInstall or PreDeploymentCheck.
+ * Block is left out rather than sent as PreDeploymentCheck, so a blocked driver never hides the
+ * next-best one; Uninstall is not an offer to install (see recovery below).
+ */
+const matchable = (entry: ScopeEntry): boolean =>
+  entry.kind === 'approved' && entry.approval !== undefined && entry.approval.action !== 'Block' && entry.approval.action !== 'Uninstall';
+
+export function selectDriverPass(view: ScanIndexView, scope: ScanScope, parameters: SyncUpdateParameters): DriverPassSelection {
+  const devices = parameters.systemSpec ?? [];
+  const inScope = new Map<string, ScopeEntry>();
+  for (const entry of scope.ordered) if (matchable(entry)) inScope.set(entry.revision.updateId, entry);
+  const candidatesFor = (hardwareId: string): RevisionEntry[] => {
+    const revisions: RevisionEntry[] = [];
+    for (const updateId of view.driverUpdatesForHardwareId(hardwareId)) {
+      const entry = inScope.get(updateId);
+      if (entry !== undefined) revisions.push(entry.revision);
+    }
+    return revisions;
+  };
+  const context = driverMatchContext(parameters.computerSpec?.hardwareIds, parameters.featureScoreMatchingKey);
+  const hardwareIds = new Map(selectDrivers(devices, context, candidatesFor));
+
+  // DriverRecoveryIDs name updates Windows Update installed on the device: only those can be
+  // uninstalled through an Uninstall approval (MS-WUSP <19>).
+  const recoverable = new Set<string>();
+  for (const device of devices) for (const id of device.driverRecoveryIds ?? []) recoverable.add(id.trim().replace(/^\{|\}$/g, '').toLowerCase());
+  const keep = new Set<number>(hardwareIds.keys());
+  for (const entry of scope.ordered) {
+    if (entry.approval?.action === 'Uninstall' && recoverable.has(entry.revision.updateId)) keep.add(entry.revision.revisionId);
+  }
+  return { scope: restrictScope(scope, keep), hardwareIds };
+}
+
+/**
+ * SyncPrinterCatalog's NeededRevisions (§3.1.5.12): approved drivers of class Printer(s). The
+ * request names no devices, so there is no installed driver to beat; Deployment.HardwareIds lists
+ * the revision's printer hardware ids.
+ */
+export function selectPrinterCatalog(scope: ScanScope): DriverPassSelection {
+  const hardwareIds = new Map<number, readonly string[]>();
+  for (const entry of scope.ordered) {
+    if (!matchable(entry)) continue;
+    const printers = entry.revision.drivers.filter(isPrinterDriverRow);
+    if (printers.length > 0) hardwareIds.set(entry.revision.revisionId, [...new Set(printers.map((r) => r.hardwareIdAsWritten))]);
+  }
+  return { scope: restrictScope(scope, new Set(hardwareIds.keys())), hardwareIds };
+}
+
+export function restrictScope(scope: ScanScope, keep: ReadonlySet<number>): ScanScope {
+  const ordered = scope.ordered.filter((e) => keep.has(e.revision.revisionId));
+  return { ordered, byRevisionId: new Map(ordered.map((e) => [e.revision.revisionId, e])) };
+}
