@@ -3,4 +3,5 @@ export * from './required-services.js';
 export * from './watershed-process.js';
 export * from './wua-client/wua-client.js';
 export * from './catalog/category-document.js';
+export * from './catalog/driver-document.js';
 export * from './scenario/index.js';

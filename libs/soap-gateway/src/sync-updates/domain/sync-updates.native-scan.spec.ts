@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALL_COMPUTERS_GROUP_ID, normalizeGuid } from '#contracts';
+import { ALL_COMPUTERS_GROUP_ID, type DriverMetadataRowData, normalizeGuid } from '#contracts';
 import { encodeWuspResponse, type SyncUpdatesRequest } from '#wsus-codecs';
-import { guid, ScanCatalogBuilder } from '../../scan-index/testing/scan-catalog.builder.js';
+import { driverRow, guid, ScanCatalogBuilder } from '../../scan-index/testing/scan-catalog.builder.js';
 import {
   capturedNewCookie,
   capturedUpdate,
@@ -72,5 +72,42 @@ describe('SyncUpdates against the captured native category scan (06–09)', () =
     const exchange = '09-SyncUpdates-driverPass';
     const outcome = run(exchange);
     assert.equal(encode(exchange, outcome), readNativeScan(`${exchange}.response.xml`));
+  });
+});
+
+describe('the captured Windows 11 driver pass (fixture 09) against approved drivers', () => {
+  // Fixture 09 is a category scan filtered on this product: the drivers are filed under it.
+  const product = normalizeGuid('dd78b8a1-0b20-45c1-add6-4da72e9364cf');
+  const driver = (n: number, rows: DriverMetadataRowData[]) => ({ revisionId: 600 + n, updateId: guid(600 + n), type: 'Driver' as const, categoryIds: [product], drivers: rows });
+  const catalog = new ScanCatalogBuilder()
+    // Parallel port: installed on `*PNP0400` (3rd id); a driver for the first id is a better match (rule 3).
+    .revision(driver(1, [driverRow('ACPI\\VEN_PNP&DEV_0400', { driverVerDate: '2006-06-21', driverVerVersion: '10.0.26100.1150' })]))
+    // Same id, date and version as the installed `*PNP0A06` driver: not better, not offered.
+    .revision(driver(2, [driverRow('*PNP0A06', { driverVerDate: '2006-06-21', driverVerVersion: '10.0.26100.1150' })]))
+    // The Universal Print Class Driver's printer, from another provider: the printer rule refuses it.
+    .revision(driver(3, [driverRow('{6d170653-5280-44c2-ba44-2c04bc9d46da}', { class: 'Printers', provider: 'Contoso', manufacturer: 'Microsoft', driverVerDate: '2030-01-01' })]))
+    // A newer driver from the installed printer driver's provider and manufacturer: offered.
+    .revision(driver(4, [driverRow('microsoftmicrosoft_musd', { class: 'Printers', provider: 'Microsoft', manufacturer: 'Microsoft', driverVerDate: '2025-01-01', driverVerVersion: '10.0.26100.1' })]))
+    // Targeted at a computer hardware id this client does not have.
+    .revision(driver(5, [driverRow('STORAGE\\Volume', { driverVerDate: '2030-01-01', distributionComputerHardwareIds: [guid(999)] })]));
+  for (let n = 1; n <= 5; n += 1) catalog.approve(guid(600 + n), ALL_COMPUTERS_GROUP_ID);
+
+  it('offers exactly the drivers the better-match, installed-driver and printer rules allow, with their HardwareIds', () => {
+    const decoded = decodeNativeRequest('09-SyncUpdates-driverPass', 'SyncUpdates');
+    const outcome = syncUpdates(catalog.view, {
+      computerId: 'native-1',
+      cookieGroupIds: null,
+      clientProtocolVersion: '2.90',
+      lastSyncAnchor: null,
+      parameters: (decoded.request as SyncUpdatesRequest).parameters,
+    });
+    assert.deepEqual(
+      outcome.result.newUpdates?.map((u) => [u.id, u.deployment?.action, u.deployment?.hardwareIds]),
+      [
+        [601, 'Install', ['ACPI\\VEN_PNP&DEV_0400']],
+        [604, 'Install', ['microsoftmicrosoft_musd']],
+      ],
+    );
+    assert.equal(outcome.result.driverSyncNotNeeded, false);
   });
 });
