@@ -190,7 +190,7 @@ export async function categoryScan(client: WindowsUpdateAgentClient, categoryIds
       client.otherCached.delete(id);
     }
     for (const u of page.newUpdates) {
-      client.cache.set(u.revisionId, { revisionId: u.revisionId, isLeaf: u.isLeaf, deploymentAction: u.deploymentAction, deadline: undefined, updateId: u.updateId, revisionNumber: undefined, updateType: u.updateType, coreXml: '' });
+      client.cache.set(u.revisionId, { revisionId: u.revisionId, isLeaf: u.isLeaf, deploymentAction: u.deploymentAction, deadline: undefined, updateId: u.updateId, revisionNumber: undefined, updateType: u.updateType, hardwareIds: [], coreXml: '' });
       if (!u.isLeaf && installed(u)) client.installedNonLeaf.add(u.revisionId);
       else client.otherCached.add(u.revisionId);
     }

@@ -22,7 +22,44 @@ export interface UpdateInfoSeen {
   readonly updateId: string | undefined;
   readonly revisionNumber: number | undefined;
   readonly updateType: string | undefined;
+  /** Deployment.HardwareIds (driver deployments, client protocol 1.6+). */
+  readonly hardwareIds: string[];
   readonly coreXml: string;
+}
+
+/** The driver a simulated device has installed (SystemSpec/Device/installedDriver). */
+export interface SimulatedInstalledDriver {
+  readonly matchingId: string;
+  /** yyyy-MM-dd. */
+  readonly driverVerDate: string;
+  /** Four-part version; sent packed in 64 bits as Windows does. */
+  readonly driverVerVersion: string;
+  readonly class?: string;
+  readonly manufacturer?: string;
+  readonly provider?: string;
+  readonly model?: string;
+  readonly matchingComputerHwid?: string;
+  /** Windows driver rank 0xSSGGTHHH; -1 when unknown (printers). */
+  readonly driverRank?: number;
+}
+
+/** One SystemSpec device, as a Windows client reports it in the driver pass. */
+export interface SimulatedDevice {
+  readonly hardwareIds: readonly string[];
+  readonly compatibleIds?: readonly string[];
+  readonly installedDriver?: SimulatedInstalledDriver;
+  readonly driverRecoveryIds?: readonly string[];
+  /** Bit 0: not PnP-enumerated (printers). */
+  readonly deviceFlags?: number;
+}
+
+/** What the client says about its hardware in the driver pass. */
+export interface SimulatedSystemSpec {
+  readonly devices: readonly SimulatedDevice[];
+  /** ComputerSpec/HardwareIDs (CHIDs), most specific first. */
+  readonly computerHardwareIds?: readonly string[];
+  /** Default "AMD64.10.0", as Windows 11 x64 sends it. */
+  readonly featureScoreMatchingKey?: string;
 }
 
 export interface SyncPage {
@@ -66,6 +103,8 @@ export class WindowsUpdateAgentClient {
   readonly cache = new Map<number, UpdateInfoSeen>();
   readonly installedNonLeaf = new Set<number>();
   readonly otherCached = new Set<number>();
+  /** Driver revisions in the client cache: CachedDriverIDs of the driver pass. */
+  readonly cachedDrivers = new Map<number, UpdateInfoSeen>();
   readonly timings: CallTiming[] = [];
 
   constructor(
@@ -150,14 +189,23 @@ export class WindowsUpdateAgentClient {
     ]);
   }
 
-  /** One SyncUpdates call with the client's current cache, as the native client sends it. */
-  async syncUpdatesPage(options: { skipSoftwareSync?: boolean } = {}): Promise<SyncPage> {
+  /** One SyncUpdates call with the client's current cache, as the native client sends it (WSDL element order). */
+  async syncUpdatesPage(options: { skipSoftwareSync?: boolean; systemSpec?: SimulatedSystemSpec } = {}): Promise<SyncPage> {
+    const drivers = options.skipSoftwareSync ?? false;
     const parameters: XmlNode[] = [text('ExpressQuery', false)];
     if (this.installedNonLeaf.size > 0) parameters.push(el('InstalledNonLeafUpdateIDs', ...[...this.installedNonLeaf].map((id) => text('int', id))));
-    if (this.otherCached.size > 0) parameters.push(el('OtherCachedUpdateIDs', ...[...this.otherCached].map((id) => text('int', id))));
-    parameters.push(text('SkipSoftwareSync', options.skipSoftwareSync ?? false));
-    if (options.skipSoftwareSync) parameters.push(el('SystemSpec'));
+    // The driver pass repeats InstalledNonLeafUpdateIDs and drops OtherCachedUpdateIDs (observed-interop.md A.3).
+    if (!drivers && this.otherCached.size > 0) parameters.push(el('OtherCachedUpdateIDs', ...[...this.otherCached].map((id) => text('int', id))));
+    if (drivers) {
+      parameters.push(el('SystemSpec', ...(options.systemSpec?.devices ?? []).map(deviceNode)));
+      if (this.cachedDrivers.size > 0) parameters.push(el('CachedDriverIDs', ...[...this.cachedDrivers.keys()].map((id) => text('int', id))));
+    }
+    parameters.push(text('SkipSoftwareSync', drivers));
     parameters.push(text('NeedTwoGroupOutOfScopeUpdates', false));
+    if (drivers) {
+      parameters.push(el('ComputerSpec', el('HardwareIDs', ...(options.systemSpec?.computerHardwareIds ?? []).map((g) => text('guid', g)))));
+      parameters.push(text('FeatureScoreMatchingKey', options.systemSpec?.featureScoreMatchingKey ?? 'AMD64.10.0'));
+    }
     const result = await this.call('Client', 'SyncUpdates', [this.cookieNode(), el('parameters', ...parameters)]);
     const info = kid(result, 'SyncUpdatesResult');
     this.takeCookie(kid(info, 'NewCookie'));
@@ -199,8 +247,47 @@ export class WindowsUpdateAgentClient {
     throw new Error(`software sync did not finish within ${maxCalls} calls`);
   }
 
-  async syncDrivers(): Promise<SyncPage> {
-    return this.syncUpdatesPage({ skipSoftwareSync: true });
+  /**
+   * The driver pass: one SyncUpdates call with SkipSoftwareSync=true, the devices and their installed
+   * drivers, CachedDriverIDs, ComputerSpec and FeatureScoreMatchingKey; what arrives goes into the
+   * driver cache, what is out of scope leaves it. Called again while Truncated (a page at a time).
+   */
+  async syncDrivers(systemSpec: SimulatedSystemSpec = { devices: [] }, maxCalls = 50): Promise<SyncPage> {
+    const seen: SyncPage[] = [];
+    for (let call = 0; call < maxCalls; call += 1) {
+      const page = await this.syncUpdatesPage({ skipSoftwareSync: true, systemSpec });
+      seen.push(page);
+      for (const id of page.outOfScope) this.cachedDrivers.delete(id);
+      for (const u of [...page.newUpdates, ...page.changedUpdates]) this.cachedDrivers.set(u.revisionId, u);
+      if (!page.truncated) {
+        return {
+          newUpdates: seen.flatMap((p) => p.newUpdates),
+          changedUpdates: seen.flatMap((p) => p.changedUpdates),
+          outOfScope: seen.flatMap((p) => p.outOfScope),
+          truncated: false,
+          driverSyncNotNeeded: page.driverSyncNotNeeded,
+        };
+      }
+    }
+    throw new Error(`driver sync did not finish within ${maxCalls} calls`);
+  }
+
+  /** SyncPrinterCatalog (Add Printer Wizard) with the given printer revisions as the cache. */
+  async syncPrinterCatalog(printerUpdateIds: readonly number[] = []): Promise<SyncPage> {
+    const result = await this.call('Client', 'SyncPrinterCatalog', [
+      this.cookieNode(),
+      el('installedNonLeafUpdateIDs', ...[...this.installedNonLeaf].map((id) => text('int', id))),
+      el('printerUpdateIDs', ...printerUpdateIds.map((id) => text('int', id))),
+    ]);
+    const info = kid(result, 'SyncPrinterCatalogResult');
+    this.takeCookie(kid(info, 'NewCookie'));
+    return {
+      newUpdates: kids(kid(info, 'NewUpdates'), 'UpdateInfo').map(readUpdateInfo),
+      changedUpdates: kids(kid(info, 'ChangedUpdates'), 'UpdateInfo').map(readUpdateInfo),
+      outOfScope: kids(kid(info, 'OutOfScopeRevisionIDs'), 'int').map((i) => Number(i.text)),
+      truncated: textOf(info, 'Truncated') === 'true',
+      driverSyncNotNeeded: textOf(info, 'DriverSyncNotNeeded'),
+    };
   }
 
   async getExtendedUpdateInfo(revisionIds: readonly number[], infoTypes: readonly string[], locales: readonly string[] = ['en-US', 'en']): Promise<XmlElement> {
@@ -343,8 +430,36 @@ function readUpdateInfo(node: XmlElement): UpdateInfoSeen {
     updateId: identity?.[1]?.toLowerCase(),
     revisionNumber: identity?.[2] === undefined ? undefined : Number(identity[2]),
     updateType: type?.[1],
+    hardwareIds: kids(path(node, 'Deployment', 'HardwareIds'), 'string').map((h) => h.text),
     coreXml,
   };
+}
+
+/** Four-part version → the 64-bit integer Windows sends as DriverVerVersion. */
+function packedVersion(version: string): string {
+  return version
+    .split('.')
+    .reduce((n, part) => (n << 16n) | BigInt(Number(part) & 0xffff), 0n)
+    .toString();
+}
+
+function deviceNode(d: SimulatedDevice): XmlNode {
+  const children: XmlNode[] = [el('HardwareIDs', ...d.hardwareIds.map((h) => text('string', h)))];
+  if (d.compatibleIds?.length) children.push(el('CompatibleIDs', ...d.compatibleIds.map((h) => text('string', h))));
+  const i = d.installedDriver;
+  if (i) {
+    const driver: XmlNode[] = [text('MatchingID', i.matchingId), text('DriverVerDate', `${i.driverVerDate}T00:00:00Z`), text('DriverVerVersion', packedVersion(i.driverVerVersion))];
+    if (i.class !== undefined) driver.push(text('Class', i.class));
+    if (i.manufacturer !== undefined) driver.push(text('Manufacturer', i.manufacturer));
+    if (i.provider !== undefined) driver.push(text('Provider', i.provider));
+    if (i.model !== undefined) driver.push(text('Model', i.model));
+    if (i.matchingComputerHwid !== undefined) driver.push(text('MatchingComputerHWID', i.matchingComputerHwid));
+    driver.push(text('DriverRank', i.driverRank ?? -1));
+    children.push(el('installedDriver', ...driver));
+  }
+  if (d.driverRecoveryIds?.length) children.push(el('DriverRecoveryIDs', ...d.driverRecoveryIds.map((id) => text('DriverRecoveryID', id))));
+  if (d.deviceFlags !== undefined) children.push(text('DeviceFlags', d.deviceFlags));
+  return el('Device', ...children);
 }
 
 function findDeep(node: XmlElement | undefined, name: string): XmlElement | undefined {
