@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALL_COMPUTERS_GROUP_ID, LOG_START, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
-import { guid, ScanCatalogBuilder } from '../testing/scan-catalog.builder.js';
+import { driverRow, guid, ScanCatalogBuilder } from '../testing/scan-catalog.builder.js';
 import { evolveScanIndex } from './scan-index.evolve.js';
 
 describe('scan index evolve', () => {
@@ -97,5 +97,22 @@ describe('scan index evolve', () => {
     const catalog = new ScanCatalogBuilder().revision({ revisionId: 50, updateId: guid(50) }).approve(guid(50), ALL_COMPUTERS_GROUP_ID).deleteGroup(ALL_COMPUTERS_GROUP_ID);
     assert.equal(catalog.state.groups.has(ALL_COMPUTERS_GROUP_ID), true);
     assert.equal(catalog.state.approvals.get(guid(50))?.has(ALL_COMPUTERS_GROUP_ID), true);
+  });
+
+  it('indexes the served driver revision by lower-cased hardware id, moves the lookup with a new revision, and reads old events without rows', () => {
+    const catalog = new ScanCatalogBuilder()
+      .revision({ revisionId: 60, updateId: guid(60), type: 'Driver', drivers: [driverRow('PCI\\VEN_1'), driverRow('PCI\\VEN_2', { driverVerVersion: '10.0.26100.8036' })] })
+      .revision({ revisionId: 70, updateId: guid(70), type: 'Driver' });
+    assert.deepEqual([...catalog.view.driverUpdatesForHardwareId('pci\\ven_2')], [guid(60)]);
+    assert.equal(catalog.view.revision(60)?.drivers[1]?.driverVerVersion, 2814751477604196n);
+    assert.equal(catalog.view.revision(60)?.drivers[1]?.hardwareIdAsWritten, 'PCI\\VEN_2');
+    assert.deepEqual(catalog.view.revision(70)?.drivers, [], 'an event stored before driver rows existed is a driver with no rows');
+    catalog.revision({ revisionId: 61, updateId: guid(60), revisionNumber: 101, type: 'Driver', drivers: [driverRow('PCI\\VEN_3')] });
+    assert.deepEqual([...catalog.view.driverUpdatesForHardwareId('pci\\ven_2')], []);
+    assert.deepEqual([...catalog.view.driverUpdatesForHardwareId('pci\\ven_3')], [guid(60)]);
+    assert.deepEqual(catalog.view.revision(60)?.drivers, [], 'a revision no longer served keeps no rows');
+    // An older revision arriving late does not take the lookup back.
+    catalog.revision({ revisionId: 59, updateId: guid(60), revisionNumber: 99, type: 'Driver', drivers: [driverRow('PCI\\VEN_9')] });
+    assert.deepEqual([...catalog.view.driverUpdatesForHardwareId('pci\\ven_9')], []);
   });
 });
