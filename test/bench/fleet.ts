@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { WindowsUpdateAgentClient } from '../support/wua-client/wua-client.js';
+import { type SimulatedSystemSpec, WindowsUpdateAgentClient } from '../support/wua-client/wua-client.js';
 import type { CatalogFile } from '../support/catalog/catalog-generator.js';
 import { LatencyRecorder } from './stats.js';
 
@@ -47,6 +47,8 @@ export interface SimulatedComputer {
   readonly clientId: string;
   readonly dnsName: string;
   readonly group: string;
+  /** Devices and installed drivers sent in the driver pass (none: an empty SystemSpec). */
+  readonly systemSpec?: SimulatedSystemSpec;
   client?: WindowsUpdateAgentClient;
 }
 
@@ -92,7 +94,7 @@ async function firstScan(ctx: FleetContext, computer: SimulatedComputer, recorde
   try {
     await client.handshake();
     const pages = await client.syncSoftware();
-    await client.syncDrivers();
+    await client.syncDrivers(computer.systemSpec);
     counters.syncCalls += pages.length + 1;
     const offered = pages.flatMap((p) => p.newUpdates);
     counters.offered += offered.length;
@@ -123,7 +125,7 @@ async function rescan(computer: SimulatedComputer, recorder: LatencyRecorder, co
   if (!client) throw new Error(`${computer.clientId}: rescan before first scan`);
   try {
     const pages = await client.syncSoftware();
-    await client.syncDrivers();
+    await client.syncDrivers(computer.systemSpec);
     counters.syncCalls += pages.length + 1;
     counters.offered += pages.reduce((n, p) => n + p.newUpdates.length + p.changedUpdates.length, 0);
   } finally {

@@ -47,6 +47,8 @@ const baseCatalog = (revisions: number, giant: boolean): CatalogOptions => ({
   largeEvery: quick ? 150 : 700,
   giantBytes: giant ? (quick ? 9 * MiB : 21 * MiB) : 0,
   approvedFraction: 0.3,
+  // Driver updates beyond the software catalog, so the fleet's driver pass has devices to match.
+  drivers: quick ? 12 : Math.round(revisions / 50),
 });
 const sizes = quick
   ? { revisions: 300, big: 600, clients: 8, bigClients: 4, concurrency: 4, rescanRounds: 3, reportComputers: 30, events: 60 }

@@ -92,6 +92,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
         clientId: rng.uuid(),
         dnsName: `pc-${String(i).padStart(6, '0')}.${options.name}.bench.test`,
         group: catalog.clientGroups[i % catalog.clientGroups.length]!,
+        ...(catalog.systemSpecs.length > 0 ? { systemSpec: catalog.systemSpecs[i % catalog.systemSpecs.length]! } : {}),
       }));
       const phases: FleetPhaseResult[] = [];
       const recordings: { phase: string; exchanges: Exchange[] }[] = [];

@@ -59,3 +59,30 @@ describe('generateCatalog', () => {
     assert.ok(new Set(catalog.approvals.map((a) => a.group)).size >= 4);
   });
 });
+
+describe('generateCatalog with drivers', () => {
+  it('adds driver updates on their own random stream: the rest of the catalog is unchanged, the drivers deterministic', () => {
+    const plain = generateCatalog(OPTIONS);
+    const withDrivers = generateCatalog({ ...OPTIONS, drivers: 40 });
+    assert.deepEqual(withDrivers.items.slice(0, plain.items.length).map((i) => i.xml), plain.items.map((i) => i.xml));
+    assert.deepEqual(withDrivers.approvals.slice(0, plain.approvals.length), plain.approvals);
+    assert.equal(withDrivers.items.length, plain.items.length + 41, 'the Drivers classification and 40 drivers');
+    assert.deepEqual(generateCatalog({ ...OPTIONS, drivers: 40 }).items.map((i) => i.xml), withDrivers.items.map((i) => i.xml));
+    assert.deepEqual(plain.systemSpecs, []);
+  });
+
+  it('makes valid driver documents whose rows the computer models can match, some approved, some printers, some CHID-targeted', () => {
+    const catalog = generateCatalog({ ...OPTIONS, drivers: 60 });
+    const drivers = catalog.items.filter((i) => i.kind === 'driver').map((i) => readUpdateDocument(i.xml).summary);
+    assert.equal(drivers.length, 60);
+    assert.ok(drivers.every((d) => d.updateType === 'Driver' && d.drivers.length > 0));
+    const rows = drivers.flatMap((d) => d.drivers);
+    assert.ok(rows.some((r) => r.class === 'Printers'));
+    assert.ok(rows.some((r) => r.distributionComputerHardwareIds.length > 0));
+    assert.ok(rows.some((r) => r.featureScores.length > 0));
+    const deviceIds = new Set(catalog.systemSpecs.flatMap((s) => s.devices.flatMap((d) => [...d.hardwareIds, ...(d.compatibleIds ?? [])])).map((id) => id.toLowerCase()));
+    assert.ok(rows.filter((r) => deviceIds.has(r.hardwareId.toLowerCase())).length > 10, 'computer models have devices the drivers match');
+    const driverIds = new Set(catalog.items.filter((i) => i.kind === 'driver').map((i) => i.updateId));
+    assert.ok(catalog.approvals.filter((a) => driverIds.has(a.updateId)).length > 20);
+  });
+});

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { SimulatedDevice, SimulatedSystemSpec } from '../wua-client/wua-client.js';
 import { categoryDocumentXml, type CategoryType } from './category-document.js';
+import { driverDocumentXml, type DriverRowSpec } from './driver-document.js';
 import { deterministicBytes, Prng } from './prng.js';
 import { type DocumentFile, type LocalizedText, updateDocumentXml } from './update-documents.js';
 
@@ -25,6 +27,11 @@ export interface CatalogOptions {
   readonly giantBytes: number;
   /** Fraction of deployable updates approved for some group. */
   readonly approvedFraction: number;
+  /**
+   * Driver updates added beyond `revisions` (plus the Drivers classification), drawn from their own
+   * random stream so the rest of the catalog is the same with or without them. Default 0.
+   */
+  readonly drivers?: number;
 }
 
 export interface CatalogFile extends DocumentFile {
@@ -32,7 +39,7 @@ export interface CatalogFile extends DocumentFile {
   readonly seedName: string | null;
 }
 
-export type CatalogItemKind = 'category' | 'detectoid' | 'leaf' | 'bundle-child' | 'bundle' | 'revision' | 'giant';
+export type CatalogItemKind = 'category' | 'detectoid' | 'leaf' | 'bundle-child' | 'bundle' | 'revision' | 'giant' | 'driver';
 
 export interface CatalogItem {
   readonly kind: CatalogItemKind;
@@ -61,6 +68,11 @@ export interface Catalog {
   readonly approvals: readonly ApprovalSpec[];
   /** Leaf updates whose file bytes are uploaded: what a simulated client downloads. */
   readonly downloadable: ReadonlyMap<string, CatalogFile>;
+  /**
+   * Computer models for the driver pass (devices with installed drivers, CHIDs): simulated
+   * computers take them in turn. Empty when the catalog has no drivers.
+   */
+  readonly systemSpecs: readonly SimulatedSystemSpec[];
 }
 
 export const CLASSIFICATIONS: readonly { id: string; title: string }[] = [
@@ -239,7 +251,90 @@ export function generateCatalog(options: CatalogOptions): Catalog {
   for (const updateId of downloadable.keys()) {
     if (!approved.has(updateId)) approvals.push({ updateId, group: rng.chance(0.5) ? 'Workstations' : 'Servers', action: 'Install' });
   }
-  return { items, groups: GROUPS, clientGroups: CLIENT_GROUPS, approvals, downloadable };
+  const drivers = (options.drivers ?? 0) > 0 ? generateDrivers(options.seed, options.drivers!, products) : { items: [], approvals: [], systemSpecs: [] };
+  items.push(...drivers.items);
+  approvals.push(...drivers.approvals);
+  return { items, groups: GROUPS, clientGroups: CLIENT_GROUPS, approvals, downloadable, systemSpecs: drivers.systemSpecs };
+}
+
+export const DRIVERS_CLASSIFICATION = { id: 'ebfc1fc5-71a4-4f7b-9aca-3b9a503104a0', title: 'Drivers' };
+/** Hardware the generated drivers and computer models share: network/storage/display devices and printers. */
+const DEVICE_POOL = 24;
+const PRINTER_POOL = 4;
+const COMPUTER_MODELS = 6;
+const pnpId = (k: number): string => `PCI\\VEN_8086&DEV_${(0x1000 + k).toString(16).toUpperCase()}&SUBSYS_0001${(0x8086 + k).toString(16).toUpperCase()}`;
+const pnpShortId = (k: number): string => `PCI\\VEN_8086&DEV_${(0x1000 + k).toString(16).toUpperCase()}`;
+const classId = (k: number): string => `PCI\\CC_0${k % 4}0000`;
+const printerId = (k: number): string => `contosocontoso_laser_${k}`;
+
+/**
+ * Driver updates over a fixed pool of hardware ids (some for several ids, some with a FeatureScore
+ * for amd64.10.0, some distributed to one computer model's CHID, some printer drivers from two
+ * providers), about 60% approved, and computer models whose devices carry older installed drivers,
+ * so the driver pass has real matching to do. Deterministic from the seed.
+ */
+function generateDrivers(seed: number, count: number, products: readonly string[]): { items: CatalogItem[]; approvals: ApprovalSpec[]; systemSpecs: SimulatedSystemSpec[] } {
+  const rng = new Prng((seed ^ 0x5d1e7) >>> 0);
+  const chids = Array.from({ length: COMPUTER_MODELS }, () => rng.uuid());
+  const items: CatalogItem[] = [
+    { kind: 'category', updateId: DRIVERS_CLASSIFICATION.id, revisionNumber: 100, xml: categoryDocumentXml({ updateId: DRIVERS_CLASSIFICATION.id, title: DRIVERS_CLASSIFICATION.title, type: 'UpdateClassification' }), files: [] },
+  ];
+  const approvals: ApprovalSpec[] = [];
+  const date = (): string => `${rng.int(2023, 2026)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
+  for (let n = 0; n < count; n += 1) {
+    const updateId = rng.uuid();
+    const printer = rng.chance(0.1);
+    const rows: DriverRowSpec[] = [];
+    if (printer) {
+      const provider = rng.chance(0.5) ? 'Contoso' : 'Fabrikam';
+      rows.push({ hardwareId: printerId(rng.int(0, PRINTER_POOL - 1)), driverVerDate: date(), driverVerVersion: `6.${rng.int(0, 9)}.${rng.int(0, 999)}.0`, class: 'Printers', provider, manufacturer: 'Contoso', model: 'Contoso Laser' });
+    } else {
+      const first = rng.int(0, DEVICE_POOL - 1);
+      for (let r = 0, rowCount = rng.int(1, 3); r < rowCount; r += 1) {
+        const k = (first + r) % DEVICE_POOL;
+        rows.push({
+          hardwareId: rng.chance(0.8) ? pnpShortId(k) : classId(k),
+          driverVerDate: date(),
+          driverVerVersion: `${rng.int(10, 31)}.${rng.int(0, 9)}.${rng.int(0, 9999)}.${rng.int(0, 99)}`,
+          class: ['Net', 'SCSIAdapter', 'Display'][k % 3]!,
+          provider: 'Contoso',
+          manufacturer: 'Intel',
+          whqlDriverId: rng.int(1, 999_999),
+          ...(rng.chance(0.3) ? { featureScores: [{ operatingSystem: 'amd64.10.0', featureScore: rng.int(0, 254) }] } : {}),
+          ...(rng.chance(0.15) ? { distributionComputerHardwareIds: [rng.pick(chids)] } : {}),
+        });
+      }
+    }
+    const xml = driverDocumentXml({
+      updateId,
+      revisionNumber: 100,
+      creationDate: `${rows[0]!.driverVerDate}T00:00:00Z`,
+      title: `Contoso ${printer ? 'printer' : 'device'} driver ${n}`,
+      rows,
+      categories: [[rng.pick(products)], [DRIVERS_CLASSIFICATION.id]],
+    });
+    items.push({ kind: 'driver', updateId, revisionNumber: 100, xml, files: [] });
+    if (rng.chance(0.6)) approvals.push({ updateId, group: rng.chance(0.5) ? 'Workstations' : 'Servers', action: 'Install' });
+  }
+  const systemSpecs: SimulatedSystemSpec[] = chids.map((chid, model) => {
+    const devices: SimulatedDevice[] = [];
+    for (let d = 0; d < 8; d += 1) {
+      const k = (model * 4 + d) % DEVICE_POOL;
+      devices.push({
+        hardwareIds: [pnpId(k), pnpShortId(k)],
+        compatibleIds: [classId(k)],
+        installedDriver: { matchingId: pnpShortId(k), driverVerDate: '2023-06-01', driverVerVersion: '10.0.0.0', class: '{4d36e972-e325-11ce-bfc1-08002be10318}', driverRank: 0x00ff0001 },
+      });
+    }
+    const provider = model % 2 === 0 ? 'Contoso' : 'Fabrikam';
+    devices.push({
+      hardwareIds: [printerId(model % PRINTER_POOL)],
+      installedDriver: { matchingId: printerId(model % PRINTER_POOL), driverVerDate: '2022-01-01', driverVerVersion: '6.0.0.0', class: 'Printer', provider, manufacturer: 'Contoso', driverRank: -1 },
+      deviceFlags: 1,
+    });
+    return { devices, computerHardwareIds: [chid, ...chids.filter((c) => c !== chid).slice(0, 2)], featureScoreMatchingKey: 'AMD64.10.0' };
+  });
+  return { items, approvals, systemSpecs };
 }
 
 /** The bytes of a file that carries content (regenerated from its seed name). */
