@@ -490,6 +490,9 @@ describe('SyncUpdates: category scans and the driver pass', () => {
     assert.deepEqual(idsOf(first.result.newUpdates), [141]);
     const staged = syncUpdates(catalog.view, query(driverPass(devices, { installedNonLeafUpdateIds: [105] })));
     assert.deepEqual(idsOf(staged.result.newUpdates), [141, 160]);
+    // Only a blocked driver in scope: nothing a driver pass could bring.
+    const blockedOnly = categoryTree().revision({ revisionId: 150, updateId: guid(50), type: 'Driver', drivers: [driverRow('HID\\VID_1')] }).approve(guid(50), ALL_COMPUTERS_GROUP_ID, 'Block');
+    assert.equal(syncUpdates(blockedOnly.view, query(softwarePass())).result.driverSyncNotNeeded, true);
   });
 
   it('driver pass: an Uninstall approval reaches only devices that list the update in DriverRecoveryIDs', () => {

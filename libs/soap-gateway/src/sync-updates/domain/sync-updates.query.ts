@@ -120,7 +120,8 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
     truncated,
     ...(deployedOutOfScope.length > 0 ? { deployedOutOfScopeRevisionIds: deployedOutOfScope } : {}),
     // MUST NOT be returned to clients below 1.7 (server is 3.2); true when no driver is deployed to the client.
-    ...(modern17 ? { driverSyncNotNeeded: driverScope(view, groups, policy, filter).ordered.length === 0 } : {}),
+    // Blocked drivers are never sent (protocol-decisions D12), so they do not make a driver pass worthwhile.
+    ...(modern17 ? { driverSyncNotNeeded: !driverScope(view, groups, policy, filter).ordered.some((e) => e.approval?.action !== 'Block') } : {}),
   };
   return { result, lastSyncAnchor: changeLeftUnreported ? query.lastSyncAnchor : view.anchor };
 }
