@@ -214,6 +214,14 @@ describe('native Windows 11 scan capture (fixtures/wusp-native-scan)', () => {
       const withExtension = p.systemSpec?.find((dev) => dev.extensionDrivers !== undefined);
       assert.equal(withExtension?.extensionDrivers?.[0]?.extensionId, '{96BEDF2C-18CB-4A15-B821-5E95ED0FEA61}');
       assert.equal(withExtension?.extensionDrivers?.[0]?.driverRank, 16719872);
+      // What driver matching reads: ids in rank order, the installed driver's MatchingID and rank.
+      const parallel = p.systemSpec?.find((dev) => dev.hardwareIds?.[0] === 'ACPI\\VEN_PNP&DEV_0400');
+      assert.deepEqual(parallel?.hardwareIds, ['ACPI\\VEN_PNP&DEV_0400', 'ACPI\\PNP0400', '*PNP0400']);
+      assert.equal(parallel?.installedDriver?.matchingId, '*PNP0400');
+      assert.equal(parallel?.installedDriver?.driverRank, 0x00ff0002);
+      assert.equal(parallel?.installedDriver?.driverVerDate, '2006-06-21T00:00:00Z');
+      assert.ok(p.systemSpec?.some((dev) => dev.compatibleIds?.includes('SWD\\GenericRaw')));
+      assert.equal(p.computerSpec?.hardwareIds?.[0], '458ab48b-acb9-5863-b5a8-d2c32f0d3e6f');
     });
 
     it('10 GetExtendedUpdateInfo: ids, fragment types, locales, and the non-WSDL deviceAttributes', () => {
