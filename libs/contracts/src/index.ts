@@ -15,3 +15,4 @@ export * from './reporting/reporting.events.js';
 export * from './metadata/metadata.api.js';
 export * from './reporting/reporting.messages.js';
 export * from './system/admin-token.events.js';
+export * from './synchronization/synchronization.events.js';

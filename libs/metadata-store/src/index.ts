@@ -1,4 +1,4 @@
-import { METADATA_EVENTS } from '#contracts';
+import { METADATA_EVENTS, SYNCHRONIZATION_EVENTS } from '#contracts';
 import type { ServiceRegistration } from '#platform';
 import { METADATA_STORE_MIGRATIONS } from './metadata-store.migrations.js';
 import { MetadataStoreModule } from './metadata-store.module.js';
@@ -12,6 +12,7 @@ export { contentRelativePath, contentUrlPath } from './content-store/content-pat
 export const MetadataStoreService: ServiceRegistration = {
   name: 'metadata-store',
   module: MetadataStoreModule,
-  eventDefinitions: METADATA_EVENTS,
+  // The import path records synchronization runs; the future sync worker will write the same events.
+  eventDefinitions: [...METADATA_EVENTS, ...SYNCHRONIZATION_EVENTS],
   migrations: METADATA_STORE_MIGRATIONS,
 };

@@ -3,6 +3,7 @@ import type { EventStore } from '#event-store';
 import { EVENT_STORE, LOGGER, type Logger, serviceStatusController, WATERSHED_CONFIG, type WatershedConfig } from '#platform';
 import { ContentStore } from './content-store/content-store.js';
 import { GetFileLocationsRpcController } from './get-file-locations/get-file-locations.rpc.controller.js';
+import { GetEulaRpcController } from './get-eula/get-eula.rpc.controller.js';
 import { GetFragmentsRpcController } from './get-fragments/get-fragments.rpc.controller.js';
 import { GetRevisionRpcController } from './get-revision/get-revision.rpc.controller.js';
 import { ImportUpdateRpcController } from './import-update/import-update.rpc.controller.js';
@@ -22,6 +23,7 @@ import { UpdateRevisionsFollower } from './update-revisions/update-revisions.fol
     GetFragmentsRpcController,
     GetFileLocationsRpcController,
     GetRevisionRpcController,
+    GetEulaRpcController,
     PublishUpdateRpcController,
     CatalogHttpController,
   ],

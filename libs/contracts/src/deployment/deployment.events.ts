@@ -41,6 +41,19 @@ export const UpdateApprovalRemoved = defineEvent('UpdateApprovalRemoved', 1, z.o
 export const UpdateDeclined = defineEvent('UpdateDeclined', 1, z.object({ updateId: guid }));
 export const UpdateUndeclined = defineEvent('UpdateUndeclined', 1, z.object({ updateId: guid }));
 
+/**
+ * An administrator accepted the license terms of a EULA (MS-WSUSSS EULAs table: EulaID → Accepted),
+ * on the way to approving the update that carries it. Keyed by the EulaID: several updates (and
+ * every revision of one) may share a EULA, and accepting it once covers them all, as in WSUS. The
+ * update and revision record which one the administrator was looking at; who and when are the
+ * event's actor and occurredAt. WSUS has no way to take an acceptance back, nor has Watershed.
+ */
+export const EulaAccepted = defineEvent(
+  'EulaAccepted',
+  1,
+  z.object({ eulaId: guid, updateId: guid, revisionNumber: z.number().int().nonnegative() }),
+);
+
 export const TARGETING_MODES = ['server-side', 'client-side'] as const;
 export const TargetingModeChanged = defineEvent('TargetingModeChanged', 1, z.object({ mode: z.enum(TARGETING_MODES) }));
 
@@ -114,6 +127,7 @@ export const DEPLOYMENT_EVENTS = [
   UpdateApprovalRemoved,
   UpdateDeclined,
   UpdateUndeclined,
+  EulaAccepted,
   TargetingModeChanged,
   ServerConfigurationChanged,
   ApprovalRuleCreated,
@@ -126,5 +140,6 @@ export const DEPLOYMENT_EVENTS = [
 export const groupStream = (groupId: string): string => `group-${groupId}`;
 export const computerMembershipStream = (computerId: string): string => `membership-${computerId}`;
 export const updateApprovalStream = (updateId: string): string => `approval-${updateId}`;
+export const eulaStream = (eulaId: string): string => `eula-${eulaId}`;
 export const SERVER_CONFIGURATION_STREAM = 'server-configuration';
 export const approvalRuleStream = (ruleId: string): string => `approval-rule-${ruleId}`;

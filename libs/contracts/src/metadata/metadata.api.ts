@@ -12,6 +12,7 @@ export const MetadataSubjects = {
   fragments: subject('metadata', 'qry', 'fragments'),
   fileLocations: subject('metadata', 'qry', 'file-locations'),
   revision: subject('metadata', 'qry', 'revision'),
+  eula: subject('metadata', 'qry', 'eula'),
 } as const;
 
 export const FRAGMENT_KINDS = ['Core', 'Extended', 'LocalizedProperties', 'Eula'] as const;
@@ -55,6 +56,8 @@ export interface ImportUpdateReply {
   readonly revisionNumber: number;
   /** False when this exact revision and document were already in the catalog. */
   readonly created: boolean;
+  /** new: the update's first revision; revised: a further one; expired: a revision published as Expired; unchanged: already held. */
+  readonly change: 'new' | 'revised' | 'expired' | 'unchanged';
   /** Files whose bytes were stored by this request (URL paths). */
   readonly storedFiles: readonly string[];
 }
@@ -120,4 +123,36 @@ export interface RevisionReply {
   readonly documentSha256: string;
   readonly source: string;
   readonly importedAt: string;
+}
+
+export const EulaRequest = z.object({
+  revisionId,
+  /** Preferred locales (`de-AT`, `de`); chosen like LocalizedProperties (exact, neutral parent, `en`, else the first). */
+  locales: z.array(z.string().max(85)).max(MAX_LOCALES_PER_QUERY).default([]),
+});
+export type EulaRequest = z.input<typeof EulaRequest>;
+
+/** One `EulaFile` of the stored document, and its text when the file's verified bytes are held. */
+export interface EulaFileReply {
+  readonly locale: string;
+  /** ISO-3166 region; null = rest of world (MS-WUSP <43>). */
+  readonly geoId: string | null;
+  readonly fileName: string | null;
+  /** Base64 SHA-1 (`@Digest`), null when the document gives none. */
+  readonly sha1: string | null;
+  readonly size: number | null;
+  /** `/Content/XX/HEX.ext`, where the file is (or would be) served. */
+  readonly urlPath: string | null;
+  /** Whether the verified bytes are in the content store. */
+  readonly stored: boolean;
+  /** The license text, decoded (UTF-8, or UTF-16 by its byte-order mark); null when not stored or larger than the limit. */
+  readonly text: string | null;
+}
+
+export interface EulaReply {
+  readonly revisionId: number;
+  /** Locales (and regions) the document has a EULA in. */
+  readonly available: readonly { readonly locale: string; readonly geoId: string | null }[];
+  /** The EulaFiles of the chosen locale (one per region). Empty when the document has no EulaFile. */
+  readonly files: readonly EulaFileReply[];
 }

@@ -1,8 +1,10 @@
 import { Body, Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { CausationContext } from '#contracts';
-import { Admin, AdminApi, type AdminPrincipal, ApiOperation, parseAdminInput } from '#platform';
+import type { EventStore } from '#event-store';
+import { Admin, AdminApi, type AdminPrincipal, ApiOperation, EVENT_STORE, LOGGER, type Logger, parseAdminInput } from '#platform';
 import { ImportUpdateRequest, type ImportUpdateReply } from '../metadata-store.api.js';
 import { ImportUpdateUseCase } from '../import-update/import-update.use-case.js';
+import { importAsSynchronization } from '../import-update/import-synchronization.js';
 import { causationContext } from '../metadata-store.bus.js';
 import { PublishUpdateBusRequest, type PublishUpdateReply } from '../publish-update/publish-update.api.js';
 import { publishCommand } from '../publish-update/publish-update.rpc.controller.js';
@@ -26,6 +28,8 @@ export class CatalogHttpController {
   constructor(
     @Inject(ImportUpdateUseCase) private readonly importUpdate: ImportUpdateUseCase,
     @Inject(PublishUpdateUseCase) private readonly publishUpdate: PublishUpdateUseCase,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   @ApiOperation({
@@ -42,20 +46,25 @@ export class CatalogHttpController {
   }
 
   @ApiOperation({
-    summary: 'Import a WSUS update document (and optionally its files); the same revision again is a no-op',
+    summary:
+      'Import a WSUS update document (and optionally its files, license files included); the same revision again is a no-op. ' +
+      'Each request is recorded as a synchronization run (GET /api/v1/reports/synchronizations)',
     body: ImportUpdateRequest,
-    responses: { 200: 'Already in the catalog', 201: 'Imported: {revisionId, updateId, revisionNumber, created, storedFiles}' },
+    responses: { 200: 'Already in the catalog', 201: 'Imported: {revisionId, updateId, revisionNumber, created, change, storedFiles, synchronizationId}' },
   })
   @Post('import')
-  async import(@Body() body: unknown, @Admin() admin: AdminPrincipal, @Req() request: HttpRequest, @Res({ passthrough: true }) reply: Reply): Promise<ImportUpdateReply> {
+  async import(@Body() body: unknown, @Admin() admin: AdminPrincipal, @Req() request: HttpRequest, @Res({ passthrough: true }) reply: Reply): Promise<ImportUpdateReply & { synchronizationId: string }> {
     const input = parseAdminInput(ImportUpdateRequest, body, 'update document');
-    const result = await this.importUpdate.execute(
+    const result = await importAsSynchronization(
+      this.store,
+      this.importUpdate,
       {
         xml: input.xml,
         source: input.source,
         files: (input.files ?? []).map((f) => ({ fileName: f.fileName, ...(f.sha1 === undefined ? {} : { sha1: f.sha1 }), content: Buffer.from(f.contentBase64, 'base64') })),
       },
       contextOf(admin, request),
+      (error) => this.logger.error({ err: error }, 'could not record the end of an import\'s synchronization run'),
     );
     reply.status(result.created ? 201 : 200);
     return result;

@@ -18,7 +18,7 @@ import {
 } from '#event-store';
 import { isUpdateMetadataError, readUpdateDocument, type UpdateDocument } from '#wsus-codecs/update-metadata';
 import { canonicalSha1 } from '../content-store/content-path.js';
-import type { ContentSource, ContentStore, StagedContent } from '../content-store/content-store.js';
+import type { ContentSource, ContentStore, ExpectedContent, StagedContent } from '../content-store/content-store.js';
 import { MetadataErrorCodes } from '../metadata-store.errors.js';
 import { documentSha256, storeDocument } from '../update-documents/update-documents.store.js';
 import { findRevision } from '../update-revisions/update-revisions.queries.js';
@@ -50,9 +50,16 @@ export interface ImportUpdateResult {
   readonly updateId: string;
   readonly revisionNumber: number;
   readonly created: boolean;
+  /**
+   * What the catalog gained, in the terms of the synchronization history: the update's first
+   * revision (new), a further one (revised), a revision published as Expired, or nothing (unchanged).
+   */
+  readonly change: ImportChange;
   /** URL paths of the files stored by this call. */
   readonly storedFiles: readonly string[];
 }
+
+export type ImportChange = 'new' | 'revised' | 'expired' | 'unchanged';
 
 export interface ImportUpdateOptions {
   /** Lost races on the update's stream are retried this often before giving up. */
@@ -93,7 +100,7 @@ export class ImportUpdateUseCase {
     refuseConflict(decideImport((await loadState(this.store.db, streamId)).state, revisionNumber, sha256), updateId, revisionNumber);
 
     const staged = await this.stageFiles(document, command.files ?? []);
-    let outcome: { revisionId: number; created: boolean };
+    let outcome: { revisionId: number; created: boolean; change: ImportChange };
     try {
       outcome = await this.commit(document, command, sha256, streamId, context);
     } catch (error) {
@@ -106,7 +113,7 @@ export class ImportUpdateUseCase {
       storedFiles.push(`/Content/${s.relativePath}`);
     }
     if (outcome.created) await this.awaitProjection(updateId, revisionNumber);
-    return { revisionId: outcome.revisionId, updateId, revisionNumber, created: outcome.created, storedFiles };
+    return { revisionId: outcome.revisionId, updateId, revisionNumber, created: outcome.created, change: outcome.change, storedFiles };
   }
 
   private async commit(
@@ -115,7 +122,7 @@ export class ImportUpdateUseCase {
     sha256: string,
     streamId: string,
     context: CausationContext,
-  ): Promise<{ revisionId: number; created: boolean }> {
+  ): Promise<{ revisionId: number; created: boolean; change: ImportChange }> {
     const { updateId, revisionNumber } = document.summary.identity;
     const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
@@ -124,7 +131,7 @@ export class ImportUpdateUseCase {
           const { state, version } = await loadState(tx, streamId);
           const decision = decideImport(state, revisionNumber, sha256);
           refuseConflict(decision, updateId, revisionNumber);
-          if (decision.kind === 'unchanged') return { revisionId: decision.revision.revisionId, created: false };
+          if (decision.kind === 'unchanged') return { revisionId: decision.revision.revisionId, created: false, change: 'unchanged' as const };
           const revisionId = await allocateRevisionId(tx);
           await storeDocument(tx, sha256, command.xml);
           const built = revisionImportedData(document, revisionId, sha256, command.source);
@@ -132,7 +139,9 @@ export class ImportUpdateUseCase {
           const event = newEvent(context, UpdateRevisionImported.type, UpdateRevisionImported.schemaVersion, built.data);
           const expected: ExpectedVersion = version === 0n ? 'no-stream' : version;
           await this.store.appendInTransaction(tx, streamId, [event], expected);
-          return { revisionId, created: true };
+          const change: ImportChange =
+            document.summary.publicationState?.toLowerCase() === 'expired' ? 'expired' : state.revisions.size === 0 ? 'new' : 'revised';
+          return { revisionId, created: true, change };
         });
         if (outcome.created) this.store.notifyAppended();
         return outcome;
@@ -149,16 +158,7 @@ export class ImportUpdateUseCase {
   private async stageFiles(document: UpdateDocument, files: readonly ImportFile[]): Promise<StagedContent[]> {
     const staged: StagedContent[] = [];
     try {
-      for (const file of files) {
-        const declared = declaredFile(document, file);
-        const sha1 = sha1Of(declared)!; // checkEventData refused documents with files lacking one
-        staged.push(
-          await this.content.stage(
-            { fileName: declared.fileName, sha1, sha256: declared.sha256Base64 ?? null, size: declared.size },
-            file.content,
-          ),
-        );
-      }
+      for (const file of files) staged.push(await this.content.stage(declaredFile(document, file), file.content));
       return staged;
     } catch (error) {
       await Promise.all(staged.map((s) => s.discard()));
@@ -225,18 +225,33 @@ function refuseConflict(decision: ImportDecision, updateId: string, revisionNumb
   );
 }
 
-function declaredFile(document: UpdateDocument, file: ImportFile): UpdateDocument['summary']['files'][number] {
-  const files = document.summary.files;
+/**
+ * The document's declaration of a supplied file: one of its `Files`, or one of its license files
+ * (`LocalizedPropertiesCollection/EulaFile`, stored like content so the admin API can show the text
+ * before the license is accepted). Matched by SHA-1 when given, else by name.
+ */
+function declaredFile(document: UpdateDocument, file: ImportFile): ExpectedContent {
+  const declared: ExpectedContent[] = [
+    // checkEventData refused documents with files lacking a SHA-1
+    ...document.summary.files.map((f) => ({ fileName: f.fileName, sha1: sha1Of(f)!, sha256: f.sha256Base64 ?? null, size: f.size })),
+    ...document.summary.eulaFiles.flatMap((e) =>
+      e.fileName !== undefined && e.digest !== undefined && e.digest.algorithm.toUpperCase() === 'SHA1'
+        ? [{ fileName: e.fileName, sha1: e.digest.base64, sha256: null, size: e.size ?? null }]
+        : [],
+    ),
+  ];
+  // The same license file may be named by several EulaFiles (regions): one declaration is enough.
+  const unique = [...new Map(declared.map((d) => [`${canonicalSha1(d.sha1) ?? d.sha1}|${d.fileName.toLowerCase()}`, d])).values()];
   const wanted = file.sha1 === undefined ? null : canonicalSha1(file.sha1);
   if (file.sha1 !== undefined && wanted === null) {
     throw new CodedError(MetadataErrorCodes.UnknownFile, `${file.fileName}: ${file.sha1} is not a base64 SHA-1`);
   }
   const matches =
     wanted === null
-      ? files.filter((f) => f.fileName.toLowerCase() === file.fileName.toLowerCase())
-      : files.filter((f) => canonicalSha1(sha1Of(f) ?? '') === wanted);
+      ? unique.filter((f) => f.fileName.toLowerCase() === file.fileName.toLowerCase())
+      : unique.filter((f) => canonicalSha1(f.sha1) === wanted);
   if (matches.length === 1) return matches[0]!;
-  const listed = files.map((f) => f.fileName).join(', ') || 'none';
+  const listed = unique.map((f) => f.fileName).join(', ') || 'none';
   throw new CodedError(
     MetadataErrorCodes.UnknownFile,
     matches.length === 0

@@ -81,6 +81,8 @@ export interface EulaFileInfo {
   readonly geoId: string | undefined;
   readonly fileName: string | undefined;
   readonly digest: FileDigest | undefined;
+  /** `@Size` in bytes (required by MS-WUSP <44>, absent in some hand-made documents). */
+  readonly size: number | undefined;
 }
 
 /** `/Update/HandlerSpecificData/CategoryInformation` of a Category revision. */

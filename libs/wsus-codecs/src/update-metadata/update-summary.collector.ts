@@ -260,6 +260,7 @@ export class UpdateSummaryCollector {
         geoId: a['GeoId'] === '' ? undefined : a['GeoId'],
         fileName: a['FileName'],
         digest: a['Digest'] === undefined ? undefined : parseDigest(a['Digest'], algorithm, `${path}/@Digest`),
+        size: a['Size'] === undefined ? undefined : parseNonNegativeInteger(a['Size'], `${path}/@Size`),
       });
     }
   }
