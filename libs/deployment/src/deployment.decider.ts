@@ -1,3 +1,4 @@
+import { decideAcceptEula } from './accept-eula/accept-eula.decider.js';
 import { decideChangeRule, decideCreateRule, decideDeleteRule } from './approval-rules/approval-rules.decider.js';
 import { decideApproveUpdate, decideRemoveApproval } from './approve-updates/approve-updates.decider.js';
 import { decideAssignComputer, decideClientTargeting } from './assign-computers/assign-computers.decider.js';
@@ -24,6 +25,8 @@ export function decide(command: DeploymentCommand, state: DeploymentState, ctx: 
       return decideClientTargeting(command, state, ctx);
     case 'ApproveUpdate':
       return decideApproveUpdate(command, state, ctx);
+    case 'AcceptEula':
+      return decideAcceptEula(command, state, ctx);
     case 'RemoveApproval':
       return decideRemoveApproval(command, state, ctx);
     case 'DeclineUpdate':

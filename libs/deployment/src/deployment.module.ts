@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminApiGlobalFilter, serviceStatusController } from '#platform';
+import { EulaHttpController } from './accept-eula/eula.http.controller.js';
+import { EulaQueryService } from './accept-eula/eula.query.js';
 import { DeploymentApi } from './application/deployment-api.service.js';
 import { DeploymentCommandService } from './application/deployment-commands.service.js';
 import { DeploymentQueryService } from './application/deployment-queries.service.js';
@@ -21,6 +23,7 @@ import { UpdatesHttpController } from './http/updates.http.controller.js';
     GroupsHttpController,
     ComputersHttpController,
     UpdatesHttpController,
+    EulaHttpController,
     ConfigurationHttpController,
     ApprovalRulesHttpController,
   ],
@@ -28,6 +31,7 @@ import { UpdatesHttpController } from './http/updates.http.controller.js';
     DeploymentCommandService,
     DeploymentQueryService,
     DeploymentApi,
+    EulaQueryService,
     // Parse errors and unknown routes under /api/ in the admin format, 401 first.
     { provide: APP_FILTER, useClass: AdminApiGlobalFilter },
   ],

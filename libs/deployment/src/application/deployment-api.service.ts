@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ALL_COMPUTERS_GROUP_ID, type ApprovalAction, type CausationContext } from '#contracts';
 import type { TargetingMode } from '../domain/deployment.state.js';
-import type { DecisionWarning } from '../domain/decision.js';
+import type { Decision, DecisionWarning } from '../domain/decision.js';
 import type { EffectiveDeployment } from '../domain/effective-deployments.js';
 import { DeploymentCommandService } from './deployment-commands.service.js';
 import type { RuleApplication } from '../approval-rules/apply-approval-rules.js';
@@ -95,9 +95,16 @@ export class DeploymentApi {
   }
 
   async approveUpdate(
-    input: { updateId: string; groupId: string; action: ApprovalAction; deadline?: string | null | undefined; revisionNumber?: number | undefined },
+    input: {
+      updateId: string;
+      groupId: string;
+      action: ApprovalAction;
+      deadline?: string | null | undefined;
+      revisionNumber?: number | undefined;
+      acceptEula?: boolean | undefined;
+    },
     caller: Caller,
-  ): Promise<Changed<ApprovalView>> {
+  ): Promise<Changed<ApprovalView> & { acceptedEulas: EulaAcceptanceView[] }> {
     const { decision } = await this.commands.execute(
       {
         type: 'ApproveUpdate',
@@ -105,13 +112,20 @@ export class DeploymentApi {
         groupId: input.groupId,
         action: input.action,
         deadline: input.deadline ?? null,
-        ...withoutUndefined({ revisionNumber: input.revisionNumber }),
+        ...withoutUndefined({ revisionNumber: input.revisionNumber, acceptEula: input.acceptEula }),
       },
       causationContext(caller),
     );
     const approval = (await this.queries.approvalsForUpdate(input.updateId)).approvals.find((a) => a.groupId === input.groupId);
     if (!approval) throw new Error(`approval of ${input.updateId} for ${input.groupId} missing right after it was stored`);
-    return { changed: decision.events.length > 0, warnings: decision.warnings, result: approval };
+    return { changed: decision.events.length > 0, warnings: decision.warnings, result: approval, acceptedEulas: acceptancesIn(decision.events, caller) };
+  }
+
+  /** Accepts the license terms of the revision (latest by default) and of the updates it bundles. */
+  async acceptEula(input: { updateId: string; revisionNumber?: number | undefined }, caller: Caller): Promise<Changed<{ acceptedEulas: EulaAcceptanceView[] }>> {
+    const ctx = causationContext(caller);
+    const { decision } = await this.commands.execute({ type: 'AcceptEula', updateId: input.updateId, ...withoutUndefined({ revisionNumber: input.revisionNumber }) }, ctx);
+    return { changed: decision.events.length > 0, warnings: [], result: { acceptedEulas: acceptancesIn(decision.events, caller) } };
   }
 
   async removeApproval(input: { updateId: string; groupId: string }, caller: Caller): Promise<Changed<{ updateId: string; groupId: string }>> {
@@ -177,6 +191,21 @@ export class DeploymentApi {
   effectiveDeployments(computerId: string): Promise<{ computerId: string; groupIds: readonly string[]; deployments: EffectiveDeployment[] }> {
     return this.queries.effectiveDeployments(computerId);
   }
+}
+
+/** A EULA accepted by this request. */
+export interface EulaAcceptanceView {
+  readonly eulaId: string;
+  readonly updateId: string;
+  readonly revisionNumber: number;
+  readonly acceptedAt: string;
+  readonly acceptedBy: string;
+}
+
+function acceptancesIn(events: Decision['events'], caller: Caller): EulaAcceptanceView[] {
+  return events
+    .filter((e) => e.event.type === 'EulaAccepted')
+    .map((e) => ({ ...(e.event.data as { eulaId: string; updateId: string; revisionNumber: number }), acceptedAt: e.event.metadata.occurredAt, acceptedBy: caller.actor }));
 }
 
 function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -106,7 +106,7 @@ export class DeploymentCommandService implements OnModuleInit, OnModuleDestroy {
       const decision = decide(request, before, ctx);
       if (decision.events.length === 0) return { decision, before };
     }
-    if (request.type === 'ApproveUpdate' || request.type === 'DeclineUpdate' || request.type === 'UndeclineUpdate') {
+    if (request.type === 'ApproveUpdate' || request.type === 'AcceptEula' || request.type === 'DeclineUpdate' || request.type === 'UndeclineUpdate') {
       await this.catchUpCatalog();
     }
     const outcome = await this.store.db.transaction((tx) => this.executeIn(tx, request, ctx));
@@ -184,6 +184,7 @@ function scopeOf(request: DeploymentRequest): StateScope {
     case 'ResolveClientTargeting':
       return { computerIds: [request.computerId] };
     case 'ApproveUpdate':
+    case 'AcceptEula':
     case 'RemoveApproval':
     case 'DeclineUpdate':
     case 'UndeclineUpdate':

@@ -36,6 +36,17 @@ export const approveUpdateBody = z.strictObject({
   action: z.enum(APPROVAL_ACTIONS),
   deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }).nullable().optional(),
   revisionNumber: z.number().int().nonnegative().optional(),
+  /** Accept the license terms the approval needs (see GET /api/v1/updates/{id}/eula), as the console's license dialog does. */
+  acceptEula: z.boolean().optional(),
+});
+export const acceptEulaBody = z.strictObject({
+  /** The revision whose EULA is accepted; the update's latest by default. */
+  revisionNumber: z.number().int().nonnegative().optional(),
+});
+export const eulaQuery = z.strictObject({
+  /** Preferred locale(s), comma-separated (`de-AT,de`); English, else the document's first, when none matches. */
+  locale: z.string().max(400).regex(/^[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$/, 'must be locale names separated by commas (de-AT,de)').optional(),
+  revisionNumber: z.string().regex(/^\d{1,9}$/, 'must be a whole number').optional(),
 });
 export const removeApprovalInput = z.strictObject({ groupId: guidInput });
 export const targetingModeBody = z.strictObject({ mode: z.enum(TARGETING_MODES) });
@@ -53,6 +64,7 @@ export const busSchemas = {
   }),
   assignComputer: assignComputerBody.extend({ computerId: computerIdInput, ...actor }),
   approveUpdate: approveUpdateBody.extend({ updateId: guidInput, ...actor }),
+  acceptEula: acceptEulaBody.extend({ updateId: guidInput, ...actor }),
   removeApproval: removeApprovalInput.extend({ updateId: guidInput, ...actor }),
   updateOnly: z.strictObject({ updateId: guidInput, ...actor }),
   setTargetingMode: targetingModeBody.extend(actor),

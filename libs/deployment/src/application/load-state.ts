@@ -10,6 +10,7 @@ import {
   type CatalogUpdate,
   DEFAULT_TARGETING_MODE,
   type DeploymentState,
+  type EulaAcceptanceState,
   type GroupState,
   type TargetingMode,
 } from '../domain/deployment.state.js';
@@ -77,6 +78,7 @@ export async function loadState(db: SqlExecutor, scope: StateScope): Promise<Dep
   );
   const catalog = await loadCatalog(db, updateIds, approvedUpdates);
   return {
+    acceptedEulas: await loadAcceptedEulas(db, catalog),
     groups,
     memberships,
     approvals,
@@ -139,26 +141,82 @@ export async function loadRules(db: SqlExecutor): Promise<Map<string, ApprovalRu
   return new Map(rows.rows.map((r) => [r.rule_id, toRule(r)]));
 }
 
-/** The named updates with every revision, plus whatever supersedes them, plus approved bundles. */
+/**
+ * The named updates with every revision, plus whatever supersedes them, plus approved bundles, plus
+ * the revisions those bundle (an install approval needs their EULAs too).
+ */
 async function loadCatalog(db: SqlExecutor, updateIds: readonly string[], approvedUpdates: readonly string[]): Promise<Map<string, CatalogUpdate>> {
   const catalog = new Map<string, CatalogUpdate>();
   const wanted = [...new Set([...updateIds, ...approvedUpdates])];
   if (wanted.length === 0) return catalog;
-  const rows = await db.query<CatalogRow>(
-    `SELECT update_id, revision_number, superseded_update_ids, bundled FROM dep_catalog_revisions
-      WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))
-      UNION
-     SELECT r.update_id, r.revision_number, r.superseded_update_ids, r.bundled FROM dep_catalog_revisions r
-      WHERE r.superseded_update_ids ?| (SELECT array_agg(u) FROM jsonb_array_elements_text($2::jsonb) AS u)`,
-    [JSON.stringify(wanted), JSON.stringify(updateIds.length > 0 ? updateIds : ['-'])],
+  const add = (rows: readonly CatalogRow[]): void => {
+    for (const r of rows) {
+      const revisions = new Map(catalog.get(r.update_id)?.revisions ?? []);
+      revisions.set(r.revision_number, { supersededUpdateIds: r.superseded_update_ids, eulaId: r.eula_id, bundled: r.bundled } satisfies CatalogRevision);
+      catalog.set(r.update_id, { updateId: r.update_id, revisions });
+    }
+  };
+  add(
+    (
+      await db.query<CatalogRow>(
+        `SELECT ${CATALOG_COLUMNS} FROM dep_catalog_revisions
+          WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+          UNION
+         SELECT ${CATALOG_COLUMNS} FROM dep_catalog_revisions
+          WHERE superseded_update_ids ?| (SELECT array_agg(u) FROM jsonb_array_elements_text($2::jsonb) AS u)`,
+        [JSON.stringify(wanted), JSON.stringify(updateIds.length > 0 ? updateIds : ['-'])],
+      )
+    ).rows,
   );
-  for (const r of rows.rows) {
-    const revisions = new Map(catalog.get(r.update_id)?.revisions ?? []);
-    revisions.set(r.revision_number, { supersededUpdateIds: r.superseded_update_ids, bundled: r.bundled } satisfies CatalogRevision);
-    catalog.set(r.update_id, { updateId: r.update_id, revisions });
+  // Bundle members, level by level (bundles of bundles are rare and shallow).
+  for (let depth = 0; depth < 4; depth++) {
+    const members = new Set<string>();
+    for (const update of catalog.values()) {
+      for (const revision of update.revisions.values()) for (const m of revision.bundled) if (!catalog.has(m.updateId)) members.add(m.updateId);
+    }
+    if (members.size === 0) break;
+    add(
+      (
+        await db.query<CatalogRow>(`SELECT ${CATALOG_COLUMNS} FROM dep_catalog_revisions WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [
+          JSON.stringify([...members]),
+        ])
+      ).rows,
+    );
+    for (const m of members) if (!catalog.has(m)) catalog.set(m, { updateId: m, revisions: new Map() });
   }
   return catalog;
 }
+
+/** Acceptances of the EULAs the loaded catalog entries carry. */
+async function loadAcceptedEulas(db: SqlExecutor, catalog: ReadonlyMap<string, CatalogUpdate>): Promise<Map<string, EulaAcceptanceState>> {
+  const eulaIds = new Set<string>();
+  for (const update of catalog.values()) for (const revision of update.revisions.values()) if (revision.eulaId !== null) eulaIds.add(revision.eulaId);
+  if (eulaIds.size === 0) return new Map();
+  const rows = await db.query<EulaAcceptanceRow>(`${EULA_ACCEPTANCE_SELECT} WHERE eula_id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [
+    JSON.stringify([...eulaIds]),
+  ]);
+  return new Map(rows.rows.map((r) => [r.eula_id, toEulaAcceptance(r)]));
+}
+
+export interface EulaAcceptanceRow {
+  eula_id: string;
+  update_id: string;
+  revision_number: number;
+  accepted_at: Date | string;
+  accepted_by: string | null;
+}
+
+export const EULA_ACCEPTANCE_SELECT = 'SELECT eula_id, update_id, revision_number, accepted_at, accepted_by FROM dep_eula_acceptances';
+
+export const toEulaAcceptance = (r: EulaAcceptanceRow): EulaAcceptanceState => ({
+  eulaId: r.eula_id,
+  updateId: r.update_id,
+  revisionNumber: r.revision_number,
+  acceptedAt: isoTime(r.accepted_at),
+  acceptedBy: r.accepted_by,
+});
+
+const CATALOG_COLUMNS = 'update_id, revision_number, superseded_update_ids, bundled, eula_id';
 
 export interface ApprovalRow {
   update_id: string;
@@ -176,6 +234,7 @@ interface CatalogRow {
   revision_number: number;
   superseded_update_ids: string[];
   bundled: BundledRevision[];
+  eula_id: string | null;
 }
 
 export const APPROVAL_SELECT =

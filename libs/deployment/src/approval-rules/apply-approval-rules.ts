@@ -57,6 +57,11 @@ export async function withAncestorsFromDb(db: SqlExecutor, ids: readonly string[
  * Applies rules to one update through the approve decider (declined updates are refused and
  * skipped, superseded ones approved with the warning, exactly as for an administrator), each
  * approval with the actor `rule:<id>`. Runs inside the caller's transaction.
+ *
+ * A rule never accepts license terms: an update whose EULA no administrator accepted is skipped with
+ * EULA.NOT_ACCEPTED, as WSUS leaves such updates to an explicit approval (its automatic approval of
+ * new revisions likewise stops at a new license agreement). Once an administrator accepted the EULA
+ * (for this update or any other that shares it), rules approve the update like any other.
  */
 export async function applyRulesToUpdate(
   tx: SqlExecutor,
@@ -88,7 +93,7 @@ export async function applyRulesToUpdate(
           { type: 'ApproveUpdate', updateId: candidate.updateId, groupId, action: rule.action, deadline: ruleDeadline(rule, ctx.now()) },
           ctx,
         );
-        const approved = decision.events[0]?.event.data as { revisionNumber: number; deploymentId: number; deadline: string | null } | undefined;
+        const approved = decision.events.find((e) => e.event.type === 'UpdateApproved')?.event.data as { revisionNumber: number; deploymentId: number; deadline: string | null } | undefined;
         results.push({
           ...base,
           outcome: approved ? 'approved' : 'already-approved',

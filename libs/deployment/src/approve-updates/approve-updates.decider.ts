@@ -2,7 +2,8 @@ import { ALL_COMPUTERS_GROUP_ID, CodedError, newEvent, updateApprovalStream } fr
 import type { DeploymentCommand } from '../domain/deployment.commands.js';
 import { DeploymentErrors as E, SUPERSEDED_WARNING } from '../domain/deployment.errors.js';
 import { type DeploymentState, latestRevision, supersedingUpdates } from '../domain/deployment.state.js';
-import type { DeciderContext, Decision, DecisionWarning } from '../domain/decision.js';
+import type { DeciderContext, Decision, DecisionWarning, StreamEvent } from '../domain/decision.js';
+import { ACTIONS_NEEDING_EULA, eulaAcceptedEvents, missingEulas } from '../domain/eulas.js';
 
 type ApproveUpdate = Extract<DeploymentCommand, { type: 'ApproveUpdate' }>;
 type RemoveApproval = Extract<DeploymentCommand, { type: 'RemoveApproval' }>;
@@ -14,6 +15,9 @@ const ACTIONS_WITH_DEADLINE = new Set(['Install', 'Uninstall']);
  * One approval per update and group (WSUS cannot approve two revisions for one group): approving
  * again replaces it with a new deployment id. A declined update must be un-declined first.
  * Approving a superseded update is allowed and answered with a warning, as the WSUS console does.
+ * An install approval needs every EULA involved accepted (the update's and its bundled updates'):
+ * refused with EULA.NOT_ACCEPTED (listing them) unless the command accepts them, in which case
+ * EulaAccepted is recorded before the approval, as the console's license dialog does.
  */
 export function decideApproveUpdate(command: ApproveUpdate, state: DeploymentState, ctx: DeciderContext): Decision {
   if (!state.groups.has(command.groupId)) throw new CodedError(E.GroupNotFound, `group ${command.groupId} does not exist`);
@@ -40,6 +44,19 @@ export function decideApproveUpdate(command: ApproveUpdate, state: DeploymentSta
       throw new CodedError(E.DeadlineInvalid, `the deadline ${command.deadline} is not in the future`);
     }
   }
+  const accepted: StreamEvent[] = [];
+  if (ACTIONS_NEEDING_EULA.has(command.action)) {
+    const missing = missingEulas(state, command.updateId, revisionNumber);
+    if (missing.length > 0 && command.acceptEula !== true) {
+      throw new CodedError(
+        E.EulaNotAccepted,
+        `update ${command.updateId} revision ${revisionNumber} needs its license terms accepted before it can be approved for ${command.action} ` +
+          `(EULA ${missing.map((m) => m.eulaId).join(', ')}); read them (GET /api/v1/updates/${command.updateId}/eula) and accept them`,
+        { eulas: missing },
+      );
+    }
+    accepted.push(...eulaAcceptedEvents(missing, ctx));
+  }
   const warnings: DecisionWarning[] = [];
   const supersededBy = supersedingUpdates(state, command.updateId);
   if (supersededBy.length > 0) {
@@ -48,10 +65,11 @@ export function decideApproveUpdate(command: ApproveUpdate, state: DeploymentSta
   const current = state.approvals.get(command.updateId)?.get(command.groupId);
   const deadline = command.deadline === null ? null : new Date(command.deadline).toISOString();
   if (current && current.revisionNumber === revisionNumber && current.action === command.action && current.deadline === deadline) {
-    return { events: [], warnings };
+    return { events: accepted, warnings };
   }
   return {
     events: [
+      ...accepted,
       {
         streamId: updateApprovalStream(command.updateId),
         event: newEvent(ctx, 'UpdateApproved', 1, {

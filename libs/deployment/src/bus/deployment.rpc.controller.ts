@@ -54,6 +54,12 @@ export class DeploymentRpcController {
     return this.api.approveUpdate(input, caller(m, actor, 'bus'));
   }
 
+  @MessagePattern(cmd('accept-eula'), queue)
+  acceptEula(@Payload() m: BusMessage): Promise<unknown> {
+    const { actor, ...input } = parseAdminInput(s.acceptEula, m.payload, 'payload');
+    return this.api.acceptEula(input, caller(m, actor, 'bus'));
+  }
+
   @MessagePattern(cmd('remove-approval'), queue)
   removeApproval(@Payload() m: BusMessage): Promise<unknown> {
     const { actor, ...input } = parseAdminInput(s.removeApproval, m.payload, 'payload');

@@ -21,8 +21,19 @@ export type DeploymentCommand =
       readonly action: ApprovalAction;
       readonly deadline: string | null;
       readonly revisionNumber?: number;
+      /**
+       * The administrator accepts the license terms of every EULA this approval needs (the
+       * console's "I accept" on the approval dialog): EulaAccepted is recorded with the approval.
+       */
+      readonly acceptEula?: boolean;
       /** Allocated by the caller (a SQL sequence) so the decider stays pure. */
       readonly deploymentId: number;
+    }
+  | {
+      /** Accepts the license terms of the update revision's EULA and of its bundled updates' (IUpdate.AcceptLicenseAgreement). */
+      readonly type: 'AcceptEula';
+      readonly updateId: string;
+      readonly revisionNumber?: number;
     }
   | { readonly type: 'RemoveApproval'; readonly updateId: string; readonly groupId: string }
   | { readonly type: 'DeclineUpdate'; readonly updateId: string }

@@ -26,6 +26,10 @@ export const DeploymentErrors = {
   RuleNotFound: 'RULE.NOT_FOUND',
   RuleNameTaken: 'RULE.NAME_TAKEN',
   RuleOnReplica: 'RULE.REPLICA_SERVER',
+  /** An install approval of an update (or a bundle member) whose EULA nobody accepted: 409. */
+  EulaNotAccepted: 'EULA.NOT_ACCEPTED',
+  /** The update revision (and its bundled updates) carry no EULA: 404. */
+  EulaNotFound: 'EULA.NOT_FOUND',
 } as const;
 
 /** Not a refusal: the approval is stored, the reply carries this so the admin sees it. */

@@ -1,11 +1,11 @@
 import type { ApprovalAction, ServerConfigurationData, UpdateRevisionImportedData } from '#contracts';
-import type { ApprovalRuleState, ApprovalState, CatalogRevision, DeploymentState, GroupState, TargetingMode } from './deployment.state.js';
+import type { ApprovalRuleState, ApprovalState, CatalogRevision, DeploymentState, EulaAcceptanceState, GroupState, TargetingMode } from './deployment.state.js';
 
 /** The part of a stored event evolve needs; RecordedEvent and NewEvent both fit. */
 export interface EvolvableEvent {
   readonly type: string;
   readonly data: unknown;
-  readonly metadata: { readonly occurredAt: string };
+  readonly metadata: { readonly occurredAt: string; readonly actor?: string | null };
 }
 
 /** Folds one event into the state. Unknown event types leave it as it is. */
@@ -59,6 +59,19 @@ export function evolve(state: DeploymentState, event: EvolvableEvent): Deploymen
       return { ...state, declined: new Set([...state.declined, d.updateId as string]) };
     case 'UpdateUndeclined':
       return { ...state, declined: new Set([...state.declined].filter((u) => u !== d.updateId)) };
+    case 'EulaAccepted': {
+      const eulaId = d.eulaId as string;
+      // The first acceptance stands: accepting again changes nothing (and is never decided anyway).
+      if (state.acceptedEulas.has(eulaId)) return state;
+      const acceptance: EulaAcceptanceState = {
+        eulaId,
+        updateId: d.updateId as string,
+        revisionNumber: d.revisionNumber as number,
+        acceptedAt: event.metadata.occurredAt,
+        acceptedBy: event.metadata.actor ?? null,
+      };
+      return { ...state, acceptedEulas: with_(state.acceptedEulas, eulaId, acceptance) };
+    }
     case 'TargetingModeChanged':
       return { ...state, targetingMode: d.mode as TargetingMode, configuration: nextConfiguration(state, event) };
     case 'ServerConfigurationChanged':
@@ -86,6 +99,7 @@ export function evolve(state: DeploymentState, event: EvolvableEvent): Deploymen
       const existing = state.catalog.get(data.updateId);
       const revision: CatalogRevision = {
         supersededUpdateIds: data.supersededUpdateIds,
+        eulaId: data.eulaId === null ? null : data.eulaId.toLowerCase(),
         bundled: data.bundledRevisions.flat(),
       };
       const revisions = with_(existing?.revisions ?? new Map(), data.revisionNumber, revision);

@@ -62,6 +62,8 @@ export interface BundledRevision {
 
 export interface CatalogRevision {
   readonly supersededUpdateIds: readonly string[];
+  /** `Properties/@EulaID` (lower-case): the license that must be accepted before an install approval; null = none. */
+  readonly eulaId: string | null;
   /** Flattened members when this revision is a bundle; empty otherwise. */
   readonly bundled: readonly BundledRevision[];
 }
@@ -69,6 +71,15 @@ export interface CatalogRevision {
 export interface CatalogUpdate {
   readonly updateId: string;
   readonly revisions: ReadonlyMap<number, CatalogRevision>;
+}
+
+/** An accepted EULA (MS-WSUSSS EULAs table, Accepted): who, when, through which update revision. */
+export interface EulaAcceptanceState {
+  readonly eulaId: string;
+  readonly updateId: string;
+  readonly revisionNumber: number;
+  readonly acceptedAt: string;
+  readonly acceptedBy: string | null;
 }
 
 /**
@@ -86,6 +97,8 @@ export interface DeploymentState {
   readonly catalog: ReadonlyMap<string, CatalogUpdate>;
   readonly configuration: ConfigurationState;
   readonly rules: ReadonlyMap<string, ApprovalRuleState>;
+  /** eulaId → acceptance; loaded for the EULAs of the catalog entries in scope. */
+  readonly acceptedEulas: ReadonlyMap<string, EulaAcceptanceState>;
 }
 
 export const EMPTY_STATE: DeploymentState = {
@@ -97,6 +110,7 @@ export const EMPTY_STATE: DeploymentState = {
   catalog: new Map(),
   configuration: { settings: DEFAULT_SERVER_CONFIGURATION, version: 0, changedAt: null },
   rules: new Map(),
+  acceptedEulas: new Map(),
 };
 
 export const BUILT_IN_GROUPS = [

@@ -17,7 +17,13 @@ export class UpdatesHttpController {
   }
 
   /** 201 when an approval was stored, 200 when the same one already was; warnings (superseded) in the body. */
-  @ApiOperation({ summary: 'Approve an update revision for a group (Install, Uninstall, …) with an optional deadline', body: approveUpdateBody, responses: { 200: 'Unchanged (identical approval)', 201: 'Approved' } })
+  @ApiOperation({
+    summary:
+      'Approve an update revision for a group (Install, Uninstall, …) with an optional deadline. An install approval of an update with a EULA ' +
+      '(or a bundle whose members have one) is refused with 409 EULA.NOT_ACCEPTED until its license terms are accepted: earlier, or here with acceptEula: true',
+    body: approveUpdateBody,
+    responses: { 200: 'Unchanged (identical approval)', 201: 'Approved: {approval, warnings, acceptedEulas}', 409: 'EULA.NOT_ACCEPTED (details.eulas), UPDATE.DECLINED' },
+  })
   @Post(':updateId/approvals')
   async approve(
     @Param('updateId') rawId: string,
@@ -28,9 +34,9 @@ export class UpdatesHttpController {
   ): Promise<unknown> {
     const updateId = parseAdminInput(guidInput, rawId, 'update id');
     const input = parseAdminInput(approveUpdateBody, body, 'approval');
-    const { result, warnings, changed } = await this.api.approveUpdate({ updateId, ...input }, callerOf(admin, req));
+    const { result, warnings, changed, acceptedEulas } = await this.api.approveUpdate({ updateId, ...input }, callerOf(admin, req));
     reply.status(changed ? 201 : 200);
-    return { approval: result, warnings };
+    return { approval: result, warnings, acceptedEulas };
   }
 
   /** The group comes as `?groupId=` (or a JSON body `{ "groupId": … }` for clients that send one). */

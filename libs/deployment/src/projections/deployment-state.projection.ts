@@ -74,6 +74,14 @@ export async function applyDeploymentEvent(tx: SqlExecutor, event: ProjectableEv
     case 'UpdateUndeclined':
       await tx.query('DELETE FROM dep_declines WHERE update_id = $1', [d.updateId]);
       return;
+    case 'EulaAccepted':
+      // The first acceptance stands (the decider never records a second one; a replay meets the same first).
+      await tx.query(
+        `INSERT INTO dep_eula_acceptances (eula_id, update_id, revision_number, accepted_at, accepted_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (eula_id) DO NOTHING`,
+        [d.eulaId, d.updateId, d.revisionNumber, at, event.metadata.actor],
+      );
+      return;
     case 'TargetingModeChanged':
       await tx.query(
         `INSERT INTO dep_settings (key, value, changed_at) VALUES ('targeting-mode', $1, $2)
@@ -124,6 +132,6 @@ export const deploymentStateProjection: Projection = {
   async reset(tx) {
     await tx.exec(`DELETE FROM dep_groups; DELETE FROM dep_memberships; DELETE FROM dep_approvals; DELETE FROM dep_declines;
                    DELETE FROM dep_settings; DELETE FROM dep_applied_events;
-                   DELETE FROM dep_configuration; DELETE FROM dep_approval_rules;`);
+                   DELETE FROM dep_configuration; DELETE FROM dep_approval_rules; DELETE FROM dep_eula_acceptances;`);
   },
 };

@@ -127,4 +127,25 @@ export const DEPLOYMENT_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 'deployment/0003-eulas',
+    description: 'the EULA of each catalog revision, accepted EULAs; replays the catalog view to fill the new column',
+    sql: `
+      ALTER TABLE dep_catalog_revisions ADD COLUMN eula_id text;
+
+      -- EulaAccepted: the first acceptance of each EULA (MS-WSUSSS EULAs table, Accepted).
+      CREATE TABLE dep_eula_acceptances (
+        eula_id         text PRIMARY KEY,
+        update_id       text NOT NULL,
+        revision_number integer NOT NULL,
+        accepted_at     timestamptz NOT NULL,
+        accepted_by     text
+      );
+
+      -- The catalog view already passed the revisions: empty it and its checkpoint so it replays the
+      -- log (UpdateRevisionImported has always carried eulaId) and fills eula_id before the first command.
+      DELETE FROM dep_catalog_revisions;
+      DELETE FROM ws_projection_checkpoints WHERE name = 'deployment.catalog';
+    `,
+  },
 ];
