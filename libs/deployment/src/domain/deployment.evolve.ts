@@ -99,7 +99,7 @@ export function evolve(state: DeploymentState, event: EvolvableEvent): Deploymen
       const existing = state.catalog.get(data.updateId);
       const revision: CatalogRevision = {
         supersededUpdateIds: data.supersededUpdateIds,
-        eulaId: data.eulaId === null ? null : data.eulaId.toLowerCase(),
+        eulaId: typeof data.eulaId === 'string' ? data.eulaId.toLowerCase() : null,
         bundled: data.bundledRevisions.flat(),
       };
       const revisions = with_(existing?.revisions ?? new Map(), data.revisionNumber, revision);
