@@ -2,6 +2,7 @@ import { REPORTING_EVENTS } from '#contracts';
 import type { ServiceRegistration } from '#platform';
 import { ReportingModule } from './reporting.module.js';
 import { REPORTING_MIGRATIONS } from './status-projection/status.migrations.js';
+import { SYNCHRONIZATION_HISTORY_MIGRATIONS } from './synchronization-history/synchronization-history.projection.js';
 
 export { ReportingModule, REPORTING_MIGRATIONS };
 export { REGISTER_COMPUTER_SUBJECT, RegisterComputerCommand } from './register-computer/register-computer.command.js';
@@ -10,6 +11,8 @@ export { COMPUTER_REPORT_SUBJECT, type ComputerReport } from './computer-report/
 export { UPDATE_STATUS_REPORT_SUBJECT, type UpdateStatusReport } from './update-status-report/update-status-report.query.js';
 export { COMPUTER_LIST_SUBJECT, type ComputerList } from './computer-list/computer-list.query.js';
 export { statusProjection, STATUS_PROJECTION_NAME } from './status-projection/status.projection.js';
+export { synchronizationHistoryProjection, SYNCHRONIZATION_HISTORY_MIGRATIONS } from './synchronization-history/synchronization-history.projection.js';
+export { readSynchronizationHistory, type SynchronizationHistory } from './synchronization-history/synchronization-history.query.js';
 export { CLIENT_EVENT_EFFECTS } from './domain/client-event-ids.js';
 export type { StatusCounts, UpdateStatus } from './domain/update-status.js';
 
@@ -17,5 +20,5 @@ export const ReportingService: ServiceRegistration = {
   name: 'reporting',
   module: ReportingModule,
   eventDefinitions: [...REPORTING_EVENTS],
-  migrations: REPORTING_MIGRATIONS,
+  migrations: [...REPORTING_MIGRATIONS, ...SYNCHRONIZATION_HISTORY_MIGRATIONS],
 };

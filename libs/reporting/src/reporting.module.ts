@@ -5,6 +5,7 @@ import { ComputerListRpcController } from './computer-list/computer-list.rpc.con
 import { ComputerReportRpcController } from './computer-report/computer-report.rpc.controller.js';
 import { RecordEventsConsumer } from './record-events/record-events.consumer.js';
 import { RegisterComputerConsumer } from './register-computer/register-computer.consumer.js';
+import { SynchronizationHistoryRunner } from './synchronization-history/synchronization-history.runner.js';
 import { StatusProjectionRunner } from './status-projection/status-projection.runner.js';
 import { UpdateStatusReportRpcController } from './update-status-report/update-status-report.rpc.controller.js';
 
@@ -20,6 +21,6 @@ import { UpdateStatusReportRpcController } from './update-status-report/update-s
     ComputerListRpcController,
     ReportsHttpController,
   ],
-  providers: [StatusProjectionRunner, RegisterComputerConsumer, RecordEventsConsumer],
+  providers: [StatusProjectionRunner, SynchronizationHistoryRunner, RegisterComputerConsumer, RecordEventsConsumer],
 })
 export class ReportingModule {}

@@ -1,11 +1,14 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { z } from 'zod';
+import { SYNCHRONIZATION_SOURCES } from '#contracts';
 import type { EventStore } from '#event-store';
 import { AdminApi, ApiOperation, EVENT_STORE, parseAdminInput } from '#platform';
 import { ComputerListQuery, readComputerList } from '../computer-list/computer-list.query.js';
 import { ComputerReportQuery, readComputerReport } from '../computer-report/computer-report.query.js';
 import { readUpdateStatusReport, UpdateStatusReportQuery } from '../update-status-report/update-status-report.query.js';
 import { readGroupCompliance } from '../group-compliance/group-compliance.query.js';
+import { readSynchronizationHistory, SYNCHRONIZATION_RESULTS, SynchronizationHistoryQuery } from '../synchronization-history/synchronization-history.query.js';
+import { SynchronizationHistoryRunner } from '../synchronization-history/synchronization-history.runner.js';
 import { toCsv } from './csv.js';
 
 interface Reply {
@@ -22,6 +25,14 @@ const computerListQuery = z.strictObject({
   search: z.string().optional(),
   format,
 });
+/** How long the history waits for just-committed runs to become readable before answering with what is. */
+const SYNCHRONIZATION_VISIBILITY_WAIT_MS = 2_000;
+const synchronizationsQuery = z.strictObject({
+  limit: z.string().regex(/^\d+$/, 'must be a whole number').optional(),
+  source: z.enum(SYNCHRONIZATION_SOURCES).optional(),
+  result: z.enum(SYNCHRONIZATION_RESULTS).optional(),
+  format,
+});
 
 /**
  * Reports (MS-WSUSOD 2.5.3.4) for administrators, served from the status projection: per update,
@@ -30,7 +41,42 @@ const computerListQuery = z.strictObject({
 @AdminApi()
 @Controller('api/v1/reports')
 export class ReportsHttpController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SynchronizationHistoryRunner) private readonly synchronizationHistory: SynchronizationHistoryRunner,
+  ) {}
+
+  @ApiOperation({
+    summary:
+      'Synchronization history, newest first: each run\'s source (import; upstream once server-to-server sync exists), trigger, times, result, ' +
+      'new / revised / expired / unchanged updates and errors',
+    query: synchronizationsQuery,
+  })
+  @Get('synchronizations')
+  async synchronizations(@Query() raw: unknown, @Res({ passthrough: true }) reply: Reply): Promise<unknown> {
+    const q = parseAdminInput(synchronizationsQuery, raw, 'query');
+    const input = parseAdminInput(
+      SynchronizationHistoryQuery,
+      { ...(q.limit ? { limit: Number(q.limit) } : {}), ...(q.source ? { source: q.source } : {}), ...(q.result ? { result: q.result } : {}) },
+      'query',
+    );
+    // A run that just ended is in the log: show it (read-your-writes for the admin who imported). Bounded, so a
+    // transaction left open elsewhere on the cluster delays the report a little and never fails it.
+    await this.store.waitForVisibility(SYNCHRONIZATION_VISIBILITY_WAIT_MS).catch(() => undefined);
+    await this.synchronizationHistory.runner.catchUp();
+    const history = await readSynchronizationHistory(this.store.db, input);
+    if (q.format !== 'csv') return history;
+    return csv(
+      reply,
+      'synchronizations.csv',
+      ['runId', 'source', 'trigger', 'startedAt', 'finishedAt', 'result', 'newUpdates', 'revisedUpdates', 'expiredUpdates', 'unchangedUpdates', 'errorCount', 'firstError', 'startedBy'],
+      history.synchronizations.map((r) => [
+        r.runId, r.source, r.trigger, r.startedAt, r.finishedAt, r.result, r.newUpdates, r.revisedUpdates, r.expiredUpdates, r.unchangedUpdates, r.errorCount,
+        r.failure ? `${r.failure.code}: ${r.failure.message ?? ''}` : r.errors[0] ? `${r.errors[0].code}: ${r.errors[0].message}` : '', r.startedBy,
+      ]),
+    );
+  }
+
 
   @ApiOperation({ summary: 'Per update: computers installed, needed, failed, pending reboot, not applicable, no status (optionally per group)', query: updateReportQuery })
   @Get('updates/:updateId')
