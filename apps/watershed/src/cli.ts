@@ -10,6 +10,7 @@ import { CONFIGURATION_USAGE, configurationCommand } from './admin/configuration
 import { RULES_USAGE, rulesCommand } from './admin/rules.command.js';
 import { GROUPS_USAGE, groupsCommand } from './admin/groups.command.js';
 import { UPDATES_USAGE, updatesCommand } from './admin/updates.command.js';
+import { SYNC_USAGE, syncCommand } from './admin/sync.command.js';
 
 const USAGE = `watershed ${WATERSHED_VERSION} — an update server that speaks the WSUS protocols
 
@@ -23,6 +24,7 @@ Usage:
   ${COMPUTERS_USAGE.split('\n')[0]}
   ${CONFIGURATION_USAGE.split('\n')[0]}
   ${RULES_USAGE.split('\n')[0]}
+  ${SYNC_USAGE.split('\n')[0]}
   watershed version
   watershed help [COMMAND]
 
@@ -40,6 +42,7 @@ const HELP: Record<string, string> = {
   computers: COMPUTERS_USAGE,
   configuration: CONFIGURATION_USAGE,
   rules: RULES_USAGE,
+  sync: SYNC_USAGE,
 };
 const ADMIN_FLAGS = { server: 'string', token: 'string', json: 'boolean' } as const;
 
@@ -63,8 +66,15 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
         return ExitCode.Ok;
       }
       case 'updates': {
-        const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, group: 'string', action: 'string', deadline: 'string', revision: 'string' });
+        const { positionals, values } = parseCommand(rest, {
+          ...ADMIN_FLAGS, group: 'string', action: 'string', deadline: 'string', revision: 'string', 'accept-eula': 'boolean', locale: 'string',
+        });
         await updatesCommand(positionals, values);
+        return ExitCode.Ok;
+      }
+      case 'sync': {
+        const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, limit: 'string', source: 'string', result: 'string' });
+        await syncCommand(positionals, values);
         return ExitCode.Ok;
       }
       case 'computers': {
