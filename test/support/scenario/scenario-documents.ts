@@ -23,7 +23,7 @@ export interface Localization {
   readonly description?: string;
 }
 
-function localizations(list: readonly Localization[]): string {
+function localizations(list: readonly Localization[], eulaFiles = ''): string {
   return (
     '<upd:LocalizedPropertiesCollection>' +
     list
@@ -33,6 +33,7 @@ function localizations(list: readonly Localization[]): string {
           `<upd:Description>${escape(l.description ?? l.title)}</upd:Description></upd:LocalizedProperties>`,
       )
       .join('') +
+    eulaFiles +
     '</upd:LocalizedPropertiesCollection>'
   );
 }
@@ -72,6 +73,13 @@ export interface SoftwareDocument {
   /** Children of a bundle: one AtLeastOne per member, with their RevisionNumber (MS-WUSP Bundle table). */
   readonly bundledUpdates?: readonly { readonly updateId: string; readonly revisionNumber: number }[];
   readonly files?: readonly ScenarioFile[];
+  /**
+   * A license: `Properties/@EulaID` and one `EulaFile` per language (MS-WUSP <44>), written after
+   * the LocalizedProperties. Their bytes go with the import's files only when `bytes` is given.
+   */
+  readonly eula?: { readonly eulaId: string; readonly files: readonly { readonly language: string; readonly geoId?: string; readonly fileName: string; readonly bytes: Buffer; readonly upload?: boolean }[] };
+  /** `Properties/@PublicationState`; Published unless given. */
+  readonly publicationState?: 'Published' | 'Expired';
 }
 
 export interface ImportableDocument {
@@ -106,11 +114,20 @@ export function softwareDocument(u: SoftwareDocument): ImportableDocument {
       u.bundledUpdates!.map((m) => `<upd:AtLeastOne><upd:UpdateIdentity UpdateID="${m.updateId}" RevisionNumber="${m.revisionNumber}" /></upd:AtLeastOne>`).join('') +
       '</upd:BundledUpdates>';
   }
+  const eulaFiles = (u.eula?.files ?? [])
+    .map(
+      (f) =>
+        `<upd:EulaFile Digest="${createHash('sha1').update(f.bytes).digest('base64')}" DigestAlgorithm="SHA1" FileName="${escape(f.fileName)}" ` +
+        `Size="${f.bytes.length}" Language="${escape(f.language)}"${f.geoId ? ` GeoId="${escape(f.geoId)}"` : ''}>` +
+        `<upd:AdditionalDigest Algorithm="SHA256">${createHash('sha256').update(f.bytes).digest('base64')}</upd:AdditionalDigest></upd:EulaFile>`,
+    )
+    .join('');
   const xml =
     `<upd:Update ${NS}>` +
     `<upd:UpdateIdentity UpdateID="${u.updateId}" RevisionNumber="${u.revisionNumber ?? 200}" />` +
-    `<upd:Properties UpdateType="Software" DefaultPropertiesLanguage="${language}"${handler} ExplicitlyDeployable="true" MaxDownloadSize="${size}" MinDownloadSize="0" PublicationState="Published" CreationDate="${CREATED}" />` +
-    localizations(u.localizations) +
+    `<upd:Properties UpdateType="Software" DefaultPropertiesLanguage="${language}"${handler} ExplicitlyDeployable="true" MaxDownloadSize="${size}" MinDownloadSize="0" ` +
+    `PublicationState="${u.publicationState ?? 'Published'}" CreationDate="${CREATED}"${u.eula ? ` EulaID="${u.eula.eulaId}"` : ''} />` +
+    localizations(u.localizations, eulaFiles) +
     (relationships === '' ? '' : `<upd:Relationships>${relationships}</upd:Relationships>`) +
     (files.length > 0
       ? '<upd:ApplicabilityRules><upd:IsInstalled><lar:False /></upd:IsInstalled><upd:IsInstallable><lar:True /></upd:IsInstallable></upd:ApplicabilityRules>'
@@ -128,5 +145,6 @@ export function softwareDocument(u: SoftwareDocument): ImportableDocument {
         `<upd:HandlerSpecificData xsi:type="cmd:CommandLineInstallation" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><cmd:InstallCommand Program="${escape(files[0]!.fileName)}" Arguments="/quiet"><cmd:ReturnCode Code="0" Result="Succeeded" /></cmd:InstallCommand></upd:HandlerSpecificData>`
       : '') +
     '</upd:Update>';
-  return { xml, files: files.map((f) => ({ fileName: f.fileName, contentBase64: f.bytes.toString('base64') })), digests };
+  const licenseUploads = (u.eula?.files ?? []).filter((f) => f.upload !== false).map((f) => ({ fileName: f.fileName, contentBase64: f.bytes.toString('base64') }));
+  return { xml, files: [...files.map((f) => ({ fileName: f.fileName, contentBase64: f.bytes.toString('base64') })), ...licenseUploads], digests };
 }
