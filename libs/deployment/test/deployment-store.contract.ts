@@ -18,6 +18,7 @@ import { createLogger } from '#platform';
 import { DeploymentCommandService } from '../src/application/deployment-commands.service.js';
 import { DeploymentQueryService } from '../src/application/deployment-queries.service.js';
 import { DEPLOYMENT_MIGRATIONS } from '../src/projections/deployment.migrations.js';
+import { catalogProjection } from '../src/projections/catalog.projection.js';
 import { deploymentStateProjection } from '../src/projections/deployment-state.projection.js';
 
 export interface StoreTarget {
@@ -44,6 +45,7 @@ async function snapshot(db: SqlDatabase): Promise<unknown> {
     approvals: await q('SELECT update_id, group_id, revision_number, action, deadline::text AS d, deployment_id FROM dep_approvals ORDER BY update_id, group_id'),
     declines: await q('SELECT update_id FROM dep_declines ORDER BY update_id'),
     settings: await q('SELECT key, value FROM dep_settings ORDER BY key'),
+    eulas: await q('SELECT eula_id, update_id, revision_number, accepted_by FROM dep_eula_acceptances ORDER BY eula_id'),
   };
 }
 
@@ -57,11 +59,17 @@ export function deploymentStoreContract(target: StoreTarget): void {
     let commands: DeploymentCommandService;
     let queries: DeploymentQueryService;
 
-    const importRevision = async (updateId: string, revisionNumber: number, supersededUpdateIds: string[] = []): Promise<void> => {
+    const importRevision = async (
+      updateId: string,
+      revisionNumber: number,
+      supersededUpdateIds: string[] = [],
+      extra: { eulaId?: string; bundled?: { updateId: string; revisionNumber: number }[] } = {},
+    ): Promise<void> => {
       const result = await store.append(updateStream(updateId), [
         newEvent(ctx('test'), 'UpdateRevisionImported', 1, {
           revisionId: revisionNumber * 100 + Number(updateId.slice(-2)), updateId, revisionNumber, updateType: 'Software', title: 't',
-          prerequisites: [], categoryIds: [], bundledRevisions: [], supersededUpdateIds, files: [], eulaId: null, languages: [],
+          prerequisites: [], categoryIds: [], bundledRevisions: (extra.bundled ?? []).map((b) => [b]), supersededUpdateIds, files: [],
+          eulaId: extra.eulaId ?? null, languages: [],
           coreXml: '<x/>', documentSha256: 'a'.repeat(64), source: 'imported',
         }),
       ], 'any');
@@ -160,6 +168,30 @@ export function deploymentStoreContract(target: StoreTarget): void {
         await new Promise((r) => setTimeout(r, 50));
       }
       assert.equal((await queries.group(groupId)).version, 1);
+    });
+
+    it('refuses an install approval of a bundle whose member\'s EULA nobody accepted; accepts it with the approval; keeps eula ids through a catalog rebuild', async () => {
+      const eulaId = 'e1e1e1e1-0000-4000-8000-00000000e1e1';
+      await importRevision(U(71), 3, [], { eulaId: eulaId.toUpperCase() });
+      await importRevision(U(72), 1, [], { bundled: [{ updateId: U(71), revisionNumber: 3 }] });
+      await assert.rejects(
+        commands.execute({ type: 'ApproveUpdate', updateId: U(72), groupId: ALL, action: 'Install', deadline: null }, ctx()),
+        (e: unknown) => e instanceof CodedError && e.code === 'EULA.NOT_ACCEPTED' && JSON.stringify(e.details).includes(U(71)),
+      );
+      assert.deepEqual((await queries.approvalsForUpdate(U(72))).approvals, []);
+      const { decision } = await commands.execute({ type: 'ApproveUpdate', updateId: U(72), groupId: ALL, action: 'Install', deadline: null, acceptEula: true }, ctx('admin:carol'));
+      assert.deepEqual(decision.events.map((e) => [e.streamId, e.event.type]), [[`eula-${eulaId}`, 'EulaAccepted'], [`approval-${U(72)}`, 'UpdateApproved']]);
+      assert.deepEqual((await db.query('SELECT eula_id, update_id, revision_number, accepted_by FROM dep_eula_acceptances WHERE eula_id = $1', [eulaId])).rows, [
+        { eula_id: eulaId, update_id: U(71), revision_number: 3, accepted_by: 'admin:carol' },
+      ]);
+      const again = await commands.execute({ type: 'AcceptEula', updateId: U(71) }, ctx());
+      assert.deepEqual(again.decision.events, [], 'accepted once, for every update that carries it');
+      // The member is now approved directly without any new acceptance.
+      await commands.execute({ type: 'ApproveUpdate', updateId: U(71), groupId: ALL, action: 'Install', deadline: null }, ctx());
+
+      const catalog = store.projectionRunner(catalogProjection);
+      await catalog.rebuild();
+      assert.deepEqual((await db.query('SELECT eula_id FROM dep_catalog_revisions WHERE update_id = $1', [U(71)])).rows, [{ eula_id: eulaId }]);
     });
 
     it('rebuilding the projection from the log gives the same tables', async () => {

@@ -65,7 +65,7 @@ describe('metadata-store bus API on a running all-in-one server', () => {
       files: [{ fileName: 'AM_Delta.exe', contentBase64: bytes.toString('base64') }],
     });
     const urlPath = `/Content/${d.sha1Hex.slice(-2)}/${d.sha1Hex}.exe`;
-    assert.deepEqual(reply, { revisionId: 1, updateId, revisionNumber: 200, created: true, storedFiles: [urlPath] });
+    assert.deepEqual(reply, { revisionId: 1, updateId, revisionNumber: 200, created: true, change: 'new', storedFiles: [urlPath] });
     assert.deepEqual(await readFile(path.join(server.runtime.config.contentDir, urlPath.slice('/Content/'.length))), bytes);
 
     const event = (await server.runtime.store.readStream(updateStream(updateId))).events[0]!;
@@ -103,7 +103,7 @@ describe('metadata-store bus API on a running all-in-one server', () => {
     ]);
 
     const again = await request<ImportUpdateReply>(MetadataSubjects.importUpdate, { xml, source: 'synced' });
-    assert.deepEqual(again, { revisionId: 1, updateId, revisionNumber: 200, created: false, storedFiles: [] });
+    assert.deepEqual(again, { revisionId: 1, updateId, revisionNumber: 200, created: false, change: 'unchanged', storedFiles: [] });
   });
 
   it('carries coded refusals across the bus', async () => {

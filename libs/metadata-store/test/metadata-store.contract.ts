@@ -9,6 +9,8 @@ import {
   CodedError,
   EventSchemaRegistry,
   METADATA_EVENTS,
+  SYNCHRONIZATION_EVENTS,
+  synchronizationStream,
   SYSTEM_EVENTS,
   type UpdateRevisionImportedData,
   updateStream,
@@ -17,7 +19,9 @@ import { EventStore, type ProjectionRunner, type SqlDatabase } from '#event-stor
 import { readUpdateDocument } from '#wsus-codecs/update-metadata';
 import { ContentStore } from '../src/content-store/content-store.js';
 import { getFileLocations } from '../src/get-file-locations/get-file-locations.query.js';
+import { getEula } from '../src/get-eula/get-eula.query.js';
 import { getFragments } from '../src/get-fragments/get-fragments.query.js';
+import { importAsSynchronization } from '../src/import-update/import-synchronization.js';
 import { ImportUpdateUseCase } from '../src/import-update/import-update.use-case.js';
 import { METADATA_STORE_MIGRATIONS } from '../src/metadata-store.migrations.js';
 import { findRevision } from '../src/update-revisions/update-revisions.queries.js';
@@ -101,7 +105,7 @@ export function metadataStoreContract(target: MetadataStoreTarget): void {
     before(async () => {
       ({ db, cleanup } = await target.open());
       store = await EventStore.open(db, {
-        registry: new EventSchemaRegistry([...SYSTEM_EVENTS, ...METADATA_EVENTS]),
+        registry: new EventSchemaRegistry([...SYSTEM_EVENTS, ...METADATA_EVENTS, ...SYNCHRONIZATION_EVENTS]),
         migrations: METADATA_STORE_MIGRATIONS,
       });
       runner = store.projectionRunner(updateRevisionsProjection);
@@ -203,6 +207,7 @@ export function metadataStoreContract(target: MetadataStoreTarget): void {
           updateId: result.updateId,
           revisionNumber: result.revisionNumber,
           created: false,
+          change: 'unchanged',
           storedFiles: [],
         });
       }
@@ -289,6 +294,7 @@ export function metadataStoreContract(target: MetadataStoreTarget): void {
       const v201 = fixtureXml('category').replace('RevisionNumber="101"', 'RevisionNumber="102"');
       const result = await importer.execute({ xml: v201, source: 'synced' }, context());
       assert.equal(result.created, true);
+      assert.equal(result.change, 'revised');
       assert.equal(result.revisionNumber, 102);
       assert.equal((await findRevision(db, CATEGORY_UPDATE_ID))?.revisionId, result.revisionId);
       assert.equal((await findRevision(db, CATEGORY_UPDATE_ID, 101))?.revisionId, ids.category);
@@ -475,6 +481,68 @@ export function metadataStoreContract(target: MetadataStoreTarget): void {
       const xml = fixtureXml('smallBundle').replace(SMALL_BUNDLE_UPDATE_ID, randomUUID());
       const maxId = Number((await db.query<{ m: number }>('SELECT max(revision_id) AS m FROM ms_revisions')).rows[0]!.m);
       assert.equal((await importer.execute({ xml, source: 'imported' }, context())).revisionId, maxId + 1);
+    });
+
+    it('stores license files by their EulaFile digest and serves their text by locale; refuses wrong bytes', async () => {
+      const en = Buffer.from('LICENSE TERMS\nYou agree.\n', 'utf8');
+      const de = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('LIZENZBEDINGUNGEN – Größe\n', 'utf16le')]);
+      const sha1 = (b: Buffer): string => createHash('sha1').update(b).digest('base64');
+      const updateId = randomUUID();
+      const xml = fixtureXml('smallBundle')
+        .replace(SMALL_BUNDLE_UPDATE_ID, updateId)
+        .replace(
+          '</upd:LocalizedProperties></upd:LocalizedPropertiesCollection>',
+          `</upd:LocalizedProperties><upd:EulaFile Digest="${sha1(en)}" DigestAlgorithm="SHA1" FileName="eula-en.txt" Size="${en.length}" Language="en" />` +
+            `<upd:EulaFile Digest="${sha1(de)}" DigestAlgorithm="SHA1" FileName="eula-de.txt" Size="${de.length}" Language="de" /></upd:LocalizedPropertiesCollection>`,
+        );
+      const before = await storedCount();
+      await rejectsWith(
+        importer.execute({ xml, source: 'imported', files: [{ fileName: 'eula-en.txt', content: Buffer.from('other terms') }] }, context()),
+        'CONTENT.DIGEST_MISMATCH',
+      );
+      assert.deepEqual(await storedCount(), before, 'wrong license bytes store nothing');
+
+      const result = await importer.execute(
+        { xml, source: 'imported', files: [{ fileName: 'eula-en.txt', content: en }, { fileName: 'EULA-DE.TXT', content: de }] },
+        context(),
+      );
+      assert.equal(result.change, 'new');
+      assert.equal(result.storedFiles.length, 2);
+      const german = await getEula(db, content, result.revisionId, ['de-CH']);
+      assert.deepEqual(german.available.map((a) => a.locale).sort(), ['de', 'en']);
+      assert.equal(german.files.length, 1);
+      assert.equal(german.files[0]!.text, 'LIZENZBEDINGUNGEN – Größe\n');
+      assert.equal(german.files[0]!.size, de.length);
+      assert.equal(german.files[0]!.stored, true);
+      const english = await getEula(db, content, result.revisionId, []);
+      assert.equal(english.files[0]!.text, 'LICENSE TERMS\nYou agree.\n');
+      const none = await getEula(db, content, ids.leaf!, ['en']);
+      assert.deepEqual(none, { revisionId: ids.leaf, available: [], files: [] });
+    });
+
+    it('records each import as a synchronization run: Started, then Completed with the tally or the refusal', async () => {
+      const newUpdate = fixtureXml('smallBundle').replace(SMALL_BUNDLE_UPDATE_ID, randomUUID());
+      const ok = await importAsSynchronization(store, importer, { xml: newUpdate, source: 'imported' }, context('admin:x'), (e) => { throw e; });
+      const okEvents = (await store.readStream(synchronizationStream(ok.synchronizationId))).events;
+      assert.deepEqual(okEvents.map((e) => e.type), ['SynchronizationStarted', 'SynchronizationCompleted']);
+      assert.deepEqual(okEvents[0]!.data, { runId: ok.synchronizationId, source: 'import', trigger: 'manual', upstreamServerUrl: null, expectedItems: 1 });
+      assert.deepEqual(okEvents[1]!.data, {
+        runId: ok.synchronizationId, newUpdates: 1, revisedUpdates: 0, expiredUpdates: 0, unchangedUpdates: 0, errors: [], errorCount: 0,
+      });
+      assert.equal(okEvents[1]!.metadata.actor, 'admin:x');
+
+      const conflicting = fixtureXml('leaf').replace('</upd:Update>', '<!-- changed --></upd:Update>');
+      const runsBefore = await count(`ws_streams WHERE stream_id LIKE 'synchronization-%'`);
+      await rejectsWith(importAsSynchronization(store, importer, { xml: conflicting, source: 'imported' }, context(), (e) => { throw e; }), 'UPDATE.REVISION_CONFLICT');
+      const refused = (await db.query<{ data: { errors: { updateId: string; revisionNumber: number; code: string }[]; errorCount: number } }>(
+        `SELECT data FROM ws_events WHERE event_type = 'SynchronizationCompleted' ORDER BY global_sequence DESC LIMIT 1`,
+      )).rows[0]!.data;
+      assert.equal(await count(`ws_streams WHERE stream_id LIKE 'synchronization-%'`), runsBefore + 1);
+      assert.equal(refused.errorCount, 1);
+      assert.deepEqual(
+        { updateId: refused.errors[0]!.updateId, revisionNumber: refused.errors[0]!.revisionNumber, code: refused.errors[0]!.code },
+        { updateId: LEAF_UPDATE_ID, revisionNumber: 200, code: 'UPDATE.REVISION_CONFLICT' },
+      );
     });
   });
 }

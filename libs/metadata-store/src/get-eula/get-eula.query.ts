@@ -21,7 +21,9 @@ export const MAX_EULA_TEXT_BYTES = 1024 * 1024;
 export async function getEula(db: SqlExecutor, content: ContentStore, revisionId: number, locales: readonly string[]): Promise<EulaReply> {
   const rows = await loadFragments(db, [revisionId], ['Eula']);
   const available = rows.filter((r) => r.locale !== null).map((r) => ({ locale: r.locale!, geoId: r.geoId }));
-  const chosen = selectFragments(rows, ['Eula'], locales);
+  // The selection also appends the fallbacks a client gets (`en`); the administrator reads the best one.
+  const selected = selectFragments(rows, ['Eula'], locales);
+  const chosen = selected.filter((f) => f.locale === selected[0]?.locale);
   const files: EulaFileReply[] = [];
   for (const fragment of chosen) files.push(await describeEulaFile(content, fragment.locale ?? '', fragment.geoId, fragment.xml));
   return { revisionId, available, files };
