@@ -39,6 +39,9 @@ describe('GET /api/openapi.json', () => {
       'POST /api/v1/updates/{updateId}/approvals',
       'POST /api/v1/updates/{updateId}/decline',
       'PUT /api/v1/configuration/targeting-mode',
+      'GET /api/v1/updates/{updateId}/eula',
+      'POST /api/v1/updates/{updateId}/eula/acceptance',
+      'GET /api/v1/reports/synchronizations',
     ]) {
       assert.ok(operations.includes(expected), `${expected} in ${operations.join(', ')}`);
     }
@@ -53,9 +56,13 @@ describe('GET /api/openapi.json', () => {
   it('carries request schemas from the validators the handlers use', () => {
     const approve = doc.paths['/api/v1/updates/{updateId}/approvals']!.post!;
     const schema = approve.requestBody!.content['application/json'].schema;
-    assert.deepEqual(Object.keys(schema.properties ?? {}).sort(), ['action', 'deadline', 'groupId', 'revisionNumber']);
+    assert.deepEqual(Object.keys(schema.properties ?? {}).sort(), ['acceptEula', 'action', 'deadline', 'groupId', 'revisionNumber']);
     assert.deepEqual([...(schema.required ?? [])].sort(), ['action', 'groupId']);
     const remove = doc.paths['/api/v1/groups/{groupId}']!.delete!;
     assert.deepEqual(remove.parameters?.map((p) => `${p.in}:${p.name}`).sort(), ['header:If-Match', 'path:groupId', 'query:moveMembersToUnassigned']);
+    const eula = doc.paths['/api/v1/updates/{updateId}/eula']!.get!;
+    assert.deepEqual(eula.parameters?.map((p) => `${p.in}:${p.name}`).sort(), ['path:updateId', 'query:locale', 'query:revisionNumber']);
+    const history = doc.paths['/api/v1/reports/synchronizations']!.get!;
+    assert.deepEqual(history.parameters?.map((p) => `${p.in}:${p.name}`).sort(), ['query:format', 'query:limit', 'query:result', 'query:source']);
   });
 });

@@ -22,7 +22,7 @@ export class UpdatesHttpController {
       'Approve an update revision for a group (Install, Uninstall, …) with an optional deadline. An install approval of an update with a EULA ' +
       '(or a bundle whose members have one) is refused with 409 EULA.NOT_ACCEPTED until its license terms are accepted: earlier, or here with acceptEula: true',
     body: approveUpdateBody,
-    responses: { 200: 'Unchanged (identical approval)', 201: 'Approved: {approval, warnings, acceptedEulas}', 409: 'EULA.NOT_ACCEPTED (details.eulas), UPDATE.DECLINED' },
+    responses: { 200: 'Unchanged (identical approval)', 201: 'Approved: {approval, warnings, acceptedEulas}' },
   })
   @Post(':updateId/approvals')
   async approve(
