@@ -76,6 +76,7 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
         const { positionals, values } = parseCommand(rest, {
           ...ADMIN_FLAGS, role: 'string', upstream: 'string', sync: 'string', 'random-offset': 'string', rollup: 'string', products: 'string',
           classifications: 'string', languages: 'string', 'content-mode': 'string', 'content-url': 'string', 'targeting-mode': 'string', 'if-match': 'string',
+          'page-size': 'string', unapproved: 'string',
         });
         await configurationCommand(positionals, values);
         return ExitCode.Ok;

@@ -16,7 +16,7 @@ import { DEFAULT_ANCHOR_WAIT_MS, DEFAULT_SCAN_SETTINGS, SCAN_SETTINGS, type Scan
  * Everything the scan path adds to the soap-gateway module: the index follower, the
  * GetExtendedUpdateInfo service (bus client + fragment cache), the SyncUpdates /
  * GetExtendedUpdateInfo / GetExtendedUpdateInfo2 handlers (they `register` over the pending
- * defaults), and the RefreshCache lookup. Provide SCAN_SETTINGS to change page size or policy.
+ * defaults), and the RefreshCache lookup. Provide SCAN_SETTINGS to change the waits or the fragment cache.
  */
 export const SCAN_PROVIDERS: Provider[] = [
   ScanIndexService,
@@ -26,7 +26,6 @@ export const SCAN_PROVIDERS: Provider[] = [
     useFactory: (index: ScanIndexService, bus: ServiceBus, settings: ScanSettings | undefined) => {
       const s = settings ?? DEFAULT_SCAN_SETTINGS;
       return new ExtendedUpdateInfoService(index, busMetadataStoreClient(bus), {
-        unapprovedPolicy: s.unapprovedPolicy,
         ...(s.fragmentCacheEntries === undefined ? {} : { fragmentCacheEntries: s.fragmentCacheEntries }),
         ...(s.fragmentCacheChars === undefined ? {} : { fragmentCacheChars: s.fragmentCacheChars }),
       });
@@ -42,7 +41,7 @@ export const SCAN_PROVIDERS: Provider[] = [
         if (!(await index.whenReady(s.readyWaitMs))) return [];
         if ((await index.whenAtAnchor(client.lastSyncAnchor, s.anchorWaitMs ?? DEFAULT_ANCHOR_WAIT_MS)) === 'behind') return [];
         return index.read((view) =>
-          refreshCache(view, globalIds, { computerId: client.computerId, cookieGroupIds: client.groupIds, clientProtocolVersion: client.protocolVersion }, s.unapprovedPolicy),
+          refreshCache(view, globalIds, { computerId: client.computerId, cookieGroupIds: client.groupIds, clientProtocolVersion: client.protocolVersion }, view.scanSettings.unapprovedPolicy),
         );
       },
     }),

@@ -48,7 +48,7 @@ export class SyncUpdatesSoapHandler implements WuspOperationHandler<'SyncUpdates
           lastSyncAnchor,
           parameters: request.parameters,
         },
-        { pageSize: this.settings.pageSize, unapprovedPolicy: this.settings.unapprovedPolicy },
+        view.scanSettings,
       ),
     );
     const newCookie = this.cookies.renew(state, { lastSyncAnchor: outcome.lastSyncAnchor, lastSyncAt: context.now.toISOString() });

@@ -1,6 +1,6 @@
 import { compareLogPositions, encodeAnchor, type LogPosition } from '#contracts';
 import { effectiveGroupIds } from './effective-groups.js';
-import { computeScanScope, type ScanScope, type ScopeOptions } from './scan-scope.js';
+import { computeScanScope, type ScanScope, type ScopeOptions, type UnapprovedPolicy } from './scan-scope.js';
 import { identityKey, type RevisionEntry, type ScanIndexState, type TargetingMode } from './scan-index.state.js';
 
 /** Scopes kept per index version; a handful of group combinations cover most sites. */
@@ -34,6 +34,11 @@ export class ScanIndexView {
 
   get targetingMode(): TargetingMode {
     return this.state.targetingMode;
+  }
+
+  /** The configured SyncUpdates page size and unapproved-update policy, as of this snapshot. */
+  get scanSettings(): { readonly pageSize: number; readonly unapprovedPolicy: UnapprovedPolicy } {
+    return this.state.scanSettings;
   }
 
   get revisionCount(): number {

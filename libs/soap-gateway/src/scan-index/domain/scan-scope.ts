@@ -1,3 +1,4 @@
+import type { UnapprovedUpdatePolicy } from '#contracts';
 import { effectiveApproval } from './effective-groups.js';
 import type { ApprovalEntry, RevisionEntry, ScanIndexState } from './scan-index.state.js';
 
@@ -23,7 +24,7 @@ export interface ScopeEntry {
  * takes an update out of scope: OutOfScopeRevisionIDs). `detect`: all that are not declined, with
  * PreDeploymentCheck, as WSUS does for "Not approved" updates.
  */
-export type UnapprovedPolicy = 'approved-only' | 'detect';
+export type UnapprovedPolicy = UnapprovedUpdatePolicy;
 
 export interface ScopeOptions {
   readonly pass: 'software' | 'driver';
