@@ -47,7 +47,7 @@ export class SyncPrinterCatalogSoapHandler implements WuspOperationHandler<'Sync
           installedNonLeafUpdateIds: request.installedNonLeafUpdateIds ?? [],
           printerUpdateIds: request.printerUpdateIds ?? [],
         },
-        { pageSize: this.settings.pageSize, unapprovedPolicy: this.settings.unapprovedPolicy },
+        view.scanSettings,
       ),
     );
     // The cookie keeps SyncUpdates' watermark (see the query).

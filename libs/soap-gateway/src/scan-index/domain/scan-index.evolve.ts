@@ -82,6 +82,7 @@ function importRevision(state: ScanIndexState, d: UpdateRevisionImportedData, at
     updateId,
     revisionNumber: d.revisionNumber,
     updateType: d.updateType,
+    categoryType: d.updateType === 'Category' ? (d.categoryType ?? null) : null,
     prerequisites: d.prerequisites.map((clause) => clause.map(normalizeGuid)),
     categoryIds: d.categoryIds.map(normalizeGuid),
     bundledUpdateIds: [...new Set(d.bundledRevisions.flat().map((m) => normalizeGuid(m.updateId)))],

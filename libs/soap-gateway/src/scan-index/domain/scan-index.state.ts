@@ -41,6 +41,12 @@ export interface RevisionEntry {
   readonly updateId: string;
   readonly revisionNumber: number;
   readonly updateType: IndexedUpdateType;
+  /**
+   * CategoryInformation/@CategoryType of a Category (Company, ProductFamily, Product,
+   * UpdateClassification…); null for other types, and for a Category imported before the type was
+   * recorded in UpdateRevisionImported.
+   */
+  readonly categoryType: string | null;
   /** CNF over update ids: every clause needs one installed member. */
   readonly prerequisites: readonly (readonly string[])[];
   readonly categoryIds: readonly string[];

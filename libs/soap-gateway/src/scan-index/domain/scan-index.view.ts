@@ -1,4 +1,5 @@
 import { compareLogPositions, encodeAnchor, type LogPosition } from '#contracts';
+import { type CategoryKind, categoryKindOf } from './category-tree.js';
 import { effectiveGroupIds } from './effective-groups.js';
 import { computeScanScope, type ScanScope, type ScopeOptions, type UnapprovedPolicy } from './scan-scope.js';
 import { identityKey, type RevisionEntry, type ScanIndexState, type TargetingMode } from './scan-index.state.js';
@@ -64,6 +65,11 @@ export class ScanIndexView {
   /** Driver updates whose served revision has a WindowsDriverMetaData row for this hardware id (lower-cased). */
   driverUpdatesForHardwareId(hardwareId: string): ReadonlySet<string> {
     return this.state.driverUpdatesByHardwareId.get(hardwareId) ?? EMPTY;
+  }
+
+  /** What StartCategoryScan takes the id for: a product, a classification, another category, or unknown (undefined). */
+  categoryKind(updateId: string): CategoryKind | undefined {
+    return categoryKindOf(this.state.updates.get(updateId.toLowerCase())?.latest);
   }
 
   /** MS-WUSP §3.1.5.7: a leaf iff no prerequisite (categories included) names the update. */
