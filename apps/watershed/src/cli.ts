@@ -7,6 +7,7 @@ import { TOKENS_USAGE, tokensCommand } from './commands/tokens.command.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { COMPUTERS_USAGE, computersCommand } from './admin/computers.command.js';
 import { CONFIGURATION_USAGE, configurationCommand } from './admin/configuration.command.js';
+import { COOKIES_USAGE, cookiesCommand } from './admin/cookies.command.js';
 import { RULES_USAGE, rulesCommand } from './admin/rules.command.js';
 import { GROUPS_USAGE, groupsCommand } from './admin/groups.command.js';
 import { UPDATES_USAGE, updatesCommand } from './admin/updates.command.js';
@@ -23,6 +24,7 @@ Usage:
   ${COMPUTERS_USAGE.split('\n')[0]}
   ${CONFIGURATION_USAGE.split('\n')[0]}
   ${RULES_USAGE.split('\n')[0]}
+  ${COOKIES_USAGE.split('\n')[0]}
   watershed version
   watershed help [COMMAND]
 
@@ -40,6 +42,7 @@ const HELP: Record<string, string> = {
   computers: COMPUTERS_USAGE,
   configuration: CONFIGURATION_USAGE,
   rules: RULES_USAGE,
+  cookies: COOKIES_USAGE,
 };
 const ADMIN_FLAGS = { server: 'string', token: 'string', json: 'boolean' } as const;
 
@@ -79,6 +82,11 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
           'page-size': 'string', unapproved: 'string',
         });
         await configurationCommand(positionals, values);
+        return ExitCode.Ok;
+      }
+      case 'cookies': {
+        const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, reason: 'string' });
+        await cookiesCommand(positionals, values);
         return ExitCode.Ok;
       }
       case 'rules': {

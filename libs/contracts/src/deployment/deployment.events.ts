@@ -109,6 +109,13 @@ export const ServerConfigurationChanged = defineEvent(
 export type ServerConfigurationData = z.infer<typeof ServerConfigurationChanged.schema>;
 
 /**
+ * The server's client-facing state was reset (typically: the store was restored from a backup, so
+ * RevisionIDs and anchors handed out after the backup mean nothing now). Every client cookie sealed
+ * before it gets ServerChanged, and the client re-handshakes and re-maps its cache (RefreshCache).
+ */
+export const ClientStateReset = defineEvent('ClientStateReset', 1, z.object({ reason: z.string().max(500) }));
+
+/**
  * A stored ServerConfigurationChanged's data (or a projection row of it) with the settings added
  * since it was written filled in with their defaults. The store validated it at append, so only
  * defaults are applied here; data that no longer parses is a bug worth failing loudly on.
@@ -148,6 +155,7 @@ export const DEPLOYMENT_EVENTS = [
   UpdateUndeclined,
   TargetingModeChanged,
   ServerConfigurationChanged,
+  ClientStateReset,
   ApprovalRuleCreated,
   ApprovalRuleChanged,
   ApprovalRuleEnabled,
@@ -159,4 +167,6 @@ export const groupStream = (groupId: string): string => `group-${groupId}`;
 export const computerMembershipStream = (computerId: string): string => `membership-${computerId}`;
 export const updateApprovalStream = (updateId: string): string => `approval-${updateId}`;
 export const SERVER_CONFIGURATION_STREAM = 'server-configuration';
+/** ClientStateReset events: their own stream, so a reset does not move the configuration's ETag. */
+export const CLIENT_STATE_STREAM = 'client-state';
 export const approvalRuleStream = (ruleId: string): string => `approval-rule-${ruleId}`;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { LOG_START, parseServerConfiguration, type RollupMode, SERVER_CONFIGURATION_STREAM, type RecordedEvent } from '#contracts';
+import { CLIENT_STATE_STREAM, LOG_START, parseServerConfiguration, type RollupMode, SERVER_CONFIGURATION_STREAM, type RecordedEvent } from '#contracts';
 import type { EventStore, LogSubscription } from '#event-store';
 import { EVENT_STORE, LOGGER, type Logger } from '#platform';
 
@@ -23,6 +23,8 @@ export interface ServerConfigurationSnapshot {
   readonly contentBaseUrl: string | null;
   /** The configured rollup mode: `detailed` is MS-WSUSSS DoDetailedRollup = true. */
   readonly rollup: RollupMode;
+  /** When the latest ClientStateReset happened (cookies issued before it get ServerChanged); null: never. */
+  readonly clientStateEpoch: Date | null;
 }
 
 /** How long a call waits for the first event of a brand-new log (written just after the server starts listening). */
@@ -39,6 +41,7 @@ export class ServerConfigurationView implements OnModuleInit, OnModuleDestroy {
   // Until the first ServerConfigurationChanged: the deployment service's defaults (no URL, summary rollup).
   private contentBaseUrl: string | null = null;
   private rollup: RollupMode = 'summary';
+  private clientStateEpoch: Date | null = null;
   private lastConfigChange: Date | null = null;
   private subscription: LogSubscription | null = null;
   private ready: Promise<void> | null = null;
@@ -76,6 +79,7 @@ export class ServerConfigurationView implements OnModuleInit, OnModuleDestroy {
       targetingMode: this.targetingMode,
       contentBaseUrl: this.contentBaseUrl,
       rollup: this.rollup,
+      clientStateEpoch: this.clientStateEpoch,
     };
   }
 
@@ -84,7 +88,8 @@ export class ServerConfigurationView implements OnModuleInit, OnModuleDestroy {
     const from = await this.store.head();
     const stream = await this.store.readStream(SERVER_CONFIGURATION_STREAM);
     for (const event of stream.events) this.apply(event);
-    const subscription = this.store.subscribe({ from, eventTypes: ['TargetingModeChanged', 'ServerConfigurationChanged'], handler: (event) => this.apply(event) });
+    for (const event of (await this.store.readStream(CLIENT_STATE_STREAM)).events) this.apply(event);
+    const subscription = this.store.subscribe({ from, eventTypes: ['TargetingModeChanged', 'ServerConfigurationChanged', 'ClientStateReset'], handler: (event) => this.apply(event) });
     this.subscription = subscription;
     subscription.done.then(
       () => undefined,
@@ -106,6 +111,11 @@ export class ServerConfigurationView implements OnModuleInit, OnModuleDestroy {
   }
 
   private apply(event: RecordedEvent): void {
+    if (event.type === 'ClientStateReset' && event.streamId === CLIENT_STATE_STREAM) {
+      const at = new Date(event.metadata.occurredAt);
+      if (!Number.isNaN(at.getTime()) && (this.clientStateEpoch === null || at > this.clientStateEpoch)) this.clientStateEpoch = at;
+      return;
+    }
     if (event.streamId !== SERVER_CONFIGURATION_STREAM) return;
     if (event.type === 'ServerConfigurationChanged') {
       // Not a configuration generation (C8): nothing a cookie holds depends on these settings.
