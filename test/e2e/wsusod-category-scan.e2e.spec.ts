@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { categoryDocumentXml, WindowsUpdateAgentClient } from '#test-support';
+import { readFileSync } from 'node:fs';
+import { categoryDocumentXml, fixturePath, WindowsUpdateAgentClient } from '#test-support';
 import { el, kid, kids, text } from '../support/wua-client/wua-xml.js';
 import {
   type BuiltCatalog,
@@ -101,5 +102,51 @@ describe('MS-WSUSOD 3.3/3.4 with a category scan (native client)', () => {
     assert.deepEqual(full.flatMap((p) => p.outOfScope), []);
     const quiet = await client.syncSoftware();
     assert.deepEqual([quiet[0]!.newUpdates.length, quiet[0]!.changedUpdates.length, quiet[0]!.outOfScope.length], [0, 0, 0]);
+  });
+
+  it('StartCategoryScan knows each id\'s kind: companies and families are product categories, a classification alone is not allowed, detectoids and unknown ids are errors', async () => {
+    const { ids } = catalog;
+    const ask = async (groups: readonly (readonly string[])[]): Promise<{ preferred: string[]; inError: string[] }> => {
+      const result = await callClientService(server.url, 'StartCategoryScan', [
+        el('requestedCategories', ...groups.flatMap((g, i) => g.map((id) => el('CategoryRelationship', text('IndexOfAndGroup', i), text('CategoryId', id))))),
+      ]);
+      return { preferred: kids(kid(result, 'preferredCategoryIds'), 'guid').map((g) => g.text), inError: kids(kid(result, 'requestedCategoryIdsInError'), 'guid').map((g) => g.text) };
+    };
+    assert.deepEqual(await ask([[ids.family], [ids.company]]), { preferred: [ids.family, ids.company], inError: [] });
+    assert.deepEqual(await ask([[ids.product, UPDATES_CLASSIFICATION], [otherProduct]]), { preferred: [ids.product, otherProduct], inError: [] });
+    const unknown = randomUUID();
+    assert.deepEqual(await ask([[ids.product], [unknown, ids.family], [ids.detectoid]]), { preferred: [ids.product], inError: [unknown, ids.detectoid] });
+    assert.deepEqual(await ask([[ids.product], [UPDATES_CLASSIFICATION]]), { preferred: [], inError: [] }, 'a classification alone clears the list (§3.1.5.6)');
+    assert.deepEqual(await ask([[ids.product, otherProduct]]), { preferred: [], inError: [] }, 'two products in one AND-group are not allowed');
+  });
+
+  it('StartCategoryScan answers the captured native request in the captured shape once the product is in the catalog (fixture 05)', async () => {
+    const captured = 'dd78b8a1-0b20-45c1-add6-4da72e9364cf';
+    await server.api.importDocument(categoryDocumentXml({ updateId: captured, title: 'Windows 11 (captured)', type: 'Product', parentId: catalog.ids.family }));
+    const response = await fetch(`${server.url}/ClientWebService/client.asmx`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/StartCategoryScan"' },
+      body: readFileSync(fixturePath('wusp-native-scan', '05-StartCategoryScan.request.xml'), 'utf8'),
+    });
+    const body = await response.text();
+    assert.equal(response.status, 200, body);
+    const expected = readFileSync(fixturePath('wusp-native-scan', '05-StartCategoryScan.response.xml'), 'utf8');
+    assert.equal(body.replace(/^.*?<StartCategoryScanResponse/, ''), expected.replace(/^.*?<StartCategoryScanResponse/, ''));
+  });
+
+  it('a category scan on the product family (or the company) covers every product under it', async () => {
+    const { ids } = catalog;
+    const productScope = [
+      ids.company, ids.family, ids.product, UPDATES_CLASSIFICATION, SECURITY_UPDATES_CLASSIFICATION, ids.detectoid,
+      ids.chainA, ids.chainB, ids.chainC, ids.oldAgent, ids.newAgent, ids.bundle, ...ids.bundleChildren,
+    ];
+    for (const filter of [ids.family, ids.company]) {
+      const fresh = new WindowsUpdateAgentClient(server.url, { clientId, dnsName: 'pc-cat.contoso.test' });
+      await fresh.handshake();
+      const pages = await categoryScan(fresh, [filter], installed);
+      const offered = new Set(pages.flatMap((p) => p.newUpdates.map((u) => u.revisionId)));
+      for (const u of [...productScope, otherProduct, viewer]) assert.ok(offered.has(rev(u)), `${u} is offered for ${filter === ids.family ? 'the family' : 'the company'}`);
+      for (const u of catalog.fillerDetectoids) assert.equal(offered.has(rev(u)), false, 'detectoids no update of the family needs stay out');
+    }
   });
 });

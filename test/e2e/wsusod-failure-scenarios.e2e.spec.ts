@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type ApplicabilityEvaluator, type SyncPage, WindowsUpdateAgentClient } from '#test-support';
+import { type ApplicabilityEvaluator, runWatershedCli, type SyncPage, WindowsUpdateAgentClient } from '#test-support';
 import { CookieSealer } from '../../libs/soap-gateway/src/cookies/cookie-sealer.js';
 import { type BuiltCatalog, buildScenarioCatalog, faultOf, newScenarioIds, ScenarioServer, type ScenarioIds, setClientCookie } from '../support/scenario/index.js';
 
@@ -123,7 +123,7 @@ describe('MS-WSUSOD 2.7: failure scenarios on the client path', () => {
     assert.deepEqual([scan.newIds, scan.outOfScope], [[], []]);
   });
 
-  it('server data store restored from a backup (2.7.1.2): clients whose anchor the restored log never reached resynchronize instead of being turned away', async () => {
+  it('server data store restored from a backup (2.7.1.2): a cookie whose anchor the restored log never reached gets ServerChanged, and the client re-handshakes, re-maps its cache and resynchronizes', async () => {
     const backup = `${server.dataDir}-backup`;
     const port = server.port;
     await server.stop();
@@ -142,8 +142,11 @@ describe('MS-WSUSOD 2.7: failure scenarios on the client path', () => {
       rmSync(server.dataDir, { recursive: true, force: true });
       cpSync(backup, server.dataDir, { recursive: true });
       await server.start({}, port);
-      // The restored server has `later` approved again and no deadline on the new agent.
-      const pages = await client.syncSoftware();
+      // The restored server has `later` approved again and no deadline on the new agent. Its log ends
+      // before the client's anchor: the RevisionIDs handed out since may name other revisions now.
+      assert.equal(await faultOf(() => client.syncUpdatesPage()), 'ServerChanged');
+      const { pages, recovered } = await client.syncSoftwareRecovering();
+      assert.deepEqual(recovered, ['ServerChanged']);
       const after = summary(pages);
       assert.deepEqual(after.newIds, [catalog.revisionIds.get(ids.later)!], 'the restored approval comes back');
       assert.ok(after.changedIds.includes(catalog.revisionIds.get(ids.newAgent)!), 'the deployment the restored log holds is resent');
@@ -153,5 +156,41 @@ describe('MS-WSUSOD 2.7: failure scenarios on the client path', () => {
     } finally {
       rmSync(backup, { recursive: true, force: true });
     }
+  });
+
+  it('client state reset by the administrator (after a restore): every older cookie gets ServerChanged, the client recovers, newer cookies are untouched', async () => {
+    const env = { WATERSHED_SERVER: server.url, WATERSHED_TOKEN: server.token };
+    // Up to date first, with the cookie kept aside as a client that was offline would hold it.
+    setClientCookie(client, null);
+    await client.handshake();
+    await client.syncSoftware();
+    const oldCookie = client.currentCookie!;
+    const before = new Set(client.cache.keys());
+
+    const reset = runWatershedCli(['cookies', 'reset', '--reason', 'restored from the backup of last night', '--json'], env);
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.equal((JSON.parse(reset.stdout) as { reason: string }).reason, 'restored from the backup of last night');
+    assert.notEqual(runWatershedCli(['cookies', 'reset', '--reason', ' '], env).code, 0, 'an empty reason is refused');
+
+    // Every call with a cookie from before the reset: ServerChanged (GetCookie's oldCookie too).
+    let code: string | undefined;
+    for (let i = 0; i < 50 && code !== 'ServerChanged'; i += 1) {
+      code = await faultOf(() => client.syncUpdatesPage());
+      if (code !== 'ServerChanged') await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(code, 'ServerChanged');
+    assert.equal(await faultOf(() => client.getFileLocations([])), 'ServerChanged');
+    assert.equal(await faultOf(() => client.getCookie()), 'ServerChanged', 'GetCookie with the old cookie as oldCookie');
+
+    const { pages, recovered } = await client.syncSoftwareRecovering();
+    assert.deepEqual(recovered, ['ServerChanged']);
+    const rescan = summary(pages);
+    assert.deepEqual([rescan.newIds, rescan.outOfScope], [[], []], 'nothing lost, nothing new: the cache was re-mapped');
+    assert.deepEqual(new Set(client.cache.keys()), before);
+    // The cookie issued after the reset keeps working; the old one stays refused.
+    const quiet = summary(await client.syncSoftware());
+    assert.deepEqual([quiet.newIds, quiet.changedIds, quiet.outOfScope], [[], [], []]);
+    setClientCookie(client, oldCookie);
+    assert.equal(await faultOf(() => client.syncUpdatesPage()), 'ServerChanged');
   });
 });

@@ -7,6 +7,7 @@ import { TOKENS_USAGE, tokensCommand } from './commands/tokens.command.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { COMPUTERS_USAGE, computersCommand } from './admin/computers.command.js';
 import { CONFIGURATION_USAGE, configurationCommand } from './admin/configuration.command.js';
+import { COOKIES_USAGE, cookiesCommand } from './admin/cookies.command.js';
 import { RULES_USAGE, rulesCommand } from './admin/rules.command.js';
 import { GROUPS_USAGE, groupsCommand } from './admin/groups.command.js';
 import { UPDATES_USAGE, updatesCommand } from './admin/updates.command.js';
@@ -25,6 +26,7 @@ Usage:
   ${CONFIGURATION_USAGE.split('\n')[0]}
   ${RULES_USAGE.split('\n')[0]}
   ${SYNC_USAGE.split('\n')[0]}
+  ${COOKIES_USAGE.split('\n')[0]}
   watershed version
   watershed help [COMMAND]
 
@@ -43,6 +45,7 @@ const HELP: Record<string, string> = {
   configuration: CONFIGURATION_USAGE,
   rules: RULES_USAGE,
   sync: SYNC_USAGE,
+  cookies: COOKIES_USAGE,
 };
 const ADMIN_FLAGS = { server: 'string', token: 'string', json: 'boolean' } as const;
 
@@ -86,8 +89,14 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
         const { positionals, values } = parseCommand(rest, {
           ...ADMIN_FLAGS, role: 'string', upstream: 'string', sync: 'string', 'random-offset': 'string', rollup: 'string', products: 'string',
           classifications: 'string', languages: 'string', 'content-mode': 'string', 'content-url': 'string', 'targeting-mode': 'string', 'if-match': 'string',
+          'page-size': 'string', unapproved: 'string',
         });
         await configurationCommand(positionals, values);
+        return ExitCode.Ok;
+      }
+      case 'cookies': {
+        const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, reason: 'string' });
+        await cookiesCommand(positionals, values);
         return ExitCode.Ok;
       }
       case 'rules': {

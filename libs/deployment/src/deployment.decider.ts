@@ -8,6 +8,7 @@ import type { DeploymentCommand } from './domain/deployment.commands.js';
 import type { DeploymentState } from './domain/deployment.state.js';
 import type { DeciderContext, Decision } from './domain/decision.js';
 import { decideCreateGroup, decideDeleteGroup, decideRenameGroup } from './manage-groups/manage-groups.decider.js';
+import { decideResetClientState } from './reset-client-state/reset-client-state.decider.js';
 import { decideSetTargetingMode } from './targeting-mode/targeting-mode.decider.js';
 
 /** decide(command, state) → events: one entry point over every use case's decider. Pure. */
@@ -37,6 +38,8 @@ export function decide(command: DeploymentCommand, state: DeploymentState, ctx: 
       return decideSetTargetingMode(command, state, ctx);
     case 'ConfigureServer':
       return decideConfigureServer(command, state, ctx);
+    case 'ResetClientState':
+      return decideResetClientState(command, ctx);
     case 'CreateApprovalRule':
       return decideCreateRule(command, state, ctx);
     case 'ChangeApprovalRule':

@@ -51,10 +51,23 @@ describe('server configuration (2.5.3.1)', () => {
         data: {
           role: 'autonomous-downstream', upstreamServerUrl: 'https://upstream.contoso.test:8531', syncSchedule: { mode: 'daily', at: '03:30', randomOffsetMinutes: 45 },
           rollup: 'detailed', productIds: [c(1), c(2)], classificationIds: [c(3)], languages: ['de', 'en', 'pt-br'], contentMode: 'download-after-approval',
-          contentBaseUrl: 'http://wsus.contoso.test:8530',
+          contentBaseUrl: 'http://wsus.contoso.test:8530', scan: { pageSize: 30, unapprovedPolicy: 'approved-only' },
         },
       },
     ]);
+  });
+  it('scan settings: page size and unapproved-update policy are recorded; absent means the defaults', () => {
+    const [event] = run(configure({ ...valid, scan: { pageSize: 200, unapprovedPolicy: 'detect' } }), state());
+    assert.deepEqual((event!.data as { scan: unknown }).scan, { pageSize: 200, unapprovedPolicy: 'detect' });
+    const partial = run(configure({ ...valid, scan: { pageSize: 1 } }), state());
+    assert.deepEqual((partial[0]!.data as { scan: unknown }).scan, { pageSize: 1, unapprovedPolicy: 'approved-only' });
+  });
+  it('an event written before the scan settings existed reads as the defaults (30, approved-only)', () => {
+    const { scan: _omitted, ...old } = { ...DEFAULT_SERVER_CONFIGURATION, rollup: 'detailed' as const };
+    const after = state(ev('ServerConfigurationChanged', old));
+    assert.deepEqual(after.configuration.settings.scan, { pageSize: 30, unapprovedPolicy: 'approved-only' });
+    assert.equal(after.configuration.settings.rollup, 'detailed');
+    assert.deepEqual(run(configure(old), after), [], 'the same settings again are no change');
   });
   it('the same configuration again is no change; a new targeting mode is its own TargetingModeChanged in the same decision', () => {
     const after = state(...decide(configure(valid), state(), ctx).events.map((e) => e.event));
@@ -90,6 +103,12 @@ describe('server configuration (2.5.3.1)', () => {
     ['targeting mode', { ...valid, targetingMode: 'both' }, 'targetingMode'],
     ['unknown field', { ...valid, colour: 'blue' }, ''],
     ['missing field', { ...valid, rollup: undefined }, 'rollup'],
+    ['page size 0', { ...valid, scan: { pageSize: 0 } }, 'scan.pageSize'],
+    ['page size 201', { ...valid, scan: { pageSize: 201 } }, 'scan.pageSize'],
+    ['page size 2.5', { ...valid, scan: { pageSize: 2.5 } }, 'scan.pageSize'],
+    ['page size as text', { ...valid, scan: { pageSize: '30' } }, 'scan.pageSize'],
+    ['unapproved policy', { ...valid, scan: { unapprovedPolicy: 'all' } }, 'scan.unapprovedPolicy'],
+    ['unknown scan setting', { ...valid, scan: { pageSize: 30, truncateAt: 10 } }, 'scan'],
   ];
   for (const [name, settings, path] of cases) {
     it(`refuses ${name} (CONFIGURATION.INVALID at ${path || 'the root'})`, () => refused(configure(settings), state(), 'CONFIGURATION.INVALID', path));
@@ -98,7 +117,9 @@ describe('server configuration (2.5.3.1)', () => {
   it('a refused change leaves the previous configuration exactly as it was', () => {
     const before = state(...decide(configure(valid), state(), ctx).events.map((e) => e.event));
     refused(configure({ ...valid, role: 'root' }), before, 'CONFIGURATION.INVALID');
+    refused(configure({ ...valid, scan: { pageSize: 0, unapprovedPolicy: 'detect' } }), before, 'CONFIGURATION.INVALID');
     assert.deepEqual(before.configuration.settings.role, 'autonomous-downstream');
+    assert.deepEqual(before.configuration.settings.scan, { pageSize: 30, unapprovedPolicy: 'approved-only' });
   });
   it('refuses a stale version (If-Match)', () => {
     const before = state(...decide(configure(valid), state(), ctx).events.map((e) => e.event));

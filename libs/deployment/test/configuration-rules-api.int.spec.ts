@@ -125,7 +125,7 @@ describe('configuration and approval rules over HTTP (deployment)', () => {
       const got = await call('GET', '/api/v1/configuration');
       assert.equal(got.headers.get('etag'), '"1"');
       assert.deepEqual({ ...got.body, changedAt: undefined, version: undefined, changedBy: undefined, targetingMode: undefined }, {
-        ...valid, languages: ['de', 'en'], changedAt: undefined, version: undefined, changedBy: undefined, targetingMode: undefined,
+        ...valid, languages: ['de', 'en'], scan: { pageSize: 30, unapprovedPolicy: 'approved-only' }, changedAt: undefined, version: undefined, changedBy: undefined, targetingMode: undefined,
       });
       assert.match(got.body.changedBy, /\S/);
       assert.equal(got.body.version, 1);

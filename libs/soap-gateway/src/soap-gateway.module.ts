@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { serviceStatusController, WATERSHED_CONFIG, type WatershedConfig } from '#platform';
 import { ContentModule } from './content/content.module.js';
+import { DownstreamRollupSoapHandlers } from './downstream-rollup/downstream-rollup.soap.handlers.js';
 import { ClientCookies } from './cookies/client-cookies.service.js';
 import { resolveCookieKeys } from './cookies/cookie-keys.js';
 import { CookieSealer } from './cookies/cookie-sealer.js';
@@ -45,6 +46,7 @@ import { WuspOperationRegistry } from './wusp-endpoint/wusp-operation.registry.j
     GetFileLocationsSoapHandler,
     ReportEventBatchSoapHandler,
     ReportingOtherSoapHandlers,
+    DownstreamRollupSoapHandlers,
     PendingScanOperations,
     // The scan path (other use cases): its handlers `register` over the pending defaults.
     ...SCAN_PROVIDERS,

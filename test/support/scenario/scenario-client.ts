@@ -1,5 +1,5 @@
 import { CLIENT_NS, decompressXpress, type XmlElement } from '#wsus-codecs';
-import { type UpdateInfoSeen, type WindowsUpdateAgentClient, WuspFaultError } from '../wua-client/wua-client.js';
+import { type RefreshCacheAnswer, type WindowsUpdateAgentClient, WuspFaultError } from '../wua-client/wua-client.js';
 import { el, envelope, kid, kids, parseResponse, text, textOf, type XmlNode } from '../wua-client/wua-xml.js';
 
 /**
@@ -72,13 +72,7 @@ export async function callClientService(baseUrl: string, operation: string, chil
   return result;
 }
 
-export interface RefreshCacheAnswer {
-  readonly revisionId: number;
-  readonly updateId: string;
-  readonly revisionNumber: number;
-  readonly isLeaf: boolean;
-  readonly deploymentAction: string | undefined;
-}
+export type { RefreshCacheAnswer };
 
 /** RefreshCache (MS-WUSP §3.1.5.8) with the client's cookie: the server's RevisionIDs for the GlobalIDs it still deploys. */
 export async function refreshCache(client: WindowsUpdateAgentClient, identities: readonly { updateId: string; revisionNumber: number }[]): Promise<RefreshCacheAnswer[]> {
@@ -102,22 +96,9 @@ export async function refreshCache(client: WindowsUpdateAgentClient, identities:
  * RevisionIDs; the others keep their old ids until SyncUpdates puts them out of scope.
  */
 export function applyRefreshCache(client: WindowsUpdateAgentClient, answers: readonly RefreshCacheAnswer[]): void {
-  const byIdentity = new Map(answers.map((a) => [`${a.updateId}/${a.revisionNumber}`, a]));
-  const entries = [...client.cache.values()];
-  const installed = new Set([...client.installedNonLeaf].map((id) => client.cache.get(id)).filter((u): u is UpdateInfoSeen => u !== undefined).map(key));
-  client.cache.clear();
-  client.installedNonLeaf.clear();
-  client.otherCached.clear();
-  for (const entry of entries) {
-    const answer = byIdentity.get(key(entry));
-    const remapped: UpdateInfoSeen = answer === undefined ? entry : { ...entry, revisionId: answer.revisionId, isLeaf: answer.isLeaf, deploymentAction: answer.deploymentAction };
-    client.cache.set(remapped.revisionId, remapped);
-    if (installed.has(key(entry))) client.installedNonLeaf.add(remapped.revisionId);
-    else client.otherCached.add(remapped.revisionId);
-  }
+  client.applyRefreshCache(answers);
 }
 
-const key = (u: { updateId: string | undefined; revisionNumber: number | undefined }): string => `${u.updateId}/${u.revisionNumber}`;
 
 /** Runs `call`; returns the fault's ErrorCode, or throws when it did not fault. */
 export async function faultOf(call: () => Promise<unknown>): Promise<string | undefined> {

@@ -62,6 +62,14 @@ export interface SimulatedSystemSpec {
   readonly featureScoreMatchingKey?: string;
 }
 
+export interface RefreshCacheAnswer {
+  readonly revisionId: number;
+  readonly updateId: string;
+  readonly revisionNumber: number;
+  readonly isLeaf: boolean;
+  readonly deploymentAction: string | undefined;
+}
+
 export interface SyncPage {
   readonly newUpdates: UpdateInfoSeen[];
   readonly changedUpdates: UpdateInfoSeen[];
@@ -245,6 +253,89 @@ export class WindowsUpdateAgentClient {
       if (!page.truncated && !moreToStage) return pages;
     }
     throw new Error(`software sync did not finish within ${maxCalls} calls`);
+  }
+
+  /**
+   * What WUA does with a cookie fault (MS-WUSP §2.2.2.4): InvalidCookie / ServerChanged → discard
+   * the cookie, GetConfig, GetAuthorizationCookie, GetCookie, RefreshCache; ConfigChanged →
+   * GetConfig, GetAuthorizationCookie, GetCookie; CookieExpired → GetAuthorizationCookie, GetCookie.
+   * Returns whether the fault was one of those (false: not a cookie fault, nothing done).
+   */
+  async recover(errorCode: string | undefined): Promise<boolean> {
+    switch (errorCode) {
+      case 'InvalidCookie':
+      case 'ServerChanged':
+        this.cookie = null;
+        await this.getConfig();
+        await this.getAuthorizationCookie();
+        await this.getCookie();
+        await this.refreshCache();
+        return true;
+      case 'ConfigChanged':
+        await this.getConfig();
+        await this.getAuthorizationCookie();
+        await this.getCookie();
+        return true;
+      case 'CookieExpired':
+        await this.getAuthorizationCookie();
+        await this.getCookie();
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The software pass as WUA runs it when the server may refuse its cookie: recover and start the pass again. Returns the pages and the faults recovered from. */
+  async syncSoftwareRecovering(maxRecoveries = 3): Promise<{ pages: SyncPage[]; recovered: string[] }> {
+    const recovered: string[] = [];
+    for (;;) {
+      try {
+        return { pages: await this.syncSoftware(), recovered };
+      } catch (error) {
+        if (!(error instanceof WuspFaultError) || recovered.length >= maxRecoveries || !(await this.recover(error.errorCode))) throw error;
+        recovered.push(error.errorCode!);
+      }
+    }
+  }
+
+  /**
+   * RefreshCache (§3.1.5.8) for every cached revision, then the cache re-keyed as WUA does: entries
+   * the server named get its RevisionIDs; the others keep their old ids until SyncUpdates puts them
+   * out of scope.
+   */
+  async refreshCache(): Promise<RefreshCacheAnswer[]> {
+    const identities = [...this.cache.values()].filter((u) => u.updateId !== undefined && u.revisionNumber !== undefined);
+    if (identities.length === 0) return [];
+    const result = await this.call('Client', 'RefreshCache', [
+      this.cookieNode(),
+      el('globalIDs', ...identities.map((u) => el('UpdateIdentity', text('UpdateID', u.updateId!), text('RevisionNumber', u.revisionNumber!)))),
+    ]);
+    const answers = kids(kid(result, 'RefreshCacheResult'), 'RefreshCacheResult').map((r) => ({
+      revisionId: Number(textOf(r, 'RevisionID')),
+      updateId: (textOf(r, 'GlobalID', 'UpdateID') ?? '').toLowerCase(),
+      revisionNumber: Number(textOf(r, 'GlobalID', 'RevisionNumber')),
+      isLeaf: textOf(r, 'IsLeaf') === 'true',
+      deploymentAction: textOf(r, 'Deployment', 'Action'),
+    }));
+    this.applyRefreshCache(answers);
+    return answers;
+  }
+
+  applyRefreshCache(answers: readonly RefreshCacheAnswer[]): void {
+    const key = (u: { updateId: string | undefined; revisionNumber: number | undefined }): string => `${u.updateId}/${u.revisionNumber}`;
+    const byIdentity = new Map(answers.map((a) => [key(a), a]));
+    const entries = [...this.cache.values()];
+    const installed = new Set([...this.installedNonLeaf].map((id) => this.cache.get(id)).filter((u): u is UpdateInfoSeen => u !== undefined).map(key));
+    this.cache.clear();
+    this.installedNonLeaf.clear();
+    this.otherCached.clear();
+    for (const entry of entries) {
+      const answer = byIdentity.get(key(entry));
+      const remapped: UpdateInfoSeen = answer === undefined ? entry : { ...entry, revisionId: answer.revisionId, isLeaf: answer.isLeaf, deploymentAction: answer.deploymentAction };
+      this.cache.set(remapped.revisionId, remapped);
+      if (installed.has(key(entry))) this.installedNonLeaf.add(remapped.revisionId);
+      else this.otherCached.add(remapped.revisionId);
+    }
   }
 
   /**

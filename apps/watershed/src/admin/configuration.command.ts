@@ -4,7 +4,8 @@ import { printResult } from './output.js';
 
 export const CONFIGURATION_USAGE = `watershed configuration show | set [--role R] [--upstream URL|none] [--sync manual|HH:MM] [--random-offset MIN]
                         [--rollup detailed|summary] [--products ID,...] [--classifications ID,...] [--languages en,de,...]
-                        [--content-mode M] [--content-url URL|none] [--targeting-mode server-side|client-side] [--if-match ETAG]
+                        [--content-mode M] [--content-url URL|none] [--targeting-mode server-side|client-side]
+                        [--page-size N] [--unapproved approved-only|detect] [--if-match ETAG]
 
   show                 the server configuration and its version (MS-WSUSOD 2.5.3.1)
   set                  changes the settings given, keeps the rest; refused as a whole when invalid
@@ -14,7 +15,9 @@ export const CONFIGURATION_USAGE = `watershed configuration show | set [--role R
     --products, --classifications   category update ids to keep (empty string = all)
     --languages        language codes to keep (empty string = all)
     --content-mode     store-content | metadata-only | download-after-approval
-    --content-url      http(s)://host[:port] clients download from; none = the request's host
+    --content-url      http(s)://host[:port] clients download from (GetFileLocations); none = WATERSHED_PUBLIC_URL, else the request's host
+    --page-size        NewUpdates per SyncUpdates page, 1-200 (default 30, as WS2025)
+    --unapproved       approved-only (clients see what is approved for their groups) | detect (also unapproved updates, PreDeploymentCheck)
     --if-match         the version shown by 'show'; refused (exit 5) if the configuration changed since
   Common: --server URL (WATERSHED_SERVER), --token T (WATERSHED_TOKEN), --json`;
 
@@ -28,6 +31,7 @@ interface ConfigurationView {
   languages: string[];
   contentMode: string;
   contentBaseUrl: string | null;
+  scan: { pageSize: number; unapprovedPolicy: string };
   targetingMode: string;
   version: number;
   changedAt: string | null;
@@ -55,7 +59,9 @@ function table(c: ConfigurationView): { headers: string[]; rows: string[][] } {
       ['classifications', all(c.classificationIds)],
       ['languages', all(c.languages)],
       ['content mode', c.contentMode],
-      ['content base URL', c.contentBaseUrl ?? '(request host)'],
+      ['content base URL', c.contentBaseUrl ?? '(WATERSHED_PUBLIC_URL or request host)'],
+      ['scan page size', String(c.scan.pageSize)],
+      ['unapproved updates', c.scan.unapprovedPolicy],
       ['version', String(c.version)],
       ['changed', c.changedAt ? `${c.changedAt} by ${c.changedBy ?? '?'}` : '(never)'],
     ],
@@ -80,6 +86,9 @@ function merged(current: ConfigurationView, flags: Flags): Record<string, unknow
   const products = str('products');
   const classifications = str('classifications');
   const languages = str('languages');
+  const pageSize = str('page-size');
+  // Checked here only for being a number; the range is the server's to judge (one message for CLI and API).
+  if (pageSize !== undefined && !/^\d+$/.test(pageSize)) throw new CliError(ExitCode.Usage, `--page-size must be a whole number, got ${JSON.stringify(pageSize)}`);
   return {
     role: str('role') ?? current.role,
     upstreamServerUrl: upstream === undefined ? current.upstreamServerUrl : orNull(upstream),
@@ -91,6 +100,10 @@ function merged(current: ConfigurationView, flags: Flags): Record<string, unknow
     contentMode: str('content-mode') ?? current.contentMode,
     contentBaseUrl: contentUrl === undefined ? current.contentBaseUrl : orNull(contentUrl),
     targetingMode: str('targeting-mode') ?? current.targetingMode,
+    scan: {
+      pageSize: pageSize === undefined ? current.scan.pageSize : Number(pageSize),
+      unapprovedPolicy: str('unapproved') ?? current.scan.unapprovedPolicy,
+    },
   };
 }
 

@@ -66,7 +66,28 @@ export const TargetingModeChanged = defineEvent('TargetingModeChanged', 1, z.obj
  */
 export const SERVER_ROLES = ['root', 'autonomous-downstream', 'replica-downstream'] as const;
 export const ROLLUP_MODES = ['detailed', 'summary'] as const;
+export type RollupMode = (typeof ROLLUP_MODES)[number];
 export const CONTENT_MODES = ['store-content', 'metadata-only', 'download-after-approval'] as const;
+/**
+ * Which unapproved software updates a client sees: `approved-only` (its groups' approvals and what
+ * they depend on) or `detect` (every update not declined, unapproved ones with PreDeploymentCheck).
+ */
+export const UNAPPROVED_POLICIES = ['approved-only', 'detect'] as const;
+export type UnapprovedUpdatePolicy = (typeof UNAPPROVED_POLICIES)[number];
+/** WS2025 sends 30 NewUpdates per SyncUpdates page (observed-interop.md). */
+export const DEFAULT_SCAN_PAGE_SIZE = 30;
+/** WSUS 3.x truncated at 200 (MS-WUSP <55>): no real client was ever handed a larger page. */
+export const MAX_SCAN_PAGE_SIZE = 200;
+/**
+ * Scan settings the gateways apply to SyncUpdates. Events written before these settings existed do
+ * not carry them: the default (WS2025's page size, approved updates only) is what those servers ran.
+ */
+export const DEFAULT_SCAN_SETTINGS_DATA = { pageSize: DEFAULT_SCAN_PAGE_SIZE, unapprovedPolicy: 'approved-only' } as const;
+export const scanSettingsSchema = z.object({
+  /** NewUpdates per SyncUpdates page: 1 to MAX_SCAN_PAGE_SIZE. */
+  pageSize: z.number().int().min(1).max(MAX_SCAN_PAGE_SIZE),
+  unapprovedPolicy: z.enum(UNAPPROVED_POLICIES),
+});
 const syncSchedule = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('manual') }),
   z.object({
@@ -94,9 +115,27 @@ export const ServerConfigurationChanged = defineEvent(
     contentMode: z.enum(CONTENT_MODES),
     /** http(s)://host[:port] clients download content from; null = the request's Host. */
     contentBaseUrl: z.string().nullable(),
+    /** Absent in events written before it existed: read with `parseServerConfiguration`. */
+    scan: scanSettingsSchema.default({ ...DEFAULT_SCAN_SETTINGS_DATA }),
   }),
 );
 export type ServerConfigurationData = z.infer<typeof ServerConfigurationChanged.schema>;
+
+/**
+ * The server's client-facing state was reset (typically: the store was restored from a backup, so
+ * RevisionIDs and anchors handed out after the backup mean nothing now). Every client cookie sealed
+ * before it gets ServerChanged, and the client re-handshakes and re-maps its cache (RefreshCache).
+ */
+export const ClientStateReset = defineEvent('ClientStateReset', 1, z.object({ reason: z.string().max(500) }));
+
+/**
+ * A stored ServerConfigurationChanged's data (or a projection row of it) with the settings added
+ * since it was written filled in with their defaults. The store validated it at append, so only
+ * defaults are applied here; data that no longer parses is a bug worth failing loudly on.
+ */
+export function parseServerConfiguration(data: unknown): ServerConfigurationData {
+  return ServerConfigurationChanged.schema.parse(data);
+}
 
 /** Automatic approval rules: match classification × product, approve for groups. */
 export const AUTO_APPROVAL_ACTIONS = ['Install'] as const;
@@ -130,6 +169,7 @@ export const DEPLOYMENT_EVENTS = [
   EulaAccepted,
   TargetingModeChanged,
   ServerConfigurationChanged,
+  ClientStateReset,
   ApprovalRuleCreated,
   ApprovalRuleChanged,
   ApprovalRuleEnabled,
@@ -142,4 +182,6 @@ export const computerMembershipStream = (computerId: string): string => `members
 export const updateApprovalStream = (updateId: string): string => `approval-${updateId}`;
 export const eulaStream = (eulaId: string): string => `eula-${eulaId}`;
 export const SERVER_CONFIGURATION_STREAM = 'server-configuration';
+/** ClientStateReset events: their own stream, so a reset does not move the configuration's ETag. */
+export const CLIENT_STATE_STREAM = 'client-state';
 export const approvalRuleStream = (ruleId: string): string => `approval-rule-${ruleId}`;

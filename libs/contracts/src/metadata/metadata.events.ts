@@ -56,6 +56,12 @@ export const UpdateRevisionImported = defineEvent(
     updateId: guid,
     revisionNumber: z.number().int().nonnegative(),
     updateType: z.enum(UPDATE_TYPES),
+    /**
+     * A Category revision's `HandlerSpecificData/CategoryInformation/@CategoryType` (Company,
+     * ProductFamily, Product, UpdateClassification…), which StartCategoryScan and FilterCategoryIds
+     * need; null for other update types. Absent from events written before it was recorded.
+     */
+    categoryType: z.string().min(1).max(64).nullable().optional(),
     title: z.string(),
     /** CNF: every inner list is an OR-clause of update ids; all clauses must hold. */
     prerequisites: z.array(z.array(guid)),

@@ -152,6 +152,13 @@ export class DeploymentApi {
     return { changed: decision.events.length > 0, warnings: [], result: await this.queries.targetingMode() };
   }
 
+  /** Client cookies issued before now get ServerChanged (after a restore from backup). */
+  async resetClientState(input: { reason: string }, caller: Caller): Promise<{ resetAt: string; reason: string }> {
+    const { decision } = await this.commands.execute({ type: 'ResetClientState', reason: input.reason }, causationContext(caller));
+    const event = decision.events[0]!.event;
+    return { resetAt: event.metadata.occurredAt, reason: (event.data as { reason: string }).reason };
+  }
+
   /** PUT semantics: the whole configuration, validated by the decider; a refusal changes nothing. */
   async configureServer(input: { settings: unknown; expectedVersion?: number | undefined }, caller: Caller): Promise<Changed<ConfigurationView>> {
     const { decision } = await this.commands.execute(

@@ -50,6 +50,8 @@ export const eulaQuery = z.strictObject({
 });
 export const removeApprovalInput = z.strictObject({ groupId: guidInput });
 export const targetingModeBody = z.strictObject({ mode: z.enum(TARGETING_MODES) });
+/** POST /configuration/client-state-reset: why (kept in the event and the log). */
+export const resetClientStateBody = z.strictObject({ reason: z.string().max(500).default('client state reset by an administrator') });
 
 /** Bus payloads: the same fields, plus ids the HTTP API takes from the path, and who acts. */
 const actor = { actor: z.string().min(1).max(200).optional() };

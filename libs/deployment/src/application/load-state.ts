@@ -1,4 +1,4 @@
-import { type ApprovalAction, SERVER_CONFIGURATION_STREAM, type ServerConfigurationData } from '#contracts';
+import { type ApprovalAction, parseServerConfiguration, SERVER_CONFIGURATION_STREAM } from '#contracts';
 import { DEFAULT_SERVER_CONFIGURATION } from '../configure-server/server-configuration.js';
 import type { SqlExecutor } from '#event-store';
 import {
@@ -92,14 +92,15 @@ export async function loadState(db: SqlExecutor, scope: StateScope): Promise<Dep
 
 /** The configuration and its version: the configuration stream's, whoever appended last (TargetingModeChanged too). */
 export async function loadConfiguration(db: SqlExecutor): Promise<ConfigurationState & { changedBy: string | null }> {
-  const row = (await db.query<{ settings: ServerConfigurationData; changed_at: Date | string; changed_by: string | null }>(
+  const row = (await db.query<{ settings: unknown; changed_at: Date | string; changed_by: string | null }>(
     'SELECT settings, changed_at, changed_by FROM dep_configuration WHERE id = 1',
   )).rows[0];
   const stream = (await db.query<{ version: string }>('SELECT version::text AS version FROM ws_streams WHERE stream_id = $1', [SERVER_CONFIGURATION_STREAM])).rows[0];
   const mode = (await db.query<{ changed_at: Date | string }>("SELECT changed_at FROM dep_settings WHERE key = 'targeting-mode'")).rows[0];
   const times = [row?.changed_at, mode?.changed_at].filter((t): t is Date | string => t !== undefined).map(isoTime).sort();
   return {
-    settings: row?.settings ?? DEFAULT_SERVER_CONFIGURATION,
+    // Rows written before a setting existed get its default (the stored event data is kept as it was).
+    settings: row === undefined ? DEFAULT_SERVER_CONFIGURATION : parseServerConfiguration(row.settings),
     version: stream ? Number(stream.version) : 0,
     changedAt: times.at(-1) ?? null,
     changedBy: row?.changed_by ?? null,

@@ -1,19 +1,23 @@
 import { z } from 'zod';
 import {
   CONTENT_MODES,
+  DEFAULT_SCAN_SETTINGS_DATA,
   GUID_PATTERN,
+  MAX_SCAN_PAGE_SIZE,
   normalizeGuid,
   ROLLUP_MODES,
   SERVER_ROLES,
   type ServerConfigurationData,
   TARGETING_MODES,
+  UNAPPROVED_POLICIES,
 } from '#contracts';
 
 /**
  * What a fresh server runs with until an administrator says otherwise: a root server (nothing to
  * sync from), synchronised by hand, keeping every product, classification and language, storing
  * content locally (what a root server with published updates needs), summary rollup (the least
- * traffic from downstream servers), and content URLs taken from each request's Host.
+ * traffic from downstream servers), content URLs taken from each request's Host, and SyncUpdates
+ * pages of 30 with approved updates only (WS2025's page size; what an administrator approved).
  */
 export const DEFAULT_SERVER_CONFIGURATION: ServerConfigurationData = {
   role: 'root',
@@ -25,6 +29,7 @@ export const DEFAULT_SERVER_CONFIGURATION: ServerConfigurationData = {
   languages: [],
   contentMode: 'store-content',
   contentBaseUrl: null,
+  scan: { ...DEFAULT_SCAN_SETTINGS_DATA },
 };
 
 /** Longest list of category ids a configuration keeps; well above the WSUS catalog's ~700 products. */
@@ -50,6 +55,16 @@ export const serverBaseUrl = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   return `${url.protocol}//${url.host}`;
+});
+
+const scanSettings = z.strictObject({
+  pageSize: z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, `must be 1 to ${MAX_SCAN_PAGE_SIZE} updates per page`)
+    .max(MAX_SCAN_PAGE_SIZE, `must be 1 to ${MAX_SCAN_PAGE_SIZE} updates per page (WSUS never sent more than ${MAX_SCAN_PAGE_SIZE})`)
+    .default(DEFAULT_SCAN_SETTINGS_DATA.pageSize),
+  unapprovedPolicy: z.enum(UNAPPROVED_POLICIES).default(DEFAULT_SCAN_SETTINGS_DATA.unapprovedPolicy),
 });
 
 const syncSchedule = z.discriminatedUnion('mode', [
@@ -80,6 +95,8 @@ export const serverConfigurationInput = z
       .transform((codes) => [...new Set(codes.map((c) => c.toLowerCase()))].sort()),
     contentMode: z.enum(CONTENT_MODES),
     contentBaseUrl: serverBaseUrl.nullable().default(null),
+    /** SyncUpdates page size and unapproved-update policy; absent = the defaults. */
+    scan: scanSettings.default({ ...DEFAULT_SCAN_SETTINGS_DATA }),
     targetingMode: z.enum(TARGETING_MODES).optional(),
   })
   .superRefine((c, ctx) => {

@@ -46,6 +46,8 @@ export type DeploymentCommand =
       /** The configuration's version the admin read (If-Match). */
       readonly expectedVersion?: number;
     }
+  /** After a restore: every client cookie issued before is refused with ServerChanged. */
+  | { readonly type: 'ResetClientState'; readonly reason: string }
   | { readonly type: 'CreateApprovalRule'; readonly ruleId: string; readonly definition: unknown }
   | { readonly type: 'ChangeApprovalRule'; readonly ruleId: string; readonly changes: unknown }
   | { readonly type: 'DeleteApprovalRule'; readonly ruleId: string };

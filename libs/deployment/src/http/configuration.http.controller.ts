@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, Put, Req, Res, Inject } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Put, Req, Res, Inject } from '@nestjs/common';
 import { Admin, AdminApi, type AdminPrincipal, parseAdminInput, parseIfMatchVersion, versionEtag, ApiOperation } from '#platform';
 import { DeploymentApi } from '../application/deployment-api.service.js';
-import { targetingModeBody } from '../application/deployment.schemas.js';
+import { resetClientStateBody, targetingModeBody } from '../application/deployment.schemas.js';
 import { serverConfigurationInput } from '../configure-server/server-configuration.js';
 import { type AdminRequest, callerOf, type ReplyLike } from './admin-request.js';
 
@@ -37,6 +37,17 @@ export class ConfigurationHttpController {
     const { result, changed } = await this.api.configureServer({ settings: body ?? null, expectedVersion }, callerOf(admin, req));
     reply.header('etag', versionEtag(result.version));
     return { ...result, changed };
+  }
+
+  @ApiOperation({
+    summary: 'Reset the client state after a restore from backup: every client cookie issued before now gets ServerChanged, and clients re-handshake and re-map their caches (RefreshCache)',
+    body: resetClientStateBody,
+  })
+  @Post('client-state-reset')
+  @HttpCode(201)
+  async resetClientState(@Body() body: unknown, @Admin() admin: AdminPrincipal, @Req() req: AdminRequest): Promise<unknown> {
+    const input = parseAdminInput(resetClientStateBody, body ?? {}, 'client state reset');
+    return this.api.resetClientState(input, callerOf(admin, req));
   }
 
   @ApiOperation({ summary: 'Server-side or client-side targeting' })

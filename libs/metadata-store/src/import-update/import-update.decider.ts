@@ -81,6 +81,7 @@ export function revisionImportedData(
       updateId: summary.identity.updateId,
       revisionNumber: summary.identity.revisionNumber,
       updateType: summary.updateType,
+      categoryType: summary.updateType === 'Category' ? (summary.category?.categoryType ?? null) : null,
       title: summary.title ?? '',
       // Category clauses stay in the CNF: a client evaluates them like any other prerequisite.
       prerequisites: summary.prerequisites.map((clause) => [...clause.updateIds]),

@@ -75,7 +75,7 @@ export class ClientCookies {
 
   /** A new cookie for GetCookie: one hour from now. */
   async issue(
-    input: Omit<ClientCookieState, 'kind' | 'issuedAt' | 'expiresAt' | 'configGeneration' | 'serverId'>,
+    input: Omit<ClientCookieState, 'kind' | 'issuedAt' | 'expiresAt' | 'configGeneration' | 'serverId' | 'stateEpoch'>,
     now: Date,
   ): Promise<{ cookie: CookieOut; state: ClientCookieState }> {
     const server = await this.configuration.snapshot();
@@ -88,6 +88,7 @@ export class ClientCookies {
       expiresAt: new Date(now.getTime() + CLIENT_COOKIE_LIFETIME_MS).toISOString(),
       configGeneration: server.configGeneration.toISOString(),
       serverId: server.serverId,
+      stateEpoch: server.clientStateEpoch?.toISOString() ?? null,
     };
     return { cookie: this.toWire(state), state };
   }
@@ -100,7 +101,7 @@ export class ClientCookies {
     if (cookie.encryptedData === undefined) throw new WuspFault(WuspErrorCode.InvalidCookie, 'cookie', { diagnostic: 'cookie without EncryptedData' });
     const state = this.openSealed('client', cookie.encryptedData, ClientCookieState, WuspErrorCode.InvalidCookie, 'cookie');
     const server = await this.configuration.snapshot();
-    const outcome = checkClientCookie(state, { now, serverId: server.serverId, configGeneration: server.configGeneration }, options);
+    const outcome = checkClientCookie(state, { now, serverId: server.serverId, configGeneration: server.configGeneration, clientStateEpoch: server.clientStateEpoch }, options);
     if (outcome !== 'ok') throw new WuspFault(WuspErrorCode[outcome], '', { diagnostic: `cookie refused: ${outcome}` });
     return { state, server };
   }

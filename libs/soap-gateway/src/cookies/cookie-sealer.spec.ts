@@ -103,7 +103,7 @@ describe('client cookie payload and checks', () => {
     lastSyncAnchor: null,
     lastSyncAt: null,
   };
-  const context = { now, serverId: 'server-a', configGeneration: new Date(state.configGeneration) };
+  const context = { now, serverId: 'server-a', configGeneration: new Date(state.configGeneration), clientStateEpoch: null };
 
   it('parses only the exact schema (extra or missing fields are refused)', () => {
     assert.deepEqual(parseCookieState(ClientCookieState, Buffer.from(JSON.stringify(state))), state);
@@ -133,6 +133,16 @@ describe('client cookie payload and checks', () => {
     assert.equal(checkClientCookie(state, changed), 'ok');
     // A gateway lagging behind the one that sealed the cookie does not bounce the client.
     assert.equal(checkClientCookie(state, { ...context, configGeneration: new Date('2026-01-01T00:00:00Z') }, { checkConfiguration: true }), 'ok');
+  });
+
+  it('ServerChanged for a cookie issued before the latest client-state reset (a restore); a newer one is accepted (a lagging gateway)', () => {
+    const reset = { ...context, clientStateEpoch: new Date('2026-10-04T13:30:00Z') };
+    assert.equal(checkClientCookie(state, reset), 'ServerChanged', 'a cookie from before the field existed');
+    assert.equal(checkClientCookie({ ...state, stateEpoch: null }, reset), 'ServerChanged');
+    assert.equal(checkClientCookie({ ...state, stateEpoch: '2026-10-04T13:00:00.000Z' }, reset, { allowExpired: true }), 'ServerChanged', 'GetCookie oldCookie too');
+    assert.equal(checkClientCookie({ ...state, stateEpoch: '2026-10-04T13:30:00.000Z' }, reset, { checkConfiguration: true }), 'ok');
+    assert.equal(checkClientCookie({ ...state, stateEpoch: '2026-10-04T14:00:00.000Z' }, reset), 'ok');
+    assert.equal(checkClientCookie({ ...state, stateEpoch: '2026-10-04T14:00:00.000Z' }, context), 'ok');
   });
 
   it('writes expirations with 7 fraction digits like WSUS', () => {

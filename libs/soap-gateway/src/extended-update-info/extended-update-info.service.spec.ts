@@ -47,7 +47,7 @@ describe('GetExtendedUpdateInfo against the captured native exchange (10)', () =
       stored.set(Number(m[1]), [...(stored.get(Number(m[1])) ?? []), { kind, locale: kind === 'Extended' ? null : 'en', geoId: null, xml }]);
     }
     const store = new InMemoryMetadataStore(stored);
-    const service = new ExtendedUpdateInfoService(reader(catalog.view), store, { unapprovedPolicy: 'approved-only' });
+    const service = new ExtendedUpdateInfoService(reader(catalog.view), store, {});
     const request = decodeNativeRequest('10-GetExtendedUpdateInfo', 'GetExtendedUpdateInfo').request as GetExtendedUpdateInfoRequest;
 
     const result = await service.getExtendedUpdateInfo(request, client, call);
@@ -98,7 +98,7 @@ describe('GetExtendedUpdateInfo / GetExtendedUpdateInfo2', () => {
   });
 
   it('answers only revisions deployed to the client; unknown and undeployed ids are out of scope', async () => {
-    const service = new ExtendedUpdateInfoService(reader(catalog().view), new InMemoryMetadataStore(fragments, paths), { unapprovedPolicy: 'approved-only' });
+    const service = new ExtendedUpdateInfoService(reader(catalog().view), new InMemoryMetadataStore(fragments, paths), {});
     const result = await service.getExtendedUpdateInfo(request([2, 5, 999, 4]), client, call);
     assert.deepEqual(
       result.updates?.map((u) => u.id),
@@ -109,7 +109,7 @@ describe('GetExtendedUpdateInfo / GetExtendedUpdateInfo2', () => {
 
   it('serves Core from the index, groups fragments by requested type, and lists each file once with its content URL', async () => {
     const store = new InMemoryMetadataStore(fragments, paths);
-    const service = new ExtendedUpdateInfoService(reader(catalog().view), store, { unapprovedPolicy: 'approved-only' });
+    const service = new ExtendedUpdateInfoService(reader(catalog().view), store, {});
     const result = await service.getExtendedUpdateInfo(request([3, 2, 4], ['LocalizedProperties', 'Core']), client, { contentBaseUrl: 'http://wsus.example:8530/' });
     assert.deepEqual(
       result.updates?.map((u) => [u.id, u.xml.slice(0, 20)]),
@@ -134,7 +134,7 @@ describe('GetExtendedUpdateInfo / GetExtendedUpdateInfo2', () => {
 
   it('asks the metadata store once for what a wave of clients requests', async () => {
     const store = new InMemoryMetadataStore(fragments, paths);
-    const service = new ExtendedUpdateInfoService(reader(catalog().view), store, { unapprovedPolicy: 'approved-only' });
+    const service = new ExtendedUpdateInfoService(reader(catalog().view), store, {});
     await service.getExtendedUpdateInfo(request([2, 3], ['Extended', 'LocalizedProperties']), client, call);
     const again = await service.getExtendedUpdateInfo(request([2, 3], ['Extended', 'LocalizedProperties']), client, call);
     assert.equal(store.fragmentQueries.length, 1);
@@ -146,7 +146,7 @@ describe('GetExtendedUpdateInfo / GetExtendedUpdateInfo2', () => {
   });
 
   it('GetExtendedUpdateInfo2 takes update identities and returns FileLocations only for FileUrl, with the digest algorithm', async () => {
-    const service = new ExtendedUpdateInfoService(reader(catalog().view), new InMemoryMetadataStore(fragments, paths), { unapprovedPolicy: 'approved-only' });
+    const service = new ExtendedUpdateInfoService(reader(catalog().view), new InMemoryMetadataStore(fragments, paths), {});
     const identities = [
       { updateId: guid(2).toUpperCase(), revisionNumber: 100 },
       { updateId: guid(2), revisionNumber: 7 },

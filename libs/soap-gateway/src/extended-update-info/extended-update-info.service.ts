@@ -9,7 +9,6 @@ import type {
 } from '#wsus-codecs';
 import type { IndexedFile, RevisionEntry } from '../scan-index/domain/scan-index.state.js';
 import type { ScanIndexView } from '../scan-index/domain/scan-index.view.js';
-import type { UnapprovedPolicy } from '../scan-index/domain/scan-scope.js';
 import {
   type ExtendedInfoClient,
   type ExtendedInfoPlan,
@@ -27,8 +26,8 @@ export const DEFAULT_FRAGMENT_CACHE_ENTRIES = 50_000;
 export const DEFAULT_FRAGMENT_CACHE_CHARS = 32 * 1024 * 1024;
 export const DEFAULT_FILE_LOCATION_CACHE_ENTRIES = 100_000;
 
+/** The unapproved-update policy is not here: it is configuration, read from the index snapshot. */
 export interface ExtendedUpdateInfoSettings {
-  readonly unapprovedPolicy: UnapprovedPolicy;
   readonly fragmentCacheEntries?: number;
   readonly fragmentCacheChars?: number;
   readonly fileLocationCacheEntries?: number;
@@ -69,7 +68,7 @@ export class ExtendedUpdateInfoService {
   }
 
   async getExtendedUpdateInfo(request: GetExtendedUpdateInfoRequest, client: ExtendedInfoClient, call: ExtendedInfoCall): Promise<GetExtendedUpdateInfoResponse> {
-    const plan = this.index.read((view) => planExtendedUpdateInfo(view, client, request.revisionIds, this.settings.unapprovedPolicy));
+    const plan = this.index.read((view) => planExtendedUpdateInfo(view, client, request.revisionIds, view.scanSettings.unapprovedPolicy));
     const updates = await this.updateData(plan.deployed, request.infoTypes, request.locales ?? [], call);
     const fileLocations = await this.fileLocations(plan, call, false);
     return {
@@ -86,7 +85,7 @@ export class ExtendedUpdateInfoService {
    * so FileDecryption gets no entries.
    */
   async getExtendedUpdateInfo2(request: GetExtendedUpdateInfo2Request, client: ExtendedInfoClient, call: ExtendedInfoCall): Promise<GetExtendedUpdateInfo2Response> {
-    const plan = this.index.read((view) => planExtendedUpdateInfo(view, client, revisionIdsOf(view, request.updateIds), this.settings.unapprovedPolicy));
+    const plan = this.index.read((view) => planExtendedUpdateInfo(view, client, revisionIdsOf(view, request.updateIds), view.scanSettings.unapprovedPolicy));
     const updates = await this.updateData(plan.deployed, request.infoTypes, request.locales ?? [], call);
     const fileLocations = request.infoTypes.includes('FileUrl') ? await this.fileLocations(plan, call, true) : [];
     return {

@@ -26,13 +26,14 @@ abstract class ExtendedInfoHandlerBase {
   ) {}
 
   protected async run<T>(cookie: GetExtendedUpdateInfoRequest['cookie'], context: WuspCallContext, answer: (client: { computerId: string; cookieGroupIds: readonly string[] | null }, call: { contentBaseUrl: string; correlationId: string }) => Promise<T>): Promise<T> {
-    const { state } = await this.cookies.open(cookie, context.now);
+    const { state, server } = await this.cookies.open(cookie, context.now);
     if (!(await this.index.whenReady(DEFAULT_READY_WAIT_MS))) throw new WuspFault(WuspErrorCode.ServerBusy, '', { diagnostic: 'scan index is still replaying the log' });
     // As in SyncUpdates: a replica behind the client's anchor would call its newest revisions out of scope.
-    if ((await this.index.whenAtAnchor(state.lastSyncAnchor, DEFAULT_ANCHOR_WAIT_MS)) === 'behind') {
-      throw new WuspFault(WuspErrorCode.ServerBusy, '', { diagnostic: 'scan index is behind the anchor in the client cookie' });
-    }
-    const call = { contentBaseUrl: contentBaseUrl(this.config, context), correlationId: context.correlationId };
+    const atAnchor = await this.index.whenAtAnchor(state.lastSyncAnchor, DEFAULT_ANCHOR_WAIT_MS);
+    if (atAnchor === 'behind') throw new WuspFault(WuspErrorCode.ServerBusy, '', { diagnostic: 'scan index is behind the anchor in the client cookie' });
+    // The RevisionIDs asked for were handed out by a history the restored store no longer has (S11).
+    if (atAnchor === 'beyond-log') throw new WuspFault(WuspErrorCode.ServerChanged, '', { diagnostic: 'the anchor in the client cookie is past the end of the log (store restored?)' });
+    const call = { contentBaseUrl: contentBaseUrl(server.contentBaseUrl, this.config, context), correlationId: context.correlationId };
     try {
       return await answer({ computerId: state.computerId, cookieGroupIds: state.groupIds }, call);
     } catch (error) {

@@ -56,8 +56,8 @@ export class GetFileLocationsSoapHandler implements WuspOperationHandler<'GetFil
   }
 
   async handle(request: GetFileLocationsRequest, context: WuspCallContext): Promise<GetFileLocationsResponse> {
-    const { state } = await this.cookies.open(request.cookie, context.now);
-    const baseUrl = contentBaseUrl(this.config, context);
+    const { state, server } = await this.cookies.open(request.cookie, context.now);
+    const baseUrl = contentBaseUrl(server.contentBaseUrl, this.config, context);
     const fileLocations = await lookUpFileLocations(this.bus, baseUrl, request.fileDigests, context.correlationId);
     return { fileLocations, newCookie: this.cookies.renew(state) };
   }

@@ -18,7 +18,7 @@ import { WuspOperationRegistry } from '../wusp-endpoint/wusp-operation.registry.
  *   ("not received") rather than stored under a claimed identity.
  * - GetRequiredInventoryType: cookie checked, 0 (no inventory wanted).
  * - ReportInventory: cookie checked, `false` (not stored; answering true would claim we kept it).
- * - The five MS-WSUSSS rollup operations: InternalServerError until downstream-server rollup exists.
+ * The five MS-WSUSSS rollup operations are in `downstream-rollup/`.
  */
 @Injectable()
 export class ReportingOtherSoapHandlers {
@@ -37,9 +37,6 @@ export class ReportingOtherSoapHandlers {
         await this.cookies.open(r.cookie, c.now);
         return false;
       }),
-      ...(['GetRollupConfiguration', 'RollupDownstreamServers', 'RollupComputers', 'GetOutOfSyncComputers', 'RollupComputerStatus'] as const).map((op) =>
-        unavailableHandler(op, this.logger, 'downstream-server rollup is not implemented'),
-      ),
     ];
     for (const h of handlers) registry.registerDefault(h);
   }

@@ -1,18 +1,13 @@
-import type { UnapprovedPolicy } from './domain/scan-scope.js';
-import { DEFAULT_SYNC_UPDATES_PAGE_SIZE } from '../sync-updates/domain/sync-updates.query.js';
-
-/** Injection token for ScanSettings; the module may provide its own value (e.g. from configuration). */
+/** Injection token for ScanSettings; the module may provide its own value (tests shorten the waits). */
 export const SCAN_SETTINGS = Symbol('SCAN_SETTINGS');
 
+/**
+ * How the gateway process waits and caches. The page size and the unapproved-update policy are not
+ * here: they are server configuration (`scan` in ServerConfigurationChanged, `watershed configuration
+ * set --page-size/--unapproved`), read from the scan index so every gateway applies the same values
+ * from the same log position.
+ */
 export interface ScanSettings {
-  /** NewUpdates per SyncUpdates page (WS2025: 30). */
-  readonly pageSize: number;
-  /**
-   * `approved-only` (default): a client sees categories, detectoids, its groups' approvals and what
-   * they depend on; withdrawing an approval puts the update out of scope. `detect`: unapproved
-   * updates are also sent with PreDeploymentCheck, as WSUS does, so clients report "needed" for them.
-   */
-  readonly unapprovedPolicy: UnapprovedPolicy;
   /** How long a scan waits for the index's first catch-up after a start before answering ServerBusy. */
   readonly readyWaitMs: number;
   /**
@@ -34,7 +29,5 @@ export const DEFAULT_READY_WAIT_MS = 20_000;
 export const DEFAULT_ANCHOR_WAIT_MS = 5_000;
 
 export const DEFAULT_SCAN_SETTINGS: ScanSettings = {
-  pageSize: DEFAULT_SYNC_UPDATES_PAGE_SIZE,
-  unapprovedPolicy: 'approved-only',
   readyWaitMs: DEFAULT_READY_WAIT_MS,
 };

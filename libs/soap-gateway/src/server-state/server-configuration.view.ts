@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { LOG_START, SERVER_CONFIGURATION_STREAM, type RecordedEvent } from '#contracts';
+import { CLIENT_STATE_STREAM, LOG_START, parseServerConfiguration, type RollupMode, SERVER_CONFIGURATION_STREAM, type RecordedEvent } from '#contracts';
 import type { EventStore, LogSubscription } from '#event-store';
 import { EVENT_STORE, LOGGER, type Logger } from '#platform';
 
@@ -19,6 +19,12 @@ export interface ServerConfigurationSnapshot {
    */
   readonly configGeneration: Date;
   readonly targetingMode: TargetingMode;
+  /** The configured content base URL (`http://host:port`), or null: FileLocations then come from WATERSHED_PUBLIC_URL or the Host. */
+  readonly contentBaseUrl: string | null;
+  /** The configured rollup mode: `detailed` is MS-WSUSSS DoDetailedRollup = true. */
+  readonly rollup: RollupMode;
+  /** When the latest ClientStateReset happened (cookies issued before it get ServerChanged); null: never. */
+  readonly clientStateEpoch: Date | null;
 }
 
 /** How long a call waits for the first event of a brand-new log (written just after the server starts listening). */
@@ -32,6 +38,10 @@ const IDENTITY_WAIT_MS = 3000;
 export class ServerConfigurationView implements OnModuleInit, OnModuleDestroy {
   private identity: { serverId: string; installedAt: Date } | null = null;
   private targetingMode: TargetingMode = 'server-side';
+  // Until the first ServerConfigurationChanged: the deployment service's defaults (no URL, summary rollup).
+  private contentBaseUrl: string | null = null;
+  private rollup: RollupMode = 'summary';
+  private clientStateEpoch: Date | null = null;
   private lastConfigChange: Date | null = null;
   private subscription: LogSubscription | null = null;
   private ready: Promise<void> | null = null;
@@ -63,7 +73,14 @@ export class ServerConfigurationView implements OnModuleInit, OnModuleDestroy {
     }
     const identity = this.identity ?? (await this.waitForIdentity());
     const generation = this.lastConfigChange !== null && this.lastConfigChange > identity.installedAt ? this.lastConfigChange : identity.installedAt;
-    return { serverId: identity.serverId, configGeneration: generation, targetingMode: this.targetingMode };
+    return {
+      serverId: identity.serverId,
+      configGeneration: generation,
+      targetingMode: this.targetingMode,
+      contentBaseUrl: this.contentBaseUrl,
+      rollup: this.rollup,
+      clientStateEpoch: this.clientStateEpoch,
+    };
   }
 
   private async start(): Promise<void> {
@@ -71,7 +88,8 @@ export class ServerConfigurationView implements OnModuleInit, OnModuleDestroy {
     const from = await this.store.head();
     const stream = await this.store.readStream(SERVER_CONFIGURATION_STREAM);
     for (const event of stream.events) this.apply(event);
-    const subscription = this.store.subscribe({ from, eventTypes: ['TargetingModeChanged'], handler: (event) => this.apply(event) });
+    for (const event of (await this.store.readStream(CLIENT_STATE_STREAM)).events) this.apply(event);
+    const subscription = this.store.subscribe({ from, eventTypes: ['TargetingModeChanged', 'ServerConfigurationChanged', 'ClientStateReset'], handler: (event) => this.apply(event) });
     this.subscription = subscription;
     subscription.done.then(
       () => undefined,
@@ -93,7 +111,20 @@ export class ServerConfigurationView implements OnModuleInit, OnModuleDestroy {
   }
 
   private apply(event: RecordedEvent): void {
-    if (event.type !== 'TargetingModeChanged' || event.streamId !== SERVER_CONFIGURATION_STREAM) return;
+    if (event.type === 'ClientStateReset' && event.streamId === CLIENT_STATE_STREAM) {
+      const at = new Date(event.metadata.occurredAt);
+      if (!Number.isNaN(at.getTime()) && (this.clientStateEpoch === null || at > this.clientStateEpoch)) this.clientStateEpoch = at;
+      return;
+    }
+    if (event.streamId !== SERVER_CONFIGURATION_STREAM) return;
+    if (event.type === 'ServerConfigurationChanged') {
+      // Not a configuration generation (C8): nothing a cookie holds depends on these settings.
+      const settings = parseServerConfiguration(event.data);
+      this.contentBaseUrl = settings.contentBaseUrl;
+      this.rollup = settings.rollup;
+      return;
+    }
+    if (event.type !== 'TargetingModeChanged') return;
     const mode = (event.data as { mode?: unknown }).mode;
     if (mode === 'server-side' || mode === 'client-side') this.targetingMode = mode;
     const at = new Date(event.metadata.occurredAt);

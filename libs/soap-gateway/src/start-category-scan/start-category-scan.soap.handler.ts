@@ -1,18 +1,20 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { StartCategoryScanRequest, StartCategoryScanResponse } from '#wsus-codecs';
-import type { WuspCallContext, WuspOperationHandler } from '../wusp-endpoint/wusp-operation.handler.js';
+import { type StartCategoryScanRequest, type StartCategoryScanResponse, WuspErrorCode } from '#wsus-codecs';
+import { type WuspCallContext, WuspFault, type WuspOperationHandler } from '../wusp-endpoint/wusp-operation.handler.js';
 import { WuspOperationRegistry } from '../wusp-endpoint/wusp-operation.registry.js';
 import { type CategoryKind, planCategoryScan } from './domain/category-scan.plan.js';
 
 /**
- * Where StartCategoryScan learns what a category id is. The category type (Product,
- * UpdateClassification, …) lives in the Extended fragment, not in UpdateRevisionImported, so the
- * scan index or the metadata store has to provide it; until one does, every id is taken as a known
- * product, which reproduces WS2025's answer to the native client's one-product request (fixture 05).
+ * Where StartCategoryScan learns what a category id is: the scan index, which keeps each category's
+ * CategoryType from UpdateRevisionImported (provided with the scan path, `scan.providers.ts`).
  */
 export const CATEGORY_KIND_LOOKUP = Symbol('CATEGORY_KIND_LOOKUP');
 export interface CategoryKindLookup {
-  kindOf(categoryId: string): CategoryKind | undefined;
+  /**
+   * Runs `plan` over the kinds of one consistent catalog snapshot; throws a WuspFault (ServerBusy)
+   * when the catalog is not loaded yet, rather than calling every id unknown.
+   */
+  withKinds<T>(plan: (kindOf: (categoryId: string) => CategoryKind | undefined) => T): Promise<T>;
 }
 
 /** StartCategoryScan (§3.1.5.6): carries no cookie, so nothing client-specific is involved. */
@@ -28,7 +30,8 @@ export class StartCategoryScanSoapHandler implements WuspOperationHandler<'Start
   }
 
   async handle(request: StartCategoryScanRequest, _context: WuspCallContext): Promise<StartCategoryScanResponse> {
-    const kindOf = this.lookup ? (id: string) => this.lookup!.kindOf(id.toLowerCase()) : (): CategoryKind => 'product';
-    return planCategoryScan(request.requestedCategories, kindOf);
+    // Without the catalog an answer would be a guess: retry later (the scan path is always wired in served processes).
+    if (!this.lookup) throw new WuspFault(WuspErrorCode.InternalServerError, '', { diagnostic: 'StartCategoryScan: no category lookup (scan index not wired in)' });
+    return this.lookup.withKinds((kindOf) => planCategoryScan(request.requestedCategories, (id) => kindOf(id.toLowerCase())));
   }
 }

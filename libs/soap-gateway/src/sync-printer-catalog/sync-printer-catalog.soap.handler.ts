@@ -36,6 +36,8 @@ export class SyncPrinterCatalogSoapHandler implements WuspOperationHandler<'Sync
     }
     const atAnchor = await index.whenAtAnchor(state.lastSyncAnchor, this.settings.anchorWaitMs ?? DEFAULT_ANCHOR_WAIT_MS);
     if (atAnchor === 'behind') throw new WuspFault(WuspErrorCode.ServerBusy, '', { diagnostic: 'scan index is behind the anchor in the client cookie' });
+    // As SyncUpdates: a restored store may have given the client's cached RevisionIDs to other revisions (S11).
+    if (atAnchor === 'beyond-log') throw new WuspFault(WuspErrorCode.ServerChanged, '', { diagnostic: 'the anchor in the client cookie is past the end of the log (store restored?)' });
     const result = index.read((view) =>
       syncPrinterCatalog(
         view,
@@ -43,11 +45,11 @@ export class SyncPrinterCatalogSoapHandler implements WuspOperationHandler<'Sync
           computerId: state.computerId,
           cookieGroupIds: state.groupIds,
           clientProtocolVersion: state.protocolVersion,
-          lastSyncAnchor: atAnchor === 'beyond-log' ? null : state.lastSyncAnchor,
+          lastSyncAnchor: state.lastSyncAnchor,
           installedNonLeafUpdateIds: request.installedNonLeafUpdateIds ?? [],
           printerUpdateIds: request.printerUpdateIds ?? [],
         },
-        { pageSize: this.settings.pageSize, unapprovedPolicy: this.settings.unapprovedPolicy },
+        view.scanSettings,
       ),
     );
     // The cookie keeps SyncUpdates' watermark (see the query).

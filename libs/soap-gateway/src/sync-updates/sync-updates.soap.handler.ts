@@ -36,8 +36,10 @@ export class SyncUpdatesSoapHandler implements WuspOperationHandler<'SyncUpdates
     // from an older view would put the revisions it got there out of scope (protocol-decisions S11).
     const atAnchor = await this.index.whenAtAnchor(state.lastSyncAnchor, this.settings.anchorWaitMs ?? DEFAULT_ANCHOR_WAIT_MS);
     if (atAnchor === 'behind') throw new WuspFault(WuspErrorCode.ServerBusy, '', { diagnostic: 'scan index is behind the anchor in the client cookie' });
-    // An anchor past the end of the log (store restored or reset): everything cached may have changed.
-    const lastSyncAnchor = atAnchor === 'beyond-log' ? null : state.lastSyncAnchor;
+    // An anchor past the end of the log: the store was restored or reset, and RevisionIDs the client
+    // caches may name other revisions now. ServerChanged makes it re-handshake and RefreshCache (S11).
+    if (atAnchor === 'beyond-log') throw new WuspFault(WuspErrorCode.ServerChanged, '', { diagnostic: 'the anchor in the client cookie is past the end of the log (store restored?)' });
+    const lastSyncAnchor = state.lastSyncAnchor;
     const outcome = this.index.read((view) =>
       syncUpdates(
         view,
@@ -48,7 +50,7 @@ export class SyncUpdatesSoapHandler implements WuspOperationHandler<'SyncUpdates
           lastSyncAnchor,
           parameters: request.parameters,
         },
-        { pageSize: this.settings.pageSize, unapprovedPolicy: this.settings.unapprovedPolicy },
+        view.scanSettings,
       ),
     );
     const newCookie = this.cookies.renew(state, { lastSyncAnchor: outcome.lastSyncAnchor, lastSyncAt: context.now.toISOString() });

@@ -54,6 +54,11 @@ export const ClientCookieState = z
     /** Log anchor of the client's last completed sync (the ChangedUpdates watermark); null before the first. */
     lastSyncAnchor: z.string().max(256).nullable(),
     lastSyncAt: isoInstant.nullable(),
+    /**
+     * Time of the latest ClientStateReset when the cookie was issued (null: none). A cookie older
+     * than the current one gets ServerChanged. Absent in cookies sealed before the field existed.
+     */
+    stateEpoch: isoInstant.nullable().optional(),
   })
   .strict();
 export type ClientCookieState = z.infer<typeof ClientCookieState>;

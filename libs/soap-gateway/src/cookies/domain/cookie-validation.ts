@@ -6,6 +6,8 @@ export interface CookieCheckContext {
   readonly serverId: string;
   /** Current configuration generation (GetConfig LastChange). */
   readonly configGeneration: Date;
+  /** Time of the latest ClientStateReset this gateway has seen; null when there was none. */
+  readonly clientStateEpoch: Date | null;
 }
 
 export interface CookieCheckOptions {
@@ -25,6 +27,9 @@ export type CookieCheckOutcome = 'ok' | 'ServerChanged' | 'CookieExpired' | 'Con
  */
 export function checkClientCookie(state: ClientCookieState, context: CookieCheckContext, options: CookieCheckOptions = {}): CookieCheckOutcome {
   if (state.serverId !== context.serverId) return 'ServerChanged';
+  // Issued before the server's client state was reset (a restore): its anchor and the RevisionIDs the
+  // client caches may mean other things now. A cookie newer than this gateway's view is accepted, as in C8.
+  if (context.clientStateEpoch !== null && (state.stateEpoch === null || state.stateEpoch === undefined || Date.parse(state.stateEpoch) < context.clientStateEpoch.getTime())) return 'ServerChanged';
   if (!options.allowExpired && Date.parse(state.expiresAt) <= context.now.getTime()) return 'CookieExpired';
   if (options.checkConfiguration && Date.parse(state.configGeneration) < context.configGeneration.getTime()) return 'ConfigChanged';
   return 'ok';

@@ -6,6 +6,7 @@ import type {
   ComputerGroupRenamed,
   LogPosition,
   RecordedEvent,
+  ServerConfigurationData,
   TargetingModeChanged,
   UpdateApprovalRemoved,
   UpdateApproved,
@@ -27,7 +28,9 @@ export type ScanIndexEventData =
   | { readonly type: 'UpdateApprovalRemoved'; readonly data: Data<typeof UpdateApprovalRemoved> }
   | { readonly type: 'UpdateDeclined'; readonly data: Data<typeof UpdateDeclined> }
   | { readonly type: 'UpdateUndeclined'; readonly data: Data<typeof UpdateUndeclined> }
-  | { readonly type: 'TargetingModeChanged'; readonly data: Data<typeof TargetingModeChanged> };
+  | { readonly type: 'TargetingModeChanged'; readonly data: Data<typeof TargetingModeChanged> }
+  /** Data as stored; settings added later may be missing (read with parseServerConfiguration). */
+  | { readonly type: 'ServerConfigurationChanged'; readonly data: Partial<ServerConfigurationData> };
 
 export type ScanIndexEvent = ScanIndexEventData & {
   readonly position: LogPosition;
@@ -46,6 +49,7 @@ export const SCAN_INDEX_EVENT_TYPES: readonly ScanIndexEventData['type'][] = [
   'UpdateDeclined',
   'UpdateUndeclined',
   'TargetingModeChanged',
+  'ServerConfigurationChanged',
 ];
 
 const KNOWN = new Set<string>(SCAN_INDEX_EVENT_TYPES);

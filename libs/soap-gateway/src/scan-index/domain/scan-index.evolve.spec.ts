@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALL_COMPUTERS_GROUP_ID, LOG_START, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
+import { ALL_COMPUTERS_GROUP_ID, LOG_START, type ServerConfigurationData, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
 import { driverRow, guid, ScanCatalogBuilder } from '../testing/scan-catalog.builder.js';
 import { evolveScanIndex } from './scan-index.evolve.js';
 
@@ -91,6 +91,26 @@ describe('scan index evolve', () => {
     assert.deepEqual(catalog.view.effectiveGroupIds('pc', null), [ALL_COMPUTERS_GROUP_ID, parent, child].sort());
     catalog.assign('pc', guid(0x999));
     assert.deepEqual(catalog.view.effectiveGroupIds('pc', null), [ALL_COMPUTERS_GROUP_ID, UNASSIGNED_COMPUTERS_GROUP_ID].sort(), 'unknown groups are ignored');
+  });
+
+  it('takes the scan settings from the server configuration; another unapproved-update policy changes every client\'s view', () => {
+    const catalog = new ScanCatalogBuilder().revision({ revisionId: 1, updateId: guid(1) });
+    assert.deepEqual(catalog.view.scanSettings, { pageSize: 30, unapprovedPolicy: 'approved-only' }, 'the defaults before any configuration');
+    const configuration: Omit<ServerConfigurationData, 'scan'> = {
+      role: 'root', upstreamServerUrl: null, syncSchedule: { mode: 'manual' }, rollup: 'summary', productIds: [], classificationIds: [], languages: [], contentMode: 'store-content', contentBaseUrl: null,
+    };
+    // Written before the scan settings existed: the defaults, and nothing changed for clients.
+    let before = catalog.view.version;
+    catalog.apply({ type: 'ServerConfigurationChanged', data: configuration });
+    assert.deepEqual(catalog.view.scanSettings, { pageSize: 30, unapprovedPolicy: 'approved-only' });
+    assert.equal(catalog.view.everythingChangedSince('pc', before), false);
+    catalog.apply({ type: 'ServerConfigurationChanged', data: { ...configuration, scan: { pageSize: 7, unapprovedPolicy: 'approved-only' } } });
+    assert.deepEqual(catalog.view.scanSettings, { pageSize: 7, unapprovedPolicy: 'approved-only' });
+    assert.equal(catalog.view.everythingChangedSince('pc', before), false, 'a page size moves no deployment');
+    before = catalog.view.version;
+    catalog.apply({ type: 'ServerConfigurationChanged', data: { ...configuration, scan: { pageSize: 7, unapprovedPolicy: 'detect' } } });
+    assert.equal(catalog.view.scanSettings.unapprovedPolicy, 'detect');
+    assert.equal(catalog.view.everythingChangedSince('pc', before), true);
   });
 
   it('does not let a built-in group be deleted', () => {

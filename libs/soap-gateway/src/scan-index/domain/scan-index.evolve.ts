@@ -1,4 +1,4 @@
-import { compareLogPositions, type DriverMetadataRowData, normalizeGuid, type UpdateRevisionImportedData } from '#contracts';
+import { compareLogPositions, type DriverMetadataRowData, normalizeGuid, parseServerConfiguration, type UpdateRevisionImportedData } from '#contracts';
 import { driverVersionToLong } from '#wsus-codecs/update-metadata';
 import type { ScanIndexEvent } from './scan-index.events.js';
 import { type ApprovalEntry, identityKey, type IndexedDriverRow, type RevisionEntry, type ScanIndexState } from './scan-index.state.js';
@@ -58,6 +58,13 @@ export function evolveScanIndex(state: ScanIndexState, event: ScanIndexEvent): S
       state.targetingMode = event.data.mode;
       state.globalChangedAt = at;
       break;
+    case 'ServerConfigurationChanged': {
+      const { scan } = parseServerConfiguration(event.data);
+      // Another policy moves deployments (an update that was only a prerequisite becomes PreDeploymentCheck, or leaves scope).
+      if (scan.unapprovedPolicy !== state.scanSettings.unapprovedPolicy) state.globalChangedAt = at;
+      state.scanSettings = { pageSize: scan.pageSize, unapprovedPolicy: scan.unapprovedPolicy };
+      break;
+    }
   }
   state.position = event.position;
   state.appliedPositions.push(event.position);
@@ -75,6 +82,7 @@ function importRevision(state: ScanIndexState, d: UpdateRevisionImportedData, at
     updateId,
     revisionNumber: d.revisionNumber,
     updateType: d.updateType,
+    categoryType: d.updateType === 'Category' ? (d.categoryType ?? null) : null,
     prerequisites: d.prerequisites.map((clause) => clause.map(normalizeGuid)),
     categoryIds: d.categoryIds.map(normalizeGuid),
     bundledUpdateIds: [...new Set(d.bundledRevisions.flat().map((m) => normalizeGuid(m.updateId)))],

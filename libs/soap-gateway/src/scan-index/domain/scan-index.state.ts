@@ -1,4 +1,4 @@
-import { ALL_COMPUTERS_GROUP_ID, type ApprovalAction, LOG_START, type LogPosition, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
+import { ALL_COMPUTERS_GROUP_ID, type ApprovalAction, DEFAULT_SCAN_SETTINGS_DATA, LOG_START, type LogPosition, UNASSIGNED_COMPUTERS_GROUP_ID, type UnapprovedUpdatePolicy } from '#contracts';
 
 export type IndexedUpdateType = 'Software' | 'Driver' | 'Category' | 'Detectoid';
 export type TargetingMode = 'server-side' | 'client-side';
@@ -41,6 +41,12 @@ export interface RevisionEntry {
   readonly updateId: string;
   readonly revisionNumber: number;
   readonly updateType: IndexedUpdateType;
+  /**
+   * CategoryInformation/@CategoryType of a Category (Company, ProductFamily, Product,
+   * UpdateClassification…); null for other types, and for a Category imported before the type was
+   * recorded in UpdateRevisionImported.
+   */
+  readonly categoryType: string | null;
   /** CNF over update ids: every clause needs one installed member. */
   readonly prerequisites: readonly (readonly string[])[];
   readonly categoryIds: readonly string[];
@@ -121,7 +127,12 @@ export interface ScanIndexState {
   readonly memberships: Map<string, readonly string[]>;
   readonly membershipChangedAt: Map<string, number>;
   targetingMode: TargetingMode;
-  /** Last change that may move every client's deployments (targeting mode, group deletion). */
+  /**
+   * The server configuration's scan settings (ServerConfigurationChanged): held by the index, not
+   * read beside it, so a scan's page size and policy belong to the same snapshot as its scope.
+   */
+  scanSettings: { pageSize: number; unapprovedPolicy: UnapprovedUpdatePolicy };
+  /** Last change that may move every client's deployments (targeting mode, group deletion, unapproved-update policy). */
   globalChangedAt: number;
 }
 
@@ -155,6 +166,7 @@ export function emptyScanIndexState(): ScanIndexState {
     memberships: new Map(),
     membershipChangedAt: new Map(),
     targetingMode: 'server-side',
+    scanSettings: { ...DEFAULT_SCAN_SETTINGS_DATA },
     globalChangedAt: 0,
   };
 }

@@ -1,6 +1,7 @@
 import { compareLogPositions, encodeAnchor, type LogPosition } from '#contracts';
+import { type CategoryKind, categoryKindOf } from './category-tree.js';
 import { effectiveGroupIds } from './effective-groups.js';
-import { computeScanScope, type ScanScope, type ScopeOptions } from './scan-scope.js';
+import { computeScanScope, type ScanScope, type ScopeOptions, type UnapprovedPolicy } from './scan-scope.js';
 import { identityKey, type RevisionEntry, type ScanIndexState, type TargetingMode } from './scan-index.state.js';
 
 /** Scopes kept per index version; a handful of group combinations cover most sites. */
@@ -36,6 +37,11 @@ export class ScanIndexView {
     return this.state.targetingMode;
   }
 
+  /** The configured SyncUpdates page size and unapproved-update policy, as of this snapshot. */
+  get scanSettings(): { readonly pageSize: number; readonly unapprovedPolicy: UnapprovedPolicy } {
+    return this.state.scanSettings;
+  }
+
   get revisionCount(): number {
     return this.state.revisions.size;
   }
@@ -59,6 +65,11 @@ export class ScanIndexView {
   /** Driver updates whose served revision has a WindowsDriverMetaData row for this hardware id (lower-cased). */
   driverUpdatesForHardwareId(hardwareId: string): ReadonlySet<string> {
     return this.state.driverUpdatesByHardwareId.get(hardwareId) ?? EMPTY;
+  }
+
+  /** What StartCategoryScan takes the id for: a product, a classification, another category, or unknown (undefined). */
+  categoryKind(updateId: string): CategoryKind | undefined {
+    return categoryKindOf(this.state.updates.get(updateId.toLowerCase())?.latest);
   }
 
   /** MS-WUSP §3.1.5.7: a leaf iff no prerequisite (categories included) names the update. */

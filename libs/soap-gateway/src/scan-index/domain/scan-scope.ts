@@ -1,3 +1,5 @@
+import type { UnapprovedUpdatePolicy } from '#contracts';
+import { categoriesOf, expandCategoryFilter } from './category-tree.js';
 import { effectiveApproval } from './effective-groups.js';
 import type { ApprovalEntry, RevisionEntry, ScanIndexState } from './scan-index.state.js';
 
@@ -23,12 +25,16 @@ export interface ScopeEntry {
  * takes an update out of scope: OutOfScopeRevisionIDs). `detect`: all that are not declined, with
  * PreDeploymentCheck, as WSUS does for "Not approved" updates.
  */
-export type UnapprovedPolicy = 'approved-only' | 'detect';
+export type UnapprovedPolicy = UnapprovedUpdatePolicy;
 
 export interface ScopeOptions {
   readonly pass: 'software' | 'driver';
   readonly policy: UnapprovedPolicy;
-  /** FilterCategoryIds of a category scan (lower-case); empty = unfiltered. */
+  /**
+   * FilterCategoryIds of a category scan (lower-case); empty = unfiltered. An update is related to
+   * them (§2.2.2.2.4) when it is one of them, under one of them (a product under a requested company
+   * or family), or belongs to one of them or to a category under one of them.
+   */
   readonly filterCategoryIds?: ReadonlySet<string>;
 }
 
@@ -50,14 +56,14 @@ const KIND_ORDER: Readonly<Record<ScopeKind, number>> = { evaluate: 0, bundle: 1
  */
 export function computeScanScope(state: ScanIndexState, groupIds: readonly string[], options: ScopeOptions): ScanScope {
   const chosen = new Map<string, { kind: ScopeKind; approval?: ApprovalEntry }>();
-  const filter = options.filterCategoryIds !== undefined && options.filterCategoryIds.size > 0 ? options.filterCategoryIds : undefined;
+  const filter = options.filterCategoryIds !== undefined && options.filterCategoryIds.size > 0 ? expandCategoryFilter(state, options.filterCategoryIds) : undefined;
   const wantedType = (updateId: string): boolean =>
     options.pass === 'driver' ? state.driverUpdates.has(updateId) : !state.driverUpdates.has(updateId);
   const inFilter = (updateId: string): boolean => {
     if (filter === undefined) return true;
     if (filter.has(updateId)) return true;
     const latest = state.updates.get(updateId)?.latest;
-    return latest !== undefined && latest.categoryIds.some((c) => filter.has(c));
+    return latest !== undefined && categoriesOf(state, latest).some((c) => filter.has(c));
   };
   const offer = (updateId: string, kind: ScopeKind, approval?: ApprovalEntry): boolean => {
     if (state.declined.has(updateId) || !state.updates.has(updateId) || !wantedType(updateId)) return false;

@@ -14,6 +14,8 @@ export interface RevisionSpec {
   readonly updateId: string;
   readonly revisionNumber?: number;
   readonly type?: IndexedUpdateType;
+  /** CategoryType of a Category (Company, ProductFamily, Product, UpdateClassification); absent = not recorded (legacy event). */
+  readonly categoryType?: string;
   readonly prerequisites?: readonly (readonly string[])[];
   readonly categoryIds?: readonly string[];
   readonly bundled?: readonly string[];
@@ -73,6 +75,7 @@ export class ScanCatalogBuilder {
         updateId: spec.updateId,
         revisionNumber: spec.revisionNumber ?? 100,
         updateType: type,
+        ...(spec.categoryType === undefined ? {} : { categoryType: spec.categoryType }),
         title: `update ${spec.updateId}`,
         prerequisites: (spec.prerequisites ?? []).map((c) => [...c]),
         categoryIds: [...(spec.categoryIds ?? [])],

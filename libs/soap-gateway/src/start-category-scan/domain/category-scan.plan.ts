@@ -1,7 +1,8 @@
 import type { CategoryRelationship, StartCategoryScanResponse } from '#wsus-codecs';
+import type { CategoryKind } from '../../scan-index/domain/category-tree.js';
 
 /** What the server knows about a category id; undefined = not recognised. */
-export type CategoryKind = 'product' | 'classification' | 'other';
+export type { CategoryKind };
 
 /**
  * StartCategoryScan processing (§3.1.5.6, wusp.md §7.4): unknown ids go to the error list and take

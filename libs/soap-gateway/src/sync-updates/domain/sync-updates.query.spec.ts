@@ -411,6 +411,59 @@ describe('SyncUpdates: category scans and the driver pass', () => {
     assert.equal(split.result.driverSyncNotNeeded, true);
   });
 
+  it('a company or product family covers the products under it; a classification takes its updates, also when named without IsCategory', () => {
+    const CONTOSO = guid(50);
+    const SUITE = guid(51);
+    const TOOLS = guid(52);
+    const VIEWER = guid(53);
+    const OTHER_PRODUCT = guid(54);
+    const UPDATES = guid(55);
+    const SECURITY = guid(56);
+    const catalog = new ScanCatalogBuilder()
+      .revision({ revisionId: 150, updateId: CONTOSO, type: 'Category', categoryType: 'Company' })
+      .revision({ revisionId: 151, updateId: SUITE, type: 'Category', categoryType: 'ProductFamily', prerequisites: [[CONTOSO]], categoryIds: [CONTOSO] })
+      .revision({ revisionId: 152, updateId: TOOLS, type: 'Category', categoryType: 'Product', prerequisites: [[SUITE]], categoryIds: [SUITE] })
+      // A product directly under the company, as some of Microsoft's are.
+      .revision({ revisionId: 153, updateId: VIEWER, type: 'Category', categoryType: 'Product', prerequisites: [[CONTOSO]], categoryIds: [CONTOSO] })
+      .revision({ revisionId: 154, updateId: OTHER_PRODUCT, type: 'Category', categoryType: 'Product' })
+      .revision({ revisionId: 155, updateId: UPDATES, type: 'Category', categoryType: 'UpdateClassification' })
+      .revision({ revisionId: 156, updateId: SECURITY, type: 'Category', categoryType: 'UpdateClassification' })
+      .revision({ revisionId: 160, updateId: guid(60), prerequisites: [[TOOLS], [UPDATES]], categoryIds: [TOOLS, UPDATES] })
+      .revision({ revisionId: 161, updateId: guid(61), prerequisites: [[VIEWER], [SECURITY]], categoryIds: [VIEWER, SECURITY] })
+      // Names its classification without IsCategory (as ccb78947 r200 does).
+      .revision({ revisionId: 162, updateId: guid(62), prerequisites: [[OTHER_PRODUCT], [SECURITY]], categoryIds: [OTHER_PRODUCT] });
+    for (const id of [60, 61, 62]) catalog.approve(guid(id), ALL_COMPUTERS_GROUP_ID);
+    const offered = (filter: string[]): number[] => {
+      const rounds = runSoftwareScan(catalog.view, emptyClientCache(), { filterCategoryIds: filter });
+      return rounds.flatMap((r) => idsOf(r.result.newUpdates)).sort((a, b) => a - b);
+    };
+    const updatesOf = (ids: number[]): number[] => ids.filter((id) => id >= 160);
+    assert.deepEqual(updatesOf(offered([TOOLS])), [160]);
+    assert.deepEqual(updatesOf(offered([SUITE])), [160], 'the family covers its product');
+    assert.deepEqual(updatesOf(offered([CONTOSO.toUpperCase()])), [160, 161], 'the company covers the family\'s product and its own');
+    assert.deepEqual(updatesOf(offered([SECURITY])), [161, 162]);
+    assert.deepEqual(updatesOf(offered([OTHER_PRODUCT, UPDATES])), [160, 162]);
+    // The tree above what is asked comes along as prerequisites, nothing beside it.
+    assert.deepEqual(offered([SUITE]), [150, 151, 152, 155, 160]);
+  });
+
+  it('category kinds for StartCategoryScan: the product tree, classifications, other categories, and what is not a category', () => {
+    const catalog = new ScanCatalogBuilder()
+      .revision({ revisionId: 1, updateId: guid(1), type: 'Category', categoryType: 'Company' })
+      .revision({ revisionId: 2, updateId: guid(2), type: 'Category', categoryType: 'ProductFamily' })
+      .revision({ revisionId: 3, updateId: guid(3), type: 'Category', categoryType: 'Product' })
+      .revision({ revisionId: 4, updateId: guid(4), type: 'Category', categoryType: 'UpdateClassification' })
+      .revision({ revisionId: 5, updateId: guid(5), type: 'Category', categoryType: 'Ring' })
+      .revision({ revisionId: 6, updateId: guid(6), type: 'Category' })
+      .revision({ revisionId: 7, updateId: guid(7), type: 'Detectoid' })
+      .revision({ revisionId: 8, updateId: guid(8) });
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => catalog.view.categoryKind(guid(n))),
+      ['product', 'product', 'product', 'classification', 'other', 'product', undefined, undefined, undefined],
+    );
+    assert.equal(catalog.view.categoryKind(guid(4).toUpperCase()), 'classification');
+  });
+
   it('a category scan sends the same Deployment as the full scan would', () => {
     const P1 = guid(40);
     const P2 = guid(41);
