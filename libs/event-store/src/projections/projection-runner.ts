@@ -1,5 +1,5 @@
 import type { LogPosition } from '#contracts';
-import { LOG_START } from '#contracts';
+import { compareLogPositions, LOG_START } from '#contracts';
 import { readAll } from '../read/read-all.js';
 import type { SqlDatabase, SqlExecutor } from '../sql/sql-database.js';
 import type { LogWakeSignal } from '../subscribe/log-wake-signal.js';
@@ -22,6 +22,14 @@ const MAX_BACKOFF_MS = 30_000;
 export class ProjectionRunner {
   private abort: AbortController | null = null;
   private loop: Promise<void> | null = null;
+  /**
+   * What this runner last committed or saw: the checkpoint row's value, and how far past it the log
+   * is known to hold none of the projection's events. Lets a wake-up with nothing to apply cost two
+   * reads instead of a write transaction (the checkpoint row lock takes a transaction id), and lets
+   * the next batch start past events of other types instead of re-reading them. Only trusted while
+   * the row still holds `checkpoint`: another owner or a rebuild moving it sends us back to the row.
+   */
+  private known: { readonly checkpoint: LogPosition; readonly scanned: LogPosition } | null = null;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -34,13 +42,31 @@ export class ProjectionRunner {
   async processBatch(): Promise<number> {
     const { projection } = this;
     const batchSize = this.options.batchSize ?? 500;
-    return this.db.transaction(async (tx) => {
-      const from = await lockCheckpoint(tx, projection.name);
+    const known = this.known;
+    if (known !== null) {
+      // Read-only probe: most appends carry none of this projection's events (every append wakes
+      // every runner), and those must not cost a transaction or a checkpoint write.
+      const probe = await readAll(this.db, known.scanned, { limit: 1, eventTypes: projection.eventTypes });
+      if (probe.events.length === 0) {
+        if (compareLogPositions(probe.scannedTo, known.scanned) > 0) this.known = { checkpoint: known.checkpoint, scanned: probe.scannedTo };
+        return 0;
+      }
+    }
+    const outcome = await this.db.transaction(async (tx) => {
+      const checkpoint = await lockCheckpoint(tx, projection.name);
+      const current = this.known;
+      const from = current !== null && compareLogPositions(current.checkpoint, checkpoint) === 0 ? current.scanned : checkpoint;
       const batch = await readAll(tx, from, { limit: batchSize, eventTypes: projection.eventTypes });
       for (const event of batch.events) await projection.apply(tx, event);
-      if (batch.events.length > 0) await saveCheckpoint(tx, projection.name, batch.position);
-      return batch.events.length;
+      // A short batch applied every wanted event up to the head the read saw: the checkpoint can
+      // move there, so a restart does not re-read the unwanted events in between.
+      const reached = batch.events.length < batchSize ? batch.scannedTo : batch.position;
+      if (batch.events.length > 0) await saveCheckpoint(tx, projection.name, reached);
+      return { applied: batch.events.length, checkpoint: batch.events.length > 0 ? reached : checkpoint, scanned: reached };
     });
+    // Only after the commit: a rolled-back batch leaves the runner where it was.
+    this.known = { checkpoint: outcome.checkpoint, scanned: outcome.scanned };
+    return outcome.applied;
   }
 
   /** Applies batches until the projection has reached the log's current end. */
@@ -56,6 +82,7 @@ export class ProjectionRunner {
 
   /** Empties the projection and sets its checkpoint back to zero, in one transaction; then catches up. */
   async rebuild(): Promise<number> {
+    this.known = null;
     await this.db.transaction(async (tx) => {
       await lockCheckpoint(tx, this.projection.name);
       await this.projection.reset(tx);

@@ -1,5 +1,5 @@
 import type { LogPosition, RecordedEvent } from '#contracts';
-import { LOG_START } from '#contracts';
+import { compareLogPositions, LOG_START } from '#contracts';
 import type { SqlExecutor } from '../sql/sql-database.js';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-row.js';
 
@@ -18,6 +18,13 @@ export interface ReadAllResult {
   readonly events: RecordedEvent[];
   /** Where the next read resumes: the last event returned, or `after` when none was. */
   readonly position: LogPosition;
+  /**
+   * How far the log was examined: every final event up to here that matches the filter is in
+   * `events`. Past `position` when a filtered read ends short of `limit` (the rest of the log up to
+   * the head it saw had none of the wanted events), so a follower filtering by type can resume from
+   * here instead of re-reading the same unwanted events on every poll.
+   */
+  readonly scannedTo: LogPosition;
 }
 
 export const DEFAULT_READ_LIMIT = 1000;
@@ -38,6 +45,12 @@ export async function readAll(
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_READ_LIMIT) {
     throw new RangeError(`limit must be 1..${MAX_READ_LIMIT}, got ${limit}`);
   }
+  const filtered = options.eventTypes !== undefined || options.streamPrefix !== undefined;
+  // The head is read before the events: everything final at or below it is final for the read that
+  // follows too (no transaction below the oldest open one can still commit), so when the read ends
+  // short of the limit, no wanted event lies between the last one returned and this head.
+  const head = filtered ? await readHead(executor) : null;
+  if (head !== null && compareLogPositions(head, after) <= 0) return { events: [], position: after, scannedTo: after };
   const params: unknown[] = [after.transactionId.toString(), after.sequence.toString(), limit];
   const conditions: string[] = [];
   if (options.eventTypes) {
@@ -61,7 +74,9 @@ export async function readAll(
   );
   const events = result.rows.map(toRecordedEvent);
   const last = events[events.length - 1];
-  return { events, position: last ? last.position : after };
+  const position = last ? last.position : after;
+  const scannedTo = head !== null && events.length < limit && compareLogPositions(head, position) > 0 ? head : position;
+  return { events, position, scannedTo };
 }
 
 /** The position of the last final event: "everything up to here" for checkpoints and readiness. */
