@@ -138,9 +138,9 @@ for (const f of fleets) {
 }
 const ceilingRows: string[][] = [['scenario', 'phase', 'exchanges', 'conc', 'watershed req/s', 'ceiling req/s', 'ratio', 'watershed MB/s', 'ceiling MB/s']];
 for (const f of fleets) for (const c of f.ceiling) ceilingRows.push([f.scenario, c.phase, s(c.exchanges), s(c.watershed.concurrency), s(c.watershed.requestsPerSecond), s(c.ceiling.requestsPerSecond), s(c.ratio), s(c.watershed.megabytesPerSecond), s(c.ceiling.megabytesPerSecond)]);
-const serverRows: string[][] = [['scenario', 'revisions', 'imported', 'import docs/s', 'import s', 'refused', 'RSS idle MiB', 'RSS after load MiB', 'RSS after scans MiB', 'peak RSS MiB', 'event store MiB']];
+const serverRows: string[][] = [['scenario', 'revisions', 'imported', 'import docs/s', 'import s', 'server CPU ms/doc', 'refused', 'RSS idle MiB', 'RSS after load MiB', 'RSS after scans MiB', 'peak RSS MiB', 'event store MiB']];
 for (const f of fleets)
-  serverRows.push([f.scenario, s(f.catalog.revisions), s(f.catalog.load.documents), s(f.catalog.load.documentsPerSecond), s(f.catalog.load.importSeconds), s(f.catalog.load.refused.length), s(f.serverRssMiB.atStart), s(f.serverRssMiB.afterLoad), s(f.serverRssMiB.afterScans), s(f.serverRssMiB.peak), s(Math.round(f.eventStoreBytes / MiB))]);
+  serverRows.push([f.scenario, s(f.catalog.revisions), s(f.catalog.load.documents), s(f.catalog.load.documentsPerSecond), s(f.catalog.load.importSeconds), s(f.catalog.load.serverCpuMsPerDocument), s(f.catalog.load.refused.length), s(f.serverRssMiB.atStart), s(f.serverRssMiB.afterLoad), s(f.serverRssMiB.afterScans), s(f.serverRssMiB.peak), s(Math.round(f.eventStoreBytes / MiB))]);
 const contentRows: string[][] = [['scenario', 'server', 'concurrency', 'req/s', 'MB/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs ceiling']];
 content?.watershed.forEach((run, i) => {
   const raw = content.ceiling[i]!;

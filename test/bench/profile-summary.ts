@@ -21,6 +21,8 @@ if (!file) {
   process.exit(2);
 }
 const top = Number(topArg ?? 40);
+// `| head` closes the pipe early: not an error.
+process.stdout.on('error', () => process.exit(0));
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map<number, number>();

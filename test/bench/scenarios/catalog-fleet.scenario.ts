@@ -42,14 +42,22 @@ export interface CeilingComparison {
 export interface ReportQueriesResult {
   readonly computers: number;
   readonly statusesReported: number;
-  readonly ingest: { requests: number; seconds: number; eventsPerSecond: number; projectionLagSeconds: number };
+  readonly ingest: {
+    requests: number;
+    seconds: number;
+    eventsPerSecond: number;
+    projectionLagSeconds: number;
+    /** Server CPU over the report load and the projection catching up (the queries are not in it). */
+    serverCpuSeconds?: number;
+    serverCpuMsPerEvent?: number;
+  };
   readonly latencyMs: ReturnType<LatencyRecorder['summary']>;
   readonly errors: number;
 }
 
 export interface CatalogFleetResult {
   readonly scenario: string;
-  readonly catalog: { revisions: number; documents: ReturnType<typeof documentSizeSpread>; approvals: number; downloadableFiles: number; load: Omit<CatalogLoadResult, 'groupIds'> };
+  readonly catalog: { revisions: number; documents: ReturnType<typeof documentSizeSpread>; approvals: number; downloadableFiles: number; load: Omit<CatalogLoadResult, 'groupIds'> & { serverCpuSeconds: number; serverCpuMsPerDocument: number } };
   readonly phases: FleetPhaseResult[];
   readonly ceiling: CeilingComparison[];
   readonly reports: ReportQueriesResult | null;
@@ -86,7 +94,11 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
     const rssTimer = setInterval(() => void sampleRss(), 1000);
     try {
       const api = new AdminApi(server.url, token);
-      const load = await profiled('import', () => loadCatalog(api, catalog, { concurrency: options.importConcurrency, log: options.log }));
+      const cpuBeforeLoad = await cpuSeconds(serverPid);
+      const loaded = await profiled('import', () => loadCatalog(api, catalog, { concurrency: options.importConcurrency, log: options.log }));
+      // Server CPU per imported document and per approval: what the shared machine's load does not move.
+      const load = { ...loaded, serverCpuSeconds: round((await cpuSeconds(serverPid)) - cpuBeforeLoad, 2), serverCpuMsPerDocument: 0 };
+      load.serverCpuMsPerDocument = round((1000 * load.serverCpuSeconds) / Math.max(1, load.documents + load.approvals), 2);
       options.log(`${options.name}: imported ${load.documents} in ${load.importSeconds}s (${load.documentsPerSecond}/s), ${load.approvals} approvals in ${load.approvalSeconds}s`);
       const afterLoad = await sampleRss();
       const ctx: FleetContext = { baseUrl: server.url, downloadable: catalog.downloadable, serverCpuSeconds: () => cpuSeconds(serverPid) };
@@ -120,7 +132,10 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
 
       let reports: ReportQueriesResult | null = null;
       if (options.reportComputers > 0) {
-        reports = await profiled('reports', () => runReportLoad(server!.url, api, catalog.items.filter((i) => i.kind === 'leaf').map((i) => i.updateId), options, computers));
+        const cpuBeforeReports = await cpuSeconds(serverPid);
+        const measured = await profiled('reports', () => runReportLoad(server!.url, api, catalog.items.filter((i) => i.kind === 'leaf').map((i) => i.updateId), options, computers));
+        const reportCpu = (await cpuSeconds(serverPid)) - cpuBeforeReports;
+        reports = { ...measured, ingest: { ...measured.ingest, serverCpuSeconds: round(reportCpu, 1), serverCpuMsPerEvent: round((1000 * reportCpu) / Math.max(1, measured.statusesReported), 3) } };
         options.log(`${options.name}: report queries on ${reports.computers} computers done`);
       }
 

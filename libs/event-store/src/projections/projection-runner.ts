@@ -1,6 +1,6 @@
 import type { LogPosition } from '#contracts';
 import { compareLogPositions, LOG_START } from '#contracts';
-import { readAll } from '../read/read-all.js';
+import { readAll, type ReadAllResult } from '../read/read-all.js';
 import type { SqlDatabase, SqlExecutor } from '../sql/sql-database.js';
 import type { LogWakeSignal } from '../subscribe/log-wake-signal.js';
 import type { Projection } from './projection.js';
@@ -43,10 +43,11 @@ export class ProjectionRunner {
     const { projection } = this;
     const batchSize = this.options.batchSize ?? 500;
     const known = this.known;
+    let probe: ReadAllResult | null = null;
     if (known !== null) {
       // Read-only probe: most appends carry none of this projection's events (every append wakes
       // every runner), and those must not cost a transaction or a checkpoint write.
-      const probe = await readAll(this.db, known.scanned, { limit: 1, eventTypes: projection.eventTypes });
+      probe = await readAll(this.db, known.scanned, { limit: batchSize, eventTypes: projection.eventTypes });
       if (probe.events.length === 0) {
         if (compareLogPositions(probe.scannedTo, known.scanned) > 0) this.known = { checkpoint: known.checkpoint, scanned: probe.scannedTo };
         return 0;
@@ -55,8 +56,13 @@ export class ProjectionRunner {
     const outcome = await this.db.transaction(async (tx) => {
       const checkpoint = await lockCheckpoint(tx, projection.name);
       const current = this.known;
-      const from = current !== null && compareLogPositions(current.checkpoint, checkpoint) === 0 ? current.scanned : checkpoint;
-      const batch = await readAll(tx, from, { limit: batchSize, eventTypes: projection.eventTypes });
+      const unmoved = current !== null && compareLogPositions(current.checkpoint, checkpoint) === 0;
+      // The probe's events are the next ones to apply when nobody committed a batch since it was
+      // based on the checkpoint (a committed batch always moves the row): no second read of them.
+      const batch =
+        probe !== null && known !== null && compareLogPositions(known.checkpoint, checkpoint) === 0
+          ? probe
+          : await readAll(tx, unmoved ? current.scanned : checkpoint, { limit: batchSize, eventTypes: projection.eventTypes });
       for (const event of batch.events) await projection.apply(tx, event);
       // A short batch applied every wanted event up to the head the read saw: the checkpoint can
       // move there, so a restart does not re-read the unwanted events in between.

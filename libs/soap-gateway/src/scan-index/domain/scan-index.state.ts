@@ -123,6 +123,12 @@ export interface ScanIndexState {
   targetingMode: TargetingMode;
   /** Last change that may move every client's deployments (targeting mode, group deletion). */
   globalChangedAt: number;
+  /**
+   * Every stamp of `changedAt` (group null) and `approvalChangedAt` (its group), in version order, as
+   * parallel arrays: "what changed after version v" is the tail after v, so a rescan asks once per
+   * (anchor, groups) instead of once per cached revision (ScanIndexView.changedUpdatesSince).
+   */
+  readonly changes: { readonly at: number[]; readonly updateIds: string[]; readonly groupIds: (string | null)[] };
 }
 
 export function emptyScanIndexState(): ScanIndexState {
@@ -156,6 +162,7 @@ export function emptyScanIndexState(): ScanIndexState {
     membershipChangedAt: new Map(),
     targetingMode: 'server-side',
     globalChangedAt: 0,
+    changes: { at: [], updateIds: [], groupIds: [] },
   };
 }
 
