@@ -38,8 +38,21 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {}
 
-  /** Applies at most one batch; returns how many events it applied. */
-  async processBatch(): Promise<number> {
+  /** Batches of this runner in this process, one after the other (see processBatch). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Applies at most one batch; returns how many events it applied. Calls on one runner (its live
+   * loop and a command's own `catchUp()`) run one after the other: started together, both would probe
+   * and read the same events before one of them took the checkpoint lock.
+   */
+  processBatch(): Promise<number> {
+    const next = this.queue.then(() => this.applyBatch());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyBatch(): Promise<number> {
     const { projection } = this;
     const batchSize = this.options.batchSize ?? 500;
     const known = this.known;
