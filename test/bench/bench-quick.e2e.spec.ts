@@ -24,10 +24,10 @@ interface Phase {
 }
 interface Fleet {
   scenario: string;
-  catalog: { revisions: number; documents: { over1MB: number; from2To20KB: number }; approvals: number; load: { documents: number; documentsPerSecond: number } };
+  catalog: { revisions: number; documents: { over1MB: number; from2To20KB: number }; approvals: number; load: { documents: number; documentsPerSecond: number; serverCpuMsPerDocument: number } };
   phases: Phase[];
   ceiling: { phase: string; ratio: number; watershed: { requestsPerSecond: number; errors: number }; ceiling: { requestsPerSecond: number; errors: number } }[];
-  reports: { computers: number; latencyMs: Record<string, Latency>; errors: number } | null;
+  reports: { computers: number; ingest: { eventsPerSecond: number; serverCpuMsPerEvent: number }; latencyMs: Record<string, Latency>; errors: number } | null;
   serverRssMiB: { atStart: number | null; afterLoad: number | null; peak: number | null };
   eventStoreBytes: number;
   errors: number;
@@ -57,6 +57,7 @@ describe('npm run bench -- --quick', () => {
       for (const fleet of fleets) {
         assert.equal(fleet.errors, 0, fleet.scenario);
         assert.ok(fleet.catalog.load.documents > 0 && fleet.catalog.load.documentsPerSecond > 0 && fleet.catalog.approvals > 0);
+        assert.ok(fleet.catalog.load.serverCpuMsPerDocument > 0, 'server CPU per imported document');
         assert.ok(fleet.catalog.documents.from2To20KB > fleet.catalog.revisions / 2, 'most documents are 2–20 KB');
         assert.deepEqual(fleet.phases.map((p) => p.phase), ['first-scan', 'rescan']);
         for (const phase of fleet.phases) {
@@ -73,6 +74,7 @@ describe('npm run bench -- --quick', () => {
       }
       const reports = fleets[0]!.reports;
       assert.ok(reports && reports.computers > 0 && reports.errors === 0);
+      assert.ok(reports.ingest.eventsPerSecond > 0 && reports.ingest.serverCpuMsPerEvent > 0, 'ingest rate and server CPU per reported event');
       for (const q of ['GET /reports/updates/:id', 'GET /reports/computers/:id', 'GET /reports/computers (page of 100)', 'GET /reports/groups']) {
         assert.ok((reports.latencyMs[q]?.count ?? 0) > 0, `report query ${q} measured`);
       }

@@ -30,11 +30,21 @@ const { values } = parseArgs({
     concurrency: { type: 'string' },
     'report-computers': { type: 'string' },
     'skip-content': { type: 'boolean', default: false },
+    /** Comma-separated subset of scan,rescan,content (default: all three). */
+    scenarios: { type: 'string' },
+    'rescan-rounds': { type: 'string' },
+    /** Directory for per-phase server CPU profiles (`.cpuprofile`; summarize with dist/test/bench/profile-summary.js). */
+    profile: { type: 'string' },
   },
   strict: true,
 });
 const quick = values.quick === true;
 const outDir = path.resolve(values.out ?? 'docs/benchmarks');
+const selected = new Set((values.scenarios ?? 'scan,rescan,content').split(',').map((v) => v.trim()));
+for (const name of selected) if (!['scan', 'rescan', 'content'].includes(name)) throw new Error(`--scenarios: unknown scenario ${name} (scan, rescan, content)`);
+if (values['skip-content'] === true) selected.delete('content');
+const profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
+if (profileDir) mkdirSync(profileDir, { recursive: true });
 const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -58,7 +68,7 @@ const sizes = quick
       clients: num(values.clients, 100),
       bigClients: 20,
       concurrency: num(values.concurrency, 16),
-      rescanRounds: 10,
+      rescanRounds: num(values['rescan-rounds'], 10),
       reportComputers: num(values['report-computers'], 1_000),
       events: 100,
     };
@@ -74,7 +84,8 @@ const machine = {
 };
 const startedAt = new Date().toISOString();
 
-const scan = await runCatalogFleet({
+const fleets: CatalogFleetResult[] = [];
+if (selected.has('scan')) fleets.push(await runCatalogFleet({
   name: `scan-${sizes.revisions}`,
   catalog: baseCatalog(sizes.revisions, true),
   importConcurrency: 4,
@@ -86,25 +97,29 @@ const scan = await runCatalogFleet({
   reportComputers: sizes.reportComputers,
   eventsPerComputer: sizes.events,
   log,
-});
-const big = await runCatalogFleet({
+  ...(profileDir ? { profileDir } : {}),
+}));
+if (selected.has('rescan')) fleets.push(await runCatalogFleet({
   name: `rescan-${sizes.big}`,
   catalog: { ...baseCatalog(sizes.big, false), seed: 20261126 },
   importConcurrency: 4,
   clients: sizes.bigClients,
   concurrency: Math.min(sizes.concurrency, sizes.bigClients),
-  rescanRounds: quick ? 3 : 25,
+  rescanRounds: quick ? 3 : num(values['rescan-rounds'], 25),
   recordWalks: quick ? 2 : 4,
   replayPasses: quick ? 1 : 3,
   reportComputers: 0,
   eventsPerComputer: 0,
   log,
-});
-log('content download');
-const content = await runContentDownload(quick ? { fileMiB: 4, concurrency: [1, 4], rounds: 1 } : { fileMiB: 64, concurrency: [1, 8, 32, 64], rounds: 2 });
+  ...(profileDir ? { profileDir } : {}),
+}));
+let content: Awaited<ReturnType<typeof runContentDownload>> | null = null;
+if (selected.has('content')) {
+  log('content download');
+  content = await runContentDownload(quick ? { fileMiB: 4, concurrency: [1, 4], rounds: 1 } : { fileMiB: 64, concurrency: [1, 8, 32, 64], rounds: 2 });
+}
 
-const fleets = [scan, big];
-const document = { kind: 'watershed-benchmark', version: 2, quick, startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: os.loadavg()[0] }, scenarios: [...fleets, content] };
+const document = { kind: 'watershed-benchmark', version: 2, quick, startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: os.loadavg()[0] }, scenarios: [...fleets, ...(content ? [content] : [])] };
 
 // Tables.
 const table = (rows: string[][]): string => {
@@ -123,11 +138,11 @@ for (const f of fleets) {
 }
 const ceilingRows: string[][] = [['scenario', 'phase', 'exchanges', 'conc', 'watershed req/s', 'ceiling req/s', 'ratio', 'watershed MB/s', 'ceiling MB/s']];
 for (const f of fleets) for (const c of f.ceiling) ceilingRows.push([f.scenario, c.phase, s(c.exchanges), s(c.watershed.concurrency), s(c.watershed.requestsPerSecond), s(c.ceiling.requestsPerSecond), s(c.ratio), s(c.watershed.megabytesPerSecond), s(c.ceiling.megabytesPerSecond)]);
-const serverRows: string[][] = [['scenario', 'revisions', 'imported', 'import docs/s', 'import s', 'refused', 'RSS idle MiB', 'RSS after load MiB', 'RSS after scans MiB', 'peak RSS MiB', 'event store MiB']];
+const serverRows: string[][] = [['scenario', 'revisions', 'imported', 'import docs/s', 'import s', 'server CPU ms/doc', 'refused', 'RSS idle MiB', 'RSS after load MiB', 'RSS after scans MiB', 'peak RSS MiB', 'event store MiB']];
 for (const f of fleets)
-  serverRows.push([f.scenario, s(f.catalog.revisions), s(f.catalog.load.documents), s(f.catalog.load.documentsPerSecond), s(f.catalog.load.importSeconds), s(f.catalog.load.refused.length), s(f.serverRssMiB.atStart), s(f.serverRssMiB.afterLoad), s(f.serverRssMiB.afterScans), s(f.serverRssMiB.peak), s(Math.round(f.eventStoreBytes / MiB))]);
+  serverRows.push([f.scenario, s(f.catalog.revisions), s(f.catalog.load.documents), s(f.catalog.load.documentsPerSecond), s(f.catalog.load.importSeconds), s(f.catalog.load.serverCpuMsPerDocument), s(f.catalog.load.refused.length), s(f.serverRssMiB.atStart), s(f.serverRssMiB.afterLoad), s(f.serverRssMiB.afterScans), s(f.serverRssMiB.peak), s(Math.round(f.eventStoreBytes / MiB))]);
 const contentRows: string[][] = [['scenario', 'server', 'concurrency', 'req/s', 'MB/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs ceiling']];
-content.watershed.forEach((run, i) => {
+content?.watershed.forEach((run, i) => {
   const raw = content.ceiling[i]!;
   contentRows.push(['content-download', 'watershed', s(run.concurrency), s(run.requestsPerSecond), s(run.megabytesPerSecond), s(run.latencyMs.p50), s(run.latencyMs.p95), s(run.latencyMs.p99), s(run.errors), s(content.ratioToCeiling[i]!.ratio)]);
   contentRows.push(['content-download', 'ceiling (fastify)', s(raw.concurrency), s(raw.requestsPerSecond), s(raw.megabytesPerSecond), s(raw.latencyMs.p50), s(raw.latencyMs.p95), s(raw.latencyMs.p99), s(raw.errors), '1']);
@@ -137,13 +152,13 @@ const text = [table(phaseRows), table(opRows), table(ceilingRows), table(serverR
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(document, null, 2)}\n`);
 writeFileSync(path.join(outDir, 'results.txt'), `${text}\n`);
-writeFileSync(
+if (content) writeFileSync(
   path.join(outDir, 'content-latency.svg'),
   latencyChartSvg(`Content download, ${content.fileMiB} MiB file in 1 MiB ranges: p99 latency`, 'concurrent clients', 'p99 latency (ms)', [
     { name: 'Watershed /Content', points: content.watershed.map((r) => ({ x: r.concurrency, y: r.latencyMs.p99 })) },
     { name: 'Fastify ceiling', points: content.ceiling.map((r) => ({ x: r.concurrency, y: r.latencyMs.p99 })) },
-  ]),
-);
+    ]),
+  );
 const p99 = (f: CatalogFleetResult, phase: string, op: string): number => f.phases.find((p) => p.phase === phase)?.latencyMs[op]?.p99 ?? 0;
 writeFileSync(
   path.join(outDir, 'scan-latency.svg'),
@@ -156,7 +171,7 @@ writeFileSync(
 
 process.stdout.write(`${text}\n\n(files in ${outDir})\n\n`);
 process.stdout.write(`${JSON.stringify(document)}\n`);
-const failures = fleets.reduce((n, f) => n + f.errors, 0) + [...content.watershed, ...content.ceiling].reduce((n, r) => n + r.errors, 0);
+const failures = fleets.reduce((n, f) => n + f.errors, 0) + [...(content?.watershed ?? []), ...(content?.ceiling ?? [])].reduce((n, r) => n + r.errors, 0);
 if (failures > 0) {
   process.stderr.write(`bench: ${failures} failed requests or walks: the run is invalid\n${fleets.flatMap((f) => f.phases.flatMap((p) => p.firstErrors)).join('\n')}\n`);
   process.exitCode = 1;

@@ -5,19 +5,34 @@ import path from 'node:path';
 export interface BenchProcess {
   readonly url: string;
   readonly pid: number;
+  /** The V8 inspector's WebSocket URL when started with `inspect` (for per-phase CPU profiles). */
+  readonly inspectorUrl?: string;
   stop(): Promise<void>;
 }
 
-export async function startWatershedForBench(env: NodeJS.ProcessEnv): Promise<BenchProcess> {
-  const child = spawn(process.execPath, [path.resolve('dist/apps/watershed/src/main.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], {
+export async function startWatershedForBench(env: NodeJS.ProcessEnv, options: { inspect?: boolean } = {}): Promise<BenchProcess> {
+  const inspect = options.inspect === true ? ['--inspect=127.0.0.1:0'] : [];
+  const child = spawn(process.execPath, [...inspect, path.resolve('dist/apps/watershed/src/main.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], {
     env: { ...process.env, WATERSHED_LOG_LEVEL: 'info', DATABASE_URL: '', NATS_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', inspect.length > 0 ? 'pipe' : 'inherit'],
   });
+  let inspectorUrl: Promise<string> | undefined;
+  if (inspect.length > 0) {
+    inspectorUrl = new Promise((resolve) => {
+      let buffered = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        process.stderr.write(chunk);
+        buffered += chunk.toString();
+        const found = buffered.match(/Debugger listening on (ws:\/\/\S+)/);
+        if (found) resolve(found[1]!);
+      });
+    });
+  }
   const url = await waitForLine(child, (line) => {
     const parsed = safeJson(line) as { msg?: string; url?: string } | null;
     return parsed?.msg === 'watershed is serving' ? parsed.url ?? null : null;
   });
-  return wrap(child, url);
+  return { ...wrap(child, url), ...(inspectorUrl ? { inspectorUrl: await inspectorUrl } : {}) };
 }
 
 export async function startCeilingServer(options: { contentDir?: string; replayFile?: string }): Promise<BenchProcess> {

@@ -5,6 +5,7 @@ export type { AppendOptions, AppendResult } from './append/append-to-stream.js';
 export * from './read/read-all.js';
 export * from './read/read-stream.js';
 export * from './subscribe/log-subscription.js';
+export { LogWakeSignal } from './subscribe/log-wake-signal.js';
 export * from './projections/projection.js';
 export * from './projections/projection-runner.js';
 export * from './wire-checkpoints/wire-checkpoints.js';

@@ -4,12 +4,14 @@ import { compareLogPositions, decodeAnchor, EventValidationError, LOG_START, par
 import {
   DuplicateMessageError,
   EventStore,
+  LogSubscription,
+  LogWakeSignal,
   type Projection,
   type SqlDatabase,
   StreamVersionConflictError,
   UnknownWireCheckpointError,
 } from '#event-store';
-import { testRegistry, thing } from './test-events.js';
+import { other, testRegistry, thing } from './test-events.js';
 
 export interface ContractTarget {
   readonly name: string;
@@ -201,6 +203,25 @@ export function eventStoreContract(target: ContractTarget): void {
         assert.equal((await store.readAll(start, { eventTypes: ['ThingHappened'] })).events.length, 3);
       });
 
+      it('says how far a filtered read examined the log: past unwanted events up to the head, or the last event of a full page', async () => {
+        const start = await store.head();
+        const id = newStream();
+        await appendVisible(id, [thing(211), other(212), thing(213), other(214), other(215)], 'no-stream');
+        const head = await store.head();
+        const short = await store.readAll(start, { eventTypes: ['ThingHappened'], streamPrefix: id });
+        assert.deepEqual(nums(short.events), [211, 213]);
+        assert.equal(compareLogPositions(short.position, short.events[1]!.position), 0);
+        assert.ok(compareLogPositions(short.scannedTo, head) >= 0, 'short filtered read: examined up to the head');
+        const full = await store.readAll(start, { eventTypes: ['ThingHappened'], streamPrefix: id, limit: 1 });
+        assert.deepEqual(nums(full.events), [211]);
+        assert.equal(compareLogPositions(full.scannedTo, full.position), 0, 'full page: only up to its last event');
+        const none = await store.readAll(head, { eventTypes: ['ThingHappened'] });
+        assert.deepEqual(none.events, []);
+        assert.ok(compareLogPositions(none.scannedTo, head) >= 0);
+        const unfiltered = await store.readAll(start, { limit: 2 });
+        assert.equal(compareLogPositions(unfiltered.scannedTo, unfiltered.position), 0);
+      });
+
       it('rejects a limit out of range', async () => {
         await assert.rejects(store.readAll(LOG_START, { limit: 0 }), RangeError);
         await assert.rejects(store.readAll(LOG_START, { limit: 1_000_000 }), RangeError);
@@ -248,6 +269,35 @@ export function eventStoreContract(target: ContractTarget): void {
         await assert.rejects(sub.done, /boom/);
         assert.deepEqual(nums((await store.readAll(start, { streamPrefix: id, limit: 1 })).events), [1]);
         assert.equal(compareLogPositions(sub.position, (await store.readStream(id)).events[0]!.position), 0);
+      });
+    });
+
+    describe('subscribe with a type filter', () => {
+      it('resumes past events of other types instead of re-reading them on every poll, and still delivers each wanted event once', async () => {
+        const start = await store.head();
+        const id = newStream();
+        await appendVisible(id, [thing(351), other(352), other(353)], 'no-stream');
+        const reads: { after: string; events: number }[] = [];
+        const wake = new LogWakeSignal();
+        const seen: number[] = [];
+        const sub = new LogSubscription(
+          async (after, filter) => {
+            const result = await store.readAll(after, filter);
+            reads.push({ after: `${after.transactionId}/${after.sequence}`, events: result.events.length });
+            return result;
+          },
+          wake,
+          { from: start, eventTypes: ['ThingHappened'], streamPrefix: id, pollIntervalMs: 20, handler: (e) => void seen.push((e.data as { n: number }).n) },
+        );
+        await waitFor(() => seen.length === 1 && reads.length >= 3);
+        const head = await store.head();
+        const afterFirst = reads.slice(1).map((r) => r.after);
+        assert.ok(afterFirst.every((a) => a === `${head.transactionId}/${head.sequence}`), `later reads start at the head, not at the last wanted event: ${afterFirst.join(' ')}`);
+        await appendVisible(id, [other(354), thing(355)], 'exists');
+        wake.notify();
+        await waitFor(() => seen.length === 2);
+        await sub.stop();
+        assert.deepEqual(seen, [351, 355]);
       });
     });
 
@@ -310,6 +360,37 @@ export function eventStoreContract(target: ContractTarget): void {
         await assert.rejects(runner.processBatch(), /cannot project/);
         assert.deepEqual(await totals(name), before);
         assert.equal(compareLogPositions(await runner.checkpoint(), checkpoint), 0);
+      });
+
+      it('costs no write when nothing of its types was appended, and a restart neither re-applies nor skips', async () => {
+        const name = `p-${newStream()}`;
+        const runner = store.projectionRunner(projection(name), { batchSize: 3 });
+        await runner.catchUp();
+        const row = async (): Promise<{ xmax: string; updated: string }> =>
+          (
+            await store.db.query<{ xmax: string; updated: string }>(
+              'SELECT xmax::text AS xmax, updated_at::text AS updated FROM ws_projection_checkpoints WHERE name = $1',
+              [name],
+            )
+          ).rows[0]!;
+        const id = newStream();
+        await appendVisible(id, [other(1), other(2)], 'no-stream');
+        const before = await row();
+        for (let i = 0; i < 3; i += 1) assert.equal(await runner.processBatch(), 0);
+        assert.deepEqual(await row(), before, 'no lock, no checkpoint write for a batch of other types');
+
+        const base = (await totals(name))?.applied ?? 0;
+        await appendVisible(id, [thing(10), other(3), thing(20), other(4)], 'exists');
+        assert.equal(await runner.catchUp(), 2);
+        assert.equal(compareLogPositions(await runner.checkpoint(), await store.head()), 0, 'a short batch moves the checkpoint past trailing events of other types');
+        await appendVisible(id, [other(5), thing(40), other(6)], 'exists');
+        // A restart: a new runner with the same name starts from the stored checkpoint.
+        const restarted = store.projectionRunner(projection(name), { batchSize: 3 });
+        assert.equal(await restarted.catchUp(), 1);
+        assert.equal(await runner.catchUp(), 0, 'the first runner sees the checkpoint moved by the other and does not re-apply');
+        const after = (await totals(name))!;
+        assert.equal(after.applied, base + 3);
+        assert.equal(compareLogPositions(await restarted.checkpoint(), await store.head()), 0);
       });
 
       it('follows the log live once started', async () => {

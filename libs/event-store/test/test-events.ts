@@ -4,7 +4,14 @@ import { defineEvent, EventSchemaRegistry, type NewEvent } from '#contracts';
 
 export const ThingHappened = defineEvent('ThingHappened', 1, z.object({ n: z.number().int(), label: z.string() }));
 
-export const testRegistry = (): EventSchemaRegistry => new EventSchemaRegistry([ThingHappened]);
+/** A second type, for readers and projections that filter by type. */
+export const OtherHappened = defineEvent('OtherHappened', 1, z.object({ n: z.number().int() }));
+
+export const testRegistry = (): EventSchemaRegistry => new EventSchemaRegistry([ThingHappened, OtherHappened]);
+
+export function other(n: number): NewEvent {
+  return { ...thing(n), type: 'OtherHappened', data: { n } };
+}
 
 export function thing(n: number, label = `thing-${n}`, overrides: Partial<NewEvent['metadata']> = {}): NewEvent {
   return {

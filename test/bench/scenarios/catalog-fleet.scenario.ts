@@ -8,6 +8,7 @@ import { WindowsUpdateAgentClient } from '../../support/wua-client/wua-client.js
 import { AdminApi, type CatalogLoadResult, loadCatalog } from '../catalog-loader.js';
 import { type Exchange, type FleetContext, type FleetPhaseResult, runFleetPhase, type SimulatedComputer } from '../fleet.js';
 import { type BenchProcess, cpuSeconds, diskBytes, startCeilingServer, startWatershedForBench } from '../processes.js';
+import { ServerProfiler } from '../profiler.js';
 import { replayExchanges, type ReplayResult, writeReplayFile } from '../replay.js';
 import { LatencyRecorder, round, rssMiB } from '../stats.js';
 
@@ -25,6 +26,8 @@ export interface CatalogFleetOptions {
   readonly reportComputers: number;
   readonly eventsPerComputer: number;
   readonly log: (line: string) => void;
+  /** Write one server CPU profile per phase (`<scenario>-<phase>.cpuprofile`) into this directory. */
+  readonly profileDir?: string;
 }
 
 export interface CeilingComparison {
@@ -39,14 +42,22 @@ export interface CeilingComparison {
 export interface ReportQueriesResult {
   readonly computers: number;
   readonly statusesReported: number;
-  readonly ingest: { requests: number; seconds: number; eventsPerSecond: number; projectionLagSeconds: number };
+  readonly ingest: {
+    requests: number;
+    seconds: number;
+    eventsPerSecond: number;
+    projectionLagSeconds: number;
+    /** Server CPU over the report load and the projection catching up (the queries are not in it). */
+    serverCpuSeconds?: number;
+    serverCpuMsPerEvent?: number;
+  };
   readonly latencyMs: ReturnType<LatencyRecorder['summary']>;
   readonly errors: number;
 }
 
 export interface CatalogFleetResult {
   readonly scenario: string;
-  readonly catalog: { revisions: number; documents: ReturnType<typeof documentSizeSpread>; approvals: number; downloadableFiles: number; load: Omit<CatalogLoadResult, 'groupIds'> };
+  readonly catalog: { revisions: number; documents: ReturnType<typeof documentSizeSpread>; approvals: number; downloadableFiles: number; load: Omit<CatalogLoadResult, 'groupIds'> & { serverCpuSeconds: number; serverCpuMsPerDocument: number } };
   readonly phases: FleetPhaseResult[];
   readonly ceiling: CeilingComparison[];
   readonly reports: ReportQueriesResult | null;
@@ -74,14 +85,20 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
   try {
     const catalog = generateCatalog(options.catalog);
     options.log(`${options.name}: generated ${catalog.items.length} documents, ${catalog.approvals.length} approvals`);
-    server = await startWatershedForBench({ WATERSHED_DATA_DIR: dataDir, WATERSHED_ADMIN_TOKENS: token });
+    server = await startWatershedForBench({ WATERSHED_DATA_DIR: dataDir, WATERSHED_ADMIN_TOKENS: token }, { inspect: options.profileDir !== undefined });
     const serverPid = server.pid;
+    const profiler = options.profileDir !== undefined && server.inspectorUrl ? await ServerProfiler.connect(server.inspectorUrl, options.profileDir) : null;
+    const profiled = <T>(phase: string, work: () => Promise<T>): Promise<T> => (profiler ? profiler.around(`${options.name}-${phase}`, work) : work());
     await new Promise((r) => setTimeout(r, 1000));
     const atStart = await sampleRss();
     const rssTimer = setInterval(() => void sampleRss(), 1000);
     try {
       const api = new AdminApi(server.url, token);
-      const load = await loadCatalog(api, catalog, { concurrency: options.importConcurrency, log: options.log });
+      const cpuBeforeLoad = await cpuSeconds(serverPid);
+      const loaded = await profiled('import', () => loadCatalog(api, catalog, { concurrency: options.importConcurrency, log: options.log }));
+      // Server CPU per imported document and per approval: what the shared machine's load does not move.
+      const load = { ...loaded, serverCpuSeconds: round((await cpuSeconds(serverPid)) - cpuBeforeLoad, 2), serverCpuMsPerDocument: 0 };
+      load.serverCpuMsPerDocument = round((1000 * load.serverCpuSeconds) / Math.max(1, load.documents + load.approvals), 2);
       options.log(`${options.name}: imported ${load.documents} in ${load.importSeconds}s (${load.documentsPerSecond}/s), ${load.approvals} approvals in ${load.approvalSeconds}s`);
       const afterLoad = await sampleRss();
       const ctx: FleetContext = { baseUrl: server.url, downloadable: catalog.downloadable, serverCpuSeconds: () => cpuSeconds(serverPid) };
@@ -96,7 +113,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
       }));
       const phases: FleetPhaseResult[] = [];
       const recordings: { phase: string; exchanges: Exchange[] }[] = [];
-      const first = await runFleetPhase(ctx, 'first-scan', computers, { concurrency: options.concurrency, recordWalks: options.recordWalks });
+      const first = await profiled('first-scan', () => runFleetPhase(ctx, 'first-scan', computers, { concurrency: options.concurrency, recordWalks: options.recordWalks }));
       phases.push(first.result);
       recordings.push({ phase: 'first-scan', exchanges: first.recorded });
       options.log(`${options.name}: first scans: ${first.result.walks} in ${first.result.wallSeconds}s, errors ${first.result.errors}`);
@@ -107,7 +124,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
       const fresh = catalog.items.filter((i) => (i.kind === 'leaf' || i.kind === 'bundle') && !approved.has(i.updateId) && !refusedIds.has(i.updateId)).slice(0, 5);
       for (const item of fresh) await api.call('POST', `/api/v1/updates/${item.updateId}/approvals`, { groupId: load.groupIds.Workstations, action: 'Install' });
       await new Promise((r) => setTimeout(r, 500));
-      const re = await runFleetPhase(ctx, 'rescan', computers, { concurrency: options.concurrency, rounds: options.rescanRounds, recordWalks: options.recordWalks, recordFrom: 'end' });
+      const re = await profiled('rescan', () => runFleetPhase(ctx, 'rescan', computers, { concurrency: options.concurrency, rounds: options.rescanRounds, recordWalks: options.recordWalks, recordFrom: 'end' }));
       phases.push(re.result);
       recordings.push({ phase: 'rescan', exchanges: re.recorded });
       options.log(`${options.name}: rescans: ${re.result.walks} in ${re.result.wallSeconds}s, errors ${re.result.errors}`);
@@ -115,7 +132,10 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
 
       let reports: ReportQueriesResult | null = null;
       if (options.reportComputers > 0) {
-        reports = await runReportLoad(server.url, api, catalog.items.filter((i) => i.kind === 'leaf').map((i) => i.updateId), options, computers);
+        const cpuBeforeReports = await cpuSeconds(serverPid);
+        const measured = await profiled('reports', () => runReportLoad(server!.url, api, catalog.items.filter((i) => i.kind === 'leaf').map((i) => i.updateId), options, computers));
+        const reportCpu = (await cpuSeconds(serverPid)) - cpuBeforeReports;
+        reports = { ...measured, ingest: { ...measured.ingest, serverCpuSeconds: round(reportCpu, 1), serverCpuMsPerEvent: round((1000 * reportCpu) / Math.max(1, measured.statusesReported), 3) } };
         options.log(`${options.name}: report queries on ${reports.computers} computers done`);
       }
 
@@ -146,6 +166,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
       };
     } finally {
       clearInterval(rssTimer);
+      profiler?.close();
     }
   } finally {
     await ceiling?.stop();

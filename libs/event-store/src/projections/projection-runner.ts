@@ -1,6 +1,6 @@
 import type { LogPosition } from '#contracts';
-import { LOG_START } from '#contracts';
-import { readAll } from '../read/read-all.js';
+import { compareLogPositions, LOG_START } from '#contracts';
+import { readAll, type ReadAllResult } from '../read/read-all.js';
 import type { SqlDatabase, SqlExecutor } from '../sql/sql-database.js';
 import type { LogWakeSignal } from '../subscribe/log-wake-signal.js';
 import type { Projection } from './projection.js';
@@ -22,6 +22,14 @@ const MAX_BACKOFF_MS = 30_000;
 export class ProjectionRunner {
   private abort: AbortController | null = null;
   private loop: Promise<void> | null = null;
+  /**
+   * What this runner last committed or saw: the checkpoint row's value, and how far past it the log
+   * is known to hold none of the projection's events. Lets a wake-up with nothing to apply cost two
+   * reads instead of a write transaction (the checkpoint row lock takes a transaction id), and lets
+   * the next batch start past events of other types instead of re-reading them. Only trusted while
+   * the row still holds `checkpoint`: another owner or a rebuild moving it sends us back to the row.
+   */
+  private known: { readonly checkpoint: LogPosition; readonly scanned: LogPosition } | null = null;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -30,17 +38,54 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {}
 
-  /** Applies at most one batch; returns how many events it applied. */
-  async processBatch(): Promise<number> {
+  /** Batches of this runner in this process, one after the other (see processBatch). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Applies at most one batch; returns how many events it applied. Calls on one runner (its live
+   * loop and a command's own `catchUp()`) run one after the other: started together, both would probe
+   * and read the same events before one of them took the checkpoint lock.
+   */
+  processBatch(): Promise<number> {
+    const next = this.queue.then(() => this.applyBatch());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyBatch(): Promise<number> {
     const { projection } = this;
     const batchSize = this.options.batchSize ?? 500;
-    return this.db.transaction(async (tx) => {
-      const from = await lockCheckpoint(tx, projection.name);
-      const batch = await readAll(tx, from, { limit: batchSize, eventTypes: projection.eventTypes });
+    const known = this.known;
+    let probe: ReadAllResult | null = null;
+    if (known !== null) {
+      // Read-only probe: most appends carry none of this projection's events (every append wakes
+      // every runner), and those must not cost a transaction or a checkpoint write.
+      probe = await readAll(this.db, known.scanned, { limit: batchSize, eventTypes: projection.eventTypes });
+      if (probe.events.length === 0) {
+        if (compareLogPositions(probe.scannedTo, known.scanned) > 0) this.known = { checkpoint: known.checkpoint, scanned: probe.scannedTo };
+        return 0;
+      }
+    }
+    const outcome = await this.db.transaction(async (tx) => {
+      const checkpoint = await lockCheckpoint(tx, projection.name);
+      const current = this.known;
+      const unmoved = current !== null && compareLogPositions(current.checkpoint, checkpoint) === 0;
+      // The probe's events are the next ones to apply when nobody committed a batch since it was
+      // based on the checkpoint (a committed batch always moves the row): no second read of them.
+      const batch =
+        probe !== null && known !== null && compareLogPositions(known.checkpoint, checkpoint) === 0
+          ? probe
+          : await readAll(tx, unmoved ? current.scanned : checkpoint, { limit: batchSize, eventTypes: projection.eventTypes });
       for (const event of batch.events) await projection.apply(tx, event);
-      if (batch.events.length > 0) await saveCheckpoint(tx, projection.name, batch.position);
-      return batch.events.length;
+      // A short batch applied every wanted event up to the head the read saw: the checkpoint can
+      // move there, so a restart does not re-read the unwanted events in between.
+      const reached = batch.events.length < batchSize ? batch.scannedTo : batch.position;
+      if (batch.events.length > 0) await saveCheckpoint(tx, projection.name, reached);
+      return { applied: batch.events.length, checkpoint: batch.events.length > 0 ? reached : checkpoint, scanned: reached };
     });
+    // Only after the commit: a rolled-back batch leaves the runner where it was.
+    this.known = { checkpoint: outcome.checkpoint, scanned: outcome.scanned };
+    return outcome.applied;
   }
 
   /** Applies batches until the projection has reached the log's current end. */
@@ -56,6 +101,7 @@ export class ProjectionRunner {
 
   /** Empties the projection and sets its checkpoint back to zero, in one transaction; then catches up. */
   async rebuild(): Promise<number> {
+    this.known = null;
     await this.db.transaction(async (tx) => {
       await lockCheckpoint(tx, this.projection.name);
       await this.projection.reset(tx);

@@ -1,5 +1,5 @@
 import type { LogPosition, RecordedEvent } from '#contracts';
-import { LOG_START } from '#contracts';
+import { compareLogPositions, LOG_START } from '#contracts';
 import type { LogFilter, ReadAllResult } from '../read/read-all.js';
 import type { LogWakeSignal } from './log-wake-signal.js';
 
@@ -23,6 +23,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 250;
 export class LogSubscription {
   private readonly abort = new AbortController();
   private current: LogPosition;
+  /** Where the next read starts: `current`, or past it when the log after it held none of the wanted events. */
+  private resumeFrom: LogPosition;
   readonly done: Promise<void>;
 
   constructor(
@@ -31,6 +33,7 @@ export class LogSubscription {
     private readonly options: SubscribeOptions,
   ) {
     this.current = options.from ?? LOG_START;
+    this.resumeFrom = this.current;
     this.done = this.run();
     // The caller observes failures through `done`; keep an unobserved rejection from crashing Node.
     this.done.catch(() => undefined);
@@ -51,7 +54,7 @@ export class LogSubscription {
     const pollIntervalMs = this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     let caughtUp = false;
     while (!this.abort.signal.aborted) {
-      const batch = await this.readBatch(this.current, {
+      const batch = await this.readBatch(this.resumeFrom, {
         limit: batchSize,
         eventTypes: this.options.eventTypes,
         streamPrefix: this.options.streamPrefix,
@@ -60,8 +63,10 @@ export class LogSubscription {
         if (this.abort.signal.aborted) return;
         await this.options.handler(event);
         this.current = event.position;
+        this.resumeFrom = event.position;
       }
       if (batch.events.length < batchSize) {
+        if (compareLogPositions(batch.scannedTo, this.resumeFrom) > 0) this.resumeFrom = batch.scannedTo;
         if (!caughtUp) {
           caughtUp = true;
           this.options.onCaughtUp?.(this.current);

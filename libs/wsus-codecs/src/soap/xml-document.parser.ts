@@ -1,99 +1,198 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SoapRequestError } from './soap-request.error.js';
 import type { SoapLimits } from './soap-limits.config.js';
 import { XML_NS, XMLNS_NS } from './soap.constants.js';
 import type { XmlAttribute, XmlElement } from './xml-element.model.js';
 import { prescanXml } from './xml-prescan.guard.js';
 
-const CDATA_KEY = '#cdata';
-const TEXT_KEY = '#text';
-const ATTRS_KEY = ':@';
-
 /**
- * fast-xml-parser configured for untrusted SOAP (STYLE.md "XML"):
- * - preserveOrder: every element's children come back as an ordered list, so a one-element list cannot
- *   collapse into a scalar; this replaces an `isArray` allow-list (the declared array elements live in the
- *   WUSP decoders, which also cap their lengths).
- * - parseTagValue/parseAttributeValue off: `0012` and `1e3` stay strings; decoders type values themselves.
- * - processEntities off: nothing is ever expanded by the library (DTDs are refused before parsing anyway);
- *   the five predefined entities and character references are decoded by `decodeReferences` below, which
- *   rejects every other reference.
- * - trimValues off: base64 and strings keep their exact characters.
- * - prefixes kept: namespaces are resolved once, in `toElement`, from the xmlns declarations.
+ * XML 1.0 Name (the `NameStartChar` / `NameChar` productions, BMP part): what the well-formedness
+ * check of the former fast-xml-parser validator accepted, so names are judged exactly as before.
  */
-function createParser(limits: SoapLimits): XMLParser {
-  return new XMLParser({
-    preserveOrder: true,
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: false,
-    processEntities: false,
-    htmlEntities: false,
-    removeNSPrefix: false,
-    cdataPropName: CDATA_KEY,
-    commentPropName: false,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    allowBooleanAttributes: false,
-    maxNestedTags: limits.maxDepth,
-  });
+const NAME_START = ':A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
+// The combining marks (U+0300–U+036F) are a range of NameChar, not a character combined with another.
+// eslint-disable-next-line no-misleading-character-class
+const NAME = new RegExp(`[${NAME_START}][${NAME_START}\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*`, 'y');
+
+interface OpenElement {
+  readonly qname: string;
+  readonly ns: string;
+  readonly prefix: string;
+  readonly local: string;
+  readonly attributes: XmlAttribute[];
+  readonly scope: ReadonlyMap<string, string>;
+  readonly children: XmlElement[];
+  text: string;
 }
 
 /**
  * Parse an untrusted XML document into a namespace-resolved element tree.
  * Order of defences: size and structure pre-scan (DTD refusal, depth, element and child counts, tag
- * balance) → strict well-formedness validation → parse → namespace resolution and reference decoding.
+ * balance) → one strict pass that checks names, attribute syntax, duplicate attributes and tag
+ * matching while it builds the tree → namespace resolution and reference decoding (only the five
+ * predefined entities and character references; every other reference is refused).
+ *
+ * A hand-written pass rather than fast-xml-parser (validator + ordered parse + tree conversion):
+ * a differential rescan's SyncUpdates carries a thousand `<int>` ids and the three library passes
+ * were over half of the request's CPU (docs/benchmarks.md). It accepts and refuses exactly what the
+ * library configuration did and returns the same tree; `xml-document.parser.spec.ts` holds it to the
+ * library version (testing/fast-xml-parser.reference.ts) on fixtures and on mutated documents.
  */
 export function parseXmlDocument(xml: string, limits: SoapLimits): XmlElement {
   prescanXml(xml, limits);
-  const validation = XMLValidator.validate(xml, { allowBooleanAttributes: false });
-  if (validation !== true) {
-    throw malformed(`${validation.err.code} at ${validation.err.line}:${validation.err.col}: ${validation.err.msg}`);
+  const n = xml.length;
+  const stack: OpenElement[] = [];
+  const rootScope: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
+  let root: XmlElement | undefined;
+  let pos = 0;
+  let sawElement = false;
+
+  const close = (open: OpenElement): void => {
+    const element: XmlElement = { ns: open.ns, name: open.local, prefix: open.prefix, attributes: open.attributes, children: open.children, text: open.text };
+    const parent = stack[stack.length - 1];
+    if (parent !== undefined) parent.children.push(element);
+    else if (root === undefined) root = element;
+    else throw malformed('document must have exactly one root element');
+  };
+
+  while (pos < n) {
+    const lt = xml.indexOf('<', pos);
+    const textEnd = lt < 0 ? n : lt;
+    if (textEnd > pos) {
+      const top = stack[stack.length - 1];
+      if (top !== undefined) top.text += decodeReferences(xml.slice(pos, textEnd));
+      else if (!isBlank(xml, pos, textEnd)) throw malformed('text outside the root element');
+    }
+    if (lt < 0) break;
+    const c1 = xml.charCodeAt(lt + 1);
+
+    if (c1 === 0x3f /* ? */) {
+      // Processing instructions (and the XML declaration) carry nothing a decoder reads: skipped, with
+      // the library's rules: the end is the first `?>` outside quotes, and `<?xml` only at the start of the document
+      // (the library checked that only before the first element).
+      const end = processingInstructionEnd(xml, lt + 2);
+      if (end < 0) throw malformed('unterminated processing instruction');
+      if (!sawElement && lt > (xml.charCodeAt(0) === 0xfeff ? 1 : 0) && /^xml[ ?]/.test(xml.slice(lt + 2, lt + 6))) {
+        throw malformed('XML declaration allowed only at the start of the document');
+      }
+      pos = end + 2;
+      continue;
+    }
+
+    if (c1 === 0x21 /* ! */) {
+      if (xml.startsWith('<!--', lt)) {
+        const end = xml.indexOf('-->', lt + 4);
+        if (end < 0) throw malformed('unterminated comment');
+        pos = end + 3;
+        continue;
+      }
+      if (xml.startsWith('<![CDATA[', lt)) {
+        const end = xml.indexOf(']]>', lt + 9);
+        const top = stack[stack.length - 1];
+        if (end < 0 || top === undefined) throw malformed('misplaced or unterminated CDATA section');
+        top.text += xml.slice(lt + 9, end);
+        pos = end + 3;
+        continue;
+      }
+      throw malformed('markup declaration');
+    }
+
+    if (c1 === 0x2f /* / */) {
+      const gt = xml.indexOf('>', lt + 2);
+      if (gt < 0) throw malformed('unterminated end tag');
+      NAME.lastIndex = lt + 2;
+      const name = NAME.exec(xml)?.[0];
+      const open = stack.pop();
+      if (name === undefined || open === undefined || name !== open.qname || !isBlank(xml, lt + 2 + name.length, gt)) {
+        throw malformed(`end tag </${xml.slice(lt + 2, gt).trimEnd()}> does not match <${open?.qname ?? ''}>`);
+      }
+      close(open);
+      pos = gt + 1;
+      continue;
+    }
+
+    // Start tag: name, then (whitespace, name, '=', quoted value)*, then '>' or '/>'.
+    NAME.lastIndex = lt + 1;
+    const qname = NAME.exec(xml)?.[0];
+    if (qname === undefined) throw malformed('start tag without a valid name');
+    if (stack.length === 0 && root !== undefined) throw malformed('document must have exactly one root element');
+    let i = lt + 1 + qname.length;
+    const raw: { name: string; value: string }[] = [];
+    let selfClosing = false;
+    for (;;) {
+      const ws = i;
+      while (i < n && isSpace(xml.charCodeAt(i))) i += 1;
+      const c = xml.charCodeAt(i);
+      if (c === 0x3e /* > */) {
+        i += 1;
+        break;
+      }
+      if (c === 0x2f /* / */ && xml.charCodeAt(i + 1) === 0x3e) {
+        selfClosing = true;
+        i += 2;
+        break;
+      }
+      if (i === ws) throw malformed(`attributes of <${qname}> must be separated by whitespace`);
+      NAME.lastIndex = i;
+      const name = NAME.exec(xml)?.[0];
+      if (name === undefined) throw malformed(`invalid attribute name in <${qname}>`);
+      i += name.length;
+      while (i < n && isSpace(xml.charCodeAt(i))) i += 1;
+      if (xml.charCodeAt(i) !== 0x3d /* = */) throw malformed(`attribute ${name} of <${qname}> has no value`);
+      i += 1;
+      while (i < n && isSpace(xml.charCodeAt(i))) i += 1;
+      const quote = xml.charCodeAt(i);
+      if (quote !== 0x22 && quote !== 0x27) throw malformed(`attribute ${name} of <${qname}> is not quoted`);
+      const end = xml.indexOf(quote === 0x22 ? '"' : "'", i + 1);
+      if (end < 0) throw malformed(`unterminated value of attribute ${name}`);
+      if (raw.some((a) => a.name === name)) throw malformed(`duplicate attribute ${name} in <${qname}>`);
+      raw.push({ name, value: xml.slice(i + 1, end) });
+      i = end + 1;
+    }
+    sawElement = true;
+    const open = openElement(qname, raw, stack[stack.length - 1]?.scope ?? rootScope);
+    if (selfClosing) close(open);
+    else stack.push(open);
+    pos = i;
   }
-  let nodes: unknown;
-  try {
-    nodes = createParser(limits).parse(xml);
-  } catch (cause) {
-    throw malformed(cause instanceof Error ? cause.message : 'parser failure', cause);
-  }
-  const roots = Array.isArray(nodes) ? nodes.filter((n) => elementName(n) !== undefined) : [];
-  if (roots.length !== 1) throw malformed('document must have exactly one root element');
-  return toElement(roots[0] as OrderedNode, new Map([['xml', XML_NS]]));
+
+  if (stack.length > 0) throw malformed(`unclosed element <${stack[stack.length - 1]!.qname}>`);
+  if (!sawElement || root === undefined) throw malformed('document must have exactly one root element');
+  return root;
 }
 
-type OrderedNode = Record<string, unknown>;
-
-function elementName(node: unknown): string | undefined {
-  if (typeof node !== 'object' || node === null) return undefined;
-  return Object.keys(node).find((k) => k !== ATTRS_KEY && k !== TEXT_KEY && k !== CDATA_KEY);
+/** Index of the `?` of the `?>` closing a processing instruction, skipping quoted strings; -1 if none. */
+function processingInstructionEnd(xml: string, from: number): number {
+  for (let i = from; i < xml.length; i += 1) {
+    const c = xml.charCodeAt(i);
+    if (c === 0x22 || c === 0x27) {
+      i = xml.indexOf(c === 0x22 ? '"' : "'", i + 1);
+      if (i < 0) return -1;
+    } else if (c === 0x3f && xml.charCodeAt(i + 1) === 0x3e) return i;
+  }
+  return -1;
 }
 
-function toElement(node: OrderedNode, inScope: ReadonlyMap<string, string>): XmlElement {
-  const qname = elementName(node);
-  if (qname === undefined) throw malformed('expected an element');
-  const rawAttrs = (node[ATTRS_KEY] ?? {}) as Record<string, string>;
-
-  const scope = new Map(inScope);
-  for (const [name, raw] of Object.entries(rawAttrs)) {
-    if (name === 'xmlns') scope.set('', decodeReferences(raw));
-    else if (name.startsWith('xmlns:')) {
-      const value = decodeReferences(raw);
+/** Resolves the element's namespace declarations, its own name and its attributes' names. */
+function openElement(qname: string, raw: readonly { name: string; value: string }[], inScope: ReadonlyMap<string, string>): OpenElement {
+  let scope = inScope;
+  for (const { name, value: rawValue } of raw) {
+    if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
+    if (scope === inScope) scope = new Map(inScope);
+    const value = decodeReferences(rawValue);
+    if (name === 'xmlns') (scope as Map<string, string>).set('', value);
+    else {
       // Namespaces in XML 1.0 forbids undeclaring a prefix (`xmlns:p=""`).
       if (value === '') throw malformed(`empty namespace for prefix ${name.slice(6)}`);
-      scope.set(name.slice(6), value);
+      (scope as Map<string, string>).set(name.slice(6), value);
     }
   }
 
   const { prefix, local } = splitQName(qname);
   const ns = scope.get(prefix);
-  if (ns === undefined) {
-    if (prefix !== '') throw malformed(`undeclared prefix "${prefix}" on <${qname}>`);
-  }
+  if (ns === undefined && prefix !== '') throw malformed(`undeclared prefix "${prefix}" on <${qname}>`);
 
   const attributes: XmlAttribute[] = [];
-  for (const [name, raw] of Object.entries(rawAttrs)) {
+  for (const { name, value } of raw) {
     if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
     const a = splitQName(name);
     let attrNs = '';
@@ -103,24 +202,9 @@ function toElement(node: OrderedNode, inScope: ReadonlyMap<string, string>): Xml
       attrNs = resolved;
     }
     if (attrNs === XMLNS_NS) continue;
-    attributes.push({ ns: attrNs, name: a.local, value: decodeReferences(raw) });
+    attributes.push({ ns: attrNs, name: a.local, value: decodeReferences(value) });
   }
-
-  const children: XmlElement[] = [];
-  let text = '';
-  const content = node[qname];
-  for (const child of Array.isArray(content) ? (content as OrderedNode[]) : []) {
-    if (TEXT_KEY in child) text += decodeReferences(String(child[TEXT_KEY]));
-    else if (CDATA_KEY in child) text += cdataText(child[CDATA_KEY]);
-    else children.push(toElement(child, scope));
-  }
-
-  return { ns: ns ?? '', name: local, prefix, attributes, children, text };
-}
-
-function cdataText(value: unknown): string {
-  if (!Array.isArray(value)) return '';
-  return value.map((v: Record<string, unknown>) => String(v[TEXT_KEY] ?? '')).join('');
+  return { qname, ns: ns ?? '', prefix, local, attributes, scope, children: [], text: '' };
 }
 
 function splitQName(qname: string): { prefix: string; local: string } {
@@ -130,6 +214,18 @@ function splitQName(qname: string): { prefix: string; local: string } {
   const local = qname.slice(i + 1);
   if (prefix === '' || local === '' || local.includes(':')) throw malformed(`invalid qualified name "${qname}"`);
   return { prefix, local };
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+function isBlank(s: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0xfeff) return false;
+  }
+  return true;
 }
 
 const REFERENCE = /&(?:#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|(lt|gt|amp|quot|apos));/g;

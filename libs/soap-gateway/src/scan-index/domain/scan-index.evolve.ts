@@ -41,6 +41,7 @@ export function evolveScanIndex(state: ScanIndexState, event: ScanIndexEvent): S
       mapOf(state.approvals, d.updateId).set(d.groupId, approval);
       setOf(state.approvedUpdatesByGroup, d.groupId).add(d.updateId);
       mapOf(state.approvalChangedAt, d.updateId).set(d.groupId, at);
+      recordChange(state, at, d.updateId, d.groupId);
       break;
     }
     case 'UpdateApprovalRemoved':
@@ -109,6 +110,7 @@ function importRevision(state: ScanIndexState, d: UpdateRevisionImportedData, at
     entry.changedAt = at;
     entry.changedOn = on;
   }
+  recordChange(state, at, updateId, null);
   for (const set of [state.evaluateOnlyUpdates, state.softwareUpdates, state.driverUpdates]) set.delete(updateId);
   if (revision.updateType === 'Category' || revision.updateType === 'Detectoid') state.evaluateOnlyUpdates.add(updateId);
   else if (revision.updateType === 'Driver') state.driverUpdates.add(updateId);
@@ -191,6 +193,7 @@ function removeApproval(state: ScanIndexState, updateId: string, groupId: string
   updates?.delete(updateId);
   if (updates?.size === 0) state.approvedUpdatesByGroup.delete(groupId);
   mapOf(state.approvalChangedAt, updateId).set(groupId, at);
+  recordChange(state, at, updateId, groupId);
 }
 
 /**
@@ -210,6 +213,18 @@ function touchUpdate(state: ScanIndexState, updateId: string, at: number, on: st
   if (entry === undefined) return;
   entry.changedAt = at;
   entry.changedOn = on;
+  recordChange(state, at, updateId, null);
+}
+
+/** Journals a `changedAt` (groupId null) or `approvalChangedAt` stamp; see ScanIndexState.changes. */
+function recordChange(state: ScanIndexState, at: number, updateId: string, groupId: string | null): void {
+  const { changes } = state;
+  const last = changes.at.length - 1;
+  // One event often touches an update twice (new revision, then a leaf flip): one entry is enough.
+  if (last >= 0 && changes.at[last] === at && changes.updateIds[last] === updateId && changes.groupIds[last] === groupId) return;
+  changes.at.push(at);
+  changes.updateIds.push(updateId);
+  changes.groupIds.push(groupId);
 }
 
 function mapOf<K, V>(map: Map<string, Map<K, V>>, key: string): Map<K, V> {

@@ -134,6 +134,12 @@ export interface ScanIndexState {
   scanSettings: { pageSize: number; unapprovedPolicy: UnapprovedUpdatePolicy };
   /** Last change that may move every client's deployments (targeting mode, group deletion, unapproved-update policy). */
   globalChangedAt: number;
+  /**
+   * Every stamp of `changedAt` (group null) and `approvalChangedAt` (its group), in version order, as
+   * parallel arrays: "what changed after version v" is the tail after v, so a rescan asks once per
+   * (anchor, groups) instead of once per cached revision (ScanIndexView.changedUpdatesSince).
+   */
+  readonly changes: { readonly at: number[]; readonly updateIds: string[]; readonly groupIds: (string | null)[] };
 }
 
 export function emptyScanIndexState(): ScanIndexState {
@@ -168,6 +174,7 @@ export function emptyScanIndexState(): ScanIndexState {
     targetingMode: 'server-side',
     scanSettings: { ...DEFAULT_SCAN_SETTINGS_DATA },
     globalChangedAt: 0,
+    changes: { at: [], updateIds: [], groupIds: [] },
   };
 }
 

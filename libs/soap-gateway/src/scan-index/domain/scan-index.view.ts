@@ -17,6 +17,7 @@ const EMPTY: ReadonlySet<string> = new Set();
 export class ScanIndexView {
   private memoVersion = -1;
   private readonly scopes = new Map<string, ScanScope>();
+  private readonly changeSets = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly state: ScanIndexState) {}
 
@@ -90,11 +91,16 @@ export class ScanIndexView {
     return effectiveGroupIds(this.state, computerId, cookieGroupIds);
   }
 
-  scope(groupIds: readonly string[], options: ScopeOptions): ScanScope {
+  private refreshMemo(): void {
     if (this.memoVersion !== this.state.version) {
       this.scopes.clear();
+      this.changeSets.clear();
       this.memoVersion = this.state.version;
     }
+  }
+
+  scope(groupIds: readonly string[], options: ScopeOptions): ScanScope {
+    this.refreshMemo();
     const filter = options.filterCategoryIds === undefined ? '' : [...options.filterCategoryIds].sort().join(',');
     const key = `${options.pass}|${options.policy}|${groupIds.join(',')}|${filter}`;
     let scope = this.scopes.get(key);
@@ -135,6 +141,8 @@ export class ScanIndexView {
    * log positions, because a rescan asks this for every cached revision.
    */
   changedSince(updateId: string, groupIds: readonly string[], since: number): boolean {
+    // Every change is stamped with a version at most the current one.
+    if (since >= this.state.version) return false;
     if ((this.state.updates.get(updateId)?.changedAt ?? 0) > since) return true;
     if (this.approvalChangedSince(updateId, groupIds, since)) return true;
     const parents = this.state.bundleParents.get(updateId);
@@ -144,6 +152,42 @@ export class ScanIndexView {
       }
     }
     return false;
+  }
+
+  /**
+   * `changedSince` for every update at once: the updates whose Deployment or IsLeaf may have changed
+   * for these groups after `since`, bundle members of a changed bundle included. Built from the
+   * change journal's tail and memoized per index version, so the clients rescanning after one change
+   * share it and each cached revision costs one set lookup. Undefined when more than `maxChanges`
+   * changes happened since (an old anchor): asking per revision is then cheaper.
+   */
+  changedUpdatesSince(groupIds: readonly string[], since: number, maxChanges: number): ReadonlySet<string> | undefined {
+    if (since >= this.state.version) return EMPTY;
+    const { at, updateIds, groupIds: changeGroups } = this.state.changes;
+    let low = 0;
+    let high = at.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (at[mid]! <= since) low = mid + 1;
+      else high = mid;
+    }
+    if (at.length - low > maxChanges) return undefined;
+    this.refreshMemo();
+    const key = `${since}|${groupIds.join(',')}`;
+    const memo = this.changeSets.get(key);
+    if (memo !== undefined) return memo;
+    const groups = new Set(groupIds);
+    const direct = new Set<string>();
+    for (let i = low; i < at.length; i += 1) {
+      const groupId = changeGroups[i]!;
+      if (groupId === null || groups.has(groupId)) direct.add(updateIds[i]!);
+    }
+    // A bundle's change reaches its members (changedSince asks each member's bundleParents).
+    const changed = new Set(direct);
+    for (const updateId of direct) for (const member of this.state.updates.get(updateId)?.latest.bundledUpdateIds ?? []) changed.add(member);
+    if (this.changeSets.size >= MAX_MEMOIZED_SCOPES) this.changeSets.clear();
+    this.changeSets.set(key, changed);
+    return changed;
   }
 
   private approvalChangedSince(updateId: string, groupIds: readonly string[], since: number): boolean {

@@ -10,6 +10,8 @@ import { updateInfoFor } from './scan-deployment.js';
 /** NewUpdates per page: what Windows Server 2025 sends (observed-interop.md A.3); the spec's note says 200. */
 export const DEFAULT_SYNC_UPDATES_PAGE_SIZE = 30;
 export const MAX_SYNC_UPDATES_PAGE_SIZE = 1000;
+/** Journal entries worth walking even for a small cache: a walk of this many costs less than a request's parse. */
+const MIN_CHANGE_BUDGET = 256;
 
 export interface SyncUpdatesSettings {
   readonly pageSize: number;
@@ -96,20 +98,25 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   const changed: UpdateInfo[] = [];
   const since = view.versionAt(anchorPosition(query.lastSyncAnchor));
   const everythingChanged = view.everythingChangedSince(query.computerId, since);
+  // One journal walk shared by the clients rescanning from the same anchor, instead of a check per
+  // cached revision; an anchor older than a few times the cache falls back to the per-revision check.
+  const changedSet = everythingChanged ? undefined : view.changedUpdatesSince(groups, since, Math.max(MIN_CHANGE_BUDGET, 4 * cached.size));
+  const changedSince = (updateId: string): boolean =>
+    everythingChanged || (changedSet !== undefined ? changedSet.has(updateId) : view.changedSince(updateId, groups, since));
   // A category scan reports changes only inside its categories; if something cached outside them
   // changed, the watermark must stay where it was so that the next full scan still reports it.
   let changeLeftUnreported = false;
   for (const id of cached) {
     const entry = filtered.byRevisionId.get(id);
     if (entry !== undefined) {
-      if (everythingChanged || view.changedSince(entry.revision.updateId, groups, since)) changed.push(info(entry));
+      if (changedSince(entry.revision.updateId)) changed.push(info(entry));
       continue;
     }
     const outside = scope.byRevisionId.get(id);
     if (outside === undefined) outOfScope.push(id);
     else {
       if (splitOutOfScope) deployedOutOfScope.push(id);
-      if (everythingChanged || view.changedSince(outside.revision.updateId, groups, since)) changeLeftUnreported = true;
+      if (changedSince(outside.revision.updateId)) changeLeftUnreported = true;
     }
   }
 
