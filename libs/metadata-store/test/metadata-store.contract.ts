@@ -156,6 +156,7 @@ export function metadataStoreContract(target: MetadataStoreTarget): void {
           ['8c3fcc84-7410-4a95-8b89-a166a0190486'],
         ],
         categoryIds: [],
+        categoryType: null,
         bundledRevisions: [],
         supersededUpdateIds: [],
         files: [{ sha1: LEAF_FILE.sha1, sha256: LEAF_FILE.sha256, size: LEAF_FILE.size, fileName: 'AM_Delta.exe' }],
