@@ -217,13 +217,7 @@ export class WindowsUpdateAgentClient {
     const result = await this.call('Client', 'SyncUpdates', [this.cookieNode(), el('parameters', ...parameters)]);
     const info = kid(result, 'SyncUpdatesResult');
     this.takeCookie(kid(info, 'NewCookie'));
-    return {
-      newUpdates: kids(kid(info, 'NewUpdates'), 'UpdateInfo').map(readUpdateInfo),
-      changedUpdates: kids(kid(info, 'ChangedUpdates'), 'UpdateInfo').map(readUpdateInfo),
-      outOfScope: kids(kid(info, 'OutOfScopeRevisionIDs'), 'int').map((i) => Number(i.text)),
-      truncated: textOf(info, 'Truncated') === 'true',
-      driverSyncNotNeeded: textOf(info, 'DriverSyncNotNeeded'),
-    };
+    return readSyncPage(info);
   }
 
   /**
@@ -372,13 +366,7 @@ export class WindowsUpdateAgentClient {
     ]);
     const info = kid(result, 'SyncPrinterCatalogResult');
     this.takeCookie(kid(info, 'NewCookie'));
-    return {
-      newUpdates: kids(kid(info, 'NewUpdates'), 'UpdateInfo').map(readUpdateInfo),
-      changedUpdates: kids(kid(info, 'ChangedUpdates'), 'UpdateInfo').map(readUpdateInfo),
-      outOfScope: kids(kid(info, 'OutOfScopeRevisionIDs'), 'int').map((i) => Number(i.text)),
-      truncated: textOf(info, 'Truncated') === 'true',
-      driverSyncNotNeeded: textOf(info, 'DriverSyncNotNeeded'),
-    };
+    return readSyncPage(info);
   }
 
   async getExtendedUpdateInfo(revisionIds: readonly number[], infoTypes: readonly string[], locales: readonly string[] = ['en-US', 'en']): Promise<XmlElement> {
@@ -561,4 +549,15 @@ function findDeep(node: XmlElement | undefined, name: string): XmlElement | unde
     if (found) return found;
   }
   return undefined;
+}
+
+/** The page SyncUpdates and SyncPrinterCatalog both answer (SyncInfo). */
+function readSyncPage(info: XmlElement | undefined): SyncPage {
+  return {
+    newUpdates: kids(kid(info, 'NewUpdates'), 'UpdateInfo').map(readUpdateInfo),
+    changedUpdates: kids(kid(info, 'ChangedUpdates'), 'UpdateInfo').map(readUpdateInfo),
+    outOfScope: kids(kid(info, 'OutOfScopeRevisionIDs'), 'int').map((i) => Number(i.text)),
+    truncated: textOf(info, 'Truncated') === 'true',
+    driverSyncNotNeeded: textOf(info, 'DriverSyncNotNeeded'),
+  };
 }

@@ -6,11 +6,10 @@ import {
   type RollupComputersRequest,
   type RollupComputerStatusRequest,
   type RollupDownstreamServersRequest,
-  type WuspOperationName,
   WuspErrorCode,
 } from '#wsus-codecs';
 import { ServerConfigurationView } from '../server-state/server-configuration.view.js';
-import { type WuspCallContext, WuspFault, type WuspOperationHandler } from '../wusp-endpoint/wusp-operation.handler.js';
+import { operationHandler, type WuspCallContext, WuspFault, type WuspOperationHandler } from '../wusp-endpoint/wusp-operation.handler.js';
 import { WuspOperationRegistry } from '../wusp-endpoint/wusp-operation.registry.js';
 import {
   getOutOfSyncComputers,
@@ -35,11 +34,11 @@ export class DownstreamRollupSoapHandlers {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     const handlers: WuspOperationHandler[] = [
-      handler('GetRollupConfiguration', async (_r: GetRollupConfigurationRequest) => rollupConfiguration(await this.server())),
-      handler('RollupDownstreamServers', async (r: RollupDownstreamServersRequest, c) => this.settle(c, rollupDownstreamServers(r))),
-      handler('RollupComputers', async (r: RollupComputersRequest, c) => this.settle(c, rollupComputers(r, await this.server()))),
-      handler('GetOutOfSyncComputers', async (r: GetOutOfSyncComputersRequest, c) => this.settle(c, getOutOfSyncComputers(r, await this.server()))),
-      handler('RollupComputerStatus', async (r: RollupComputerStatusRequest, c) => this.settle(c, rollupComputerStatus(r, await this.server()))),
+      operationHandler('GetRollupConfiguration', async (_r: GetRollupConfigurationRequest) => rollupConfiguration(await this.server())),
+      operationHandler('RollupDownstreamServers', async (r: RollupDownstreamServersRequest, c) => this.settle(c, rollupDownstreamServers(r))),
+      operationHandler('RollupComputers', async (r: RollupComputersRequest, c) => this.settle(c, rollupComputers(r, await this.server()))),
+      operationHandler('GetOutOfSyncComputers', async (r: GetOutOfSyncComputersRequest, c) => this.settle(c, getOutOfSyncComputers(r, await this.server()))),
+      operationHandler('RollupComputerStatus', async (r: RollupComputerStatusRequest, c) => this.settle(c, rollupComputerStatus(r, await this.server()))),
     ];
     for (const h of handlers) registry.registerDefault(h);
   }
@@ -58,6 +57,3 @@ export class DownstreamRollupSoapHandlers {
   }
 }
 
-function handler<K extends WuspOperationName>(operation: K, handle: WuspOperationHandler<K>['handle']): WuspOperationHandler {
-  return { operation, handle } as unknown as WuspOperationHandler;
-}

@@ -8,7 +8,7 @@ import {
 } from '#wsus-codecs';
 import { LOGGER, type Logger } from '#platform';
 import { ClientCookies } from '../cookies/client-cookies.service.js';
-import { type WuspCallContext, WuspFault, type WuspOperationHandler } from '../wusp-endpoint/wusp-operation.handler.js';
+import { operationHandler, type WuspCallContext, WuspFault, type WuspOperationHandler } from '../wusp-endpoint/wusp-operation.handler.js';
 import { WuspOperationRegistry } from '../wusp-endpoint/wusp-operation.registry.js';
 
 /**
@@ -28,12 +28,12 @@ export class ReportingOtherSoapHandlers {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     const handlers: WuspOperationHandler[] = [
-      handler('ReportEventBatch2', async (_r: ReportEventBatch2Request) => false),
-      handler('GetRequiredInventoryType', async (r: GetRequiredInventoryTypeRequest, c) => {
+      operationHandler('ReportEventBatch2', async (_r: ReportEventBatch2Request) => false),
+      operationHandler('GetRequiredInventoryType', async (r: GetRequiredInventoryTypeRequest, c) => {
         await this.cookies.open(r.cookie, c.now);
         return 0;
       }),
-      handler('ReportInventory', async (r: ReportInventoryRequest, c) => {
+      operationHandler('ReportInventory', async (r: ReportInventoryRequest, c) => {
         await this.cookies.open(r.cookie, c.now);
         return false;
       }),
@@ -42,13 +42,10 @@ export class ReportingOtherSoapHandlers {
   }
 }
 
-function handler<K extends WuspOperationName>(operation: K, handle: WuspOperationHandler<K>['handle']): WuspOperationHandler {
-  return { operation, handle } as unknown as WuspOperationHandler;
-}
 
 /** Answers the spec's retry-later fault and logs why, for operations whose implementation is elsewhere or missing. */
 export function unavailableHandler(operation: WuspOperationName, logger: Logger, reason: string): WuspOperationHandler {
-  return handler(operation, async (_request: unknown, context: WuspCallContext) => {
+  return operationHandler(operation, async (_request: unknown, context: WuspCallContext) => {
     logger.warn({ operation, correlationId: context.correlationId, clientIp: context.clientIp }, `${operation}: ${reason}; answering InternalServerError`);
     throw new WuspFault(WuspErrorCode.InternalServerError, '', { diagnostic: `${operation}: ${reason}` });
   });

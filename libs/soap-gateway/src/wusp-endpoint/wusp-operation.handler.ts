@@ -42,3 +42,8 @@ export class WuspFault extends Error {
     super(options.diagnostic ?? `${errorCode}${faultMessage ? ` (${faultMessage})` : ''}`, { cause: options.cause });
   }
 }
+
+/** A handler for one operation from a typed function (the registry keeps handlers of every operation in one map). */
+export function operationHandler<K extends WuspOperationName>(operation: K, handle: WuspOperationHandler<K>['handle']): WuspOperationHandler {
+  return { operation, handle } as unknown as WuspOperationHandler;
+}
