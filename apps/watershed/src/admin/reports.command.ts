@@ -2,9 +2,11 @@ import { CliError, ExitCode } from '../exit-codes.js';
 import { adminCalls, type AdminConnection, adminConnection, type AdminOperation } from './admin-http.client.js';
 import { type ExportChoice, exportChoice, printResult, writeExport } from './output.js';
 
-export const REPORTS_USAGE = `watershed reports computers [--group GROUP_ID] [--search TEXT] [--limit N] [--after CURSOR] [--all]
-                  | computer COMPUTER_ID | update UPDATE_ID [--group GROUP_ID] [--by-group] | groups
-                  [--csv] [--output FILE]
+export const REPORTS_USAGE = `watershed reports computers|computer|update|groups [options] [--csv] [--output FILE]
+
+  watershed reports computers [--group GROUP_ID] [--search TEXT] [--limit N] [--after CURSOR] [--all]
+                    | computer COMPUTER_ID | update UPDATE_ID [--group GROUP_ID] [--by-group] | groups
+                    [--csv] [--output FILE]
 
   computers            computers by DNS name with their installed / needed / failed / pending-reboot counts;
                        one page (--limit, default the server's; --after the cursor a page ends with), or --all pages

@@ -2,10 +2,12 @@ import { CliError, ExitCode } from '../exit-codes.js';
 import { adminCalls, adminConnection, type AdminOperation } from './admin-http.client.js';
 import { printResult } from './output.js';
 
-export const RULES_USAGE = `watershed rules list | show RULE_ID
-                | create --name N --groups ID,... [--classifications ID,...] [--products ID,...] [--action A] [--deadline-days D] [--disabled]
-                | change RULE_ID [--name N] [--groups ID,...] [--classifications ID,...] [--products ID,...] [--action A] [--deadline-days D|none]
-                | enable RULE_ID | disable RULE_ID | delete RULE_ID | run RULE_ID
+export const RULES_USAGE = `watershed rules list|show|create|change|enable|disable|delete|run [options]
+
+  watershed rules list | show RULE_ID
+                  | create --name N --groups ID,... [--classifications ID,...] [--products ID,...] [--action A] [--deadline-days D] [--disabled]
+                  | change RULE_ID [--name N] [--groups ID,...] [--classifications ID,...] [--products ID,...] [--action A] [--deadline-days D|none]
+                  | enable RULE_ID | disable RULE_ID | delete RULE_ID | run RULE_ID
 
   list                 automatic approval rules
   show                 one rule
