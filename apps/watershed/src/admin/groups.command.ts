@@ -48,6 +48,7 @@ export async function groupsCommand(positionals: string[], flags: Record<string,
   const json = flags.json === true;
   const connection = adminConnection(flags);
   const ifMatch: Record<string, string> = typeof flags['if-match'] === 'string' ? { 'if-match': flags['if-match'] } : {};
+  if ((action === 'list' || action === 'tree') && args.length > 0) throw new CliError(ExitCode.Usage, `groups ${action} takes no arguments\n\n${GROUPS_USAGE}`);
   switch (action) {
     case 'list': {
       const { body } = await call.json<{ groups: Group[] }>(connection, 'GET /api/v1/groups');
