@@ -8,6 +8,7 @@ import { CliError, ExitCode } from './exit-codes.js';
 import { COMPUTERS_USAGE, computersCommand } from './admin/computers.command.js';
 import { CONFIGURATION_USAGE, configurationCommand } from './admin/configuration.command.js';
 import { COOKIES_USAGE, cookiesCommand } from './admin/cookies.command.js';
+import { REPORTS_USAGE, reportsCommand } from './admin/reports.command.js';
 import { RULES_USAGE, rulesCommand } from './admin/rules.command.js';
 import { GROUPS_USAGE, groupsCommand } from './admin/groups.command.js';
 import { UPDATES_USAGE, updatesCommand } from './admin/updates.command.js';
@@ -26,6 +27,7 @@ Usage:
   ${CONFIGURATION_USAGE.split('\n')[0]}
   ${RULES_USAGE.split('\n')[0]}
   ${SYNC_USAGE.split('\n')[0]}
+  ${REPORTS_USAGE.split('\n')[0]}
   ${COOKIES_USAGE.split('\n')[0]}
   watershed version
   watershed help [COMMAND]
@@ -45,9 +47,12 @@ const HELP: Record<string, string> = {
   configuration: CONFIGURATION_USAGE,
   rules: RULES_USAGE,
   sync: SYNC_USAGE,
+  reports: REPORTS_USAGE,
   cookies: COOKIES_USAGE,
 };
 const ADMIN_FLAGS = { server: 'string', token: 'string', json: 'boolean' } as const;
+/** Reports that can be exported: CSV instead of a table, to a file instead of stdout. */
+const EXPORT_FLAGS = { csv: 'boolean', output: 'string' } as const;
 
 /** Runs one CLI invocation; returns the exit code (serve never returns). */
 export async function runCli(argv: readonly string[]): Promise<ExitCode> {
@@ -76,8 +81,15 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
         return ExitCode.Ok;
       }
       case 'sync': {
-        const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, limit: 'string', source: 'string', result: 'string' });
+        const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, ...EXPORT_FLAGS, limit: 'string', source: 'string', result: 'string' });
         await syncCommand(positionals, values);
+        return ExitCode.Ok;
+      }
+      case 'reports': {
+        const { positionals, values } = parseCommand(rest, {
+          ...ADMIN_FLAGS, ...EXPORT_FLAGS, group: 'string', search: 'string', limit: 'string', after: 'string', all: 'boolean', 'by-group': 'boolean',
+        });
+        await reportsCommand(positionals, values);
         return ExitCode.Ok;
       }
       case 'computers': {
@@ -101,7 +113,7 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
       }
       case 'rules': {
         const { positionals, values } = parseCommand(rest, {
-          ...ADMIN_FLAGS, name: 'string', groups: 'string', classifications: 'string', products: 'string', 'deadline-days': 'string', disabled: 'boolean',
+          ...ADMIN_FLAGS, name: 'string', groups: 'string', classifications: 'string', products: 'string', action: 'string', 'deadline-days': 'string', disabled: 'boolean',
         });
         await rulesCommand(positionals, values);
         return ExitCode.Ok;

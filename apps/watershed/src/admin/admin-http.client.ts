@@ -11,6 +11,24 @@ export interface AdminConnection {
 
 export const DEFAULT_ADMIN_SERVER = 'http://127.0.0.1:8530';
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One admin API operation, spelled as /api/openapi.json spells it: `METHOD /api/v1/path/{param}`.
+ * Commands name the operation they call (not a built path), so which command covers which route is
+ * checkable against the served OpenAPI document (see cli-coverage.ts).
+ */
+export type AdminOperation = `${HttpMethod} /api/${string}`;
+
+export interface AdminCall {
+  /** Values for the `{name}` placeholders of the operation's path (URL-encoded here). */
+  readonly params?: Readonly<Record<string, string>>;
+  /** Query parameters; undefined ones are left out. */
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 export function adminConnection(flags: Record<string, string | boolean | undefined>): AdminConnection {
   const server = (typeof flags.server === 'string' ? flags.server : process.env.WATERSHED_SERVER) ?? DEFAULT_ADMIN_SERVER;
   const token = typeof flags.token === 'string' ? flags.token : process.env.WATERSHED_TOKEN;
@@ -19,13 +37,61 @@ export function adminConnection(flags: Record<string, string | boolean | undefin
   return { server: server.replace(/\/$/, ''), token };
 }
 
+/** The request path of an operation: placeholders filled in, query appended. */
+export function operationPath(operation: AdminOperation, call: AdminCall = {}): { method: HttpMethod; path: string } {
+  const space = operation.indexOf(' ');
+  const method = operation.slice(0, space) as HttpMethod;
+  const path = operation.slice(space + 1).replace(/\{([^}]+)\}/g, (_all, name: string) => {
+    const value = call.params?.[name];
+    // A programming error, not a user's: every command checks its arguments before calling.
+    if (value === undefined) throw new Error(`${operation}: no value for {${name}}`);
+    return encodeURIComponent(value);
+  });
+  const query = new URLSearchParams(Object.entries(call.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+  return { method, path: query ? `${path}?${query}` : path };
+}
+
+/**
+ * A caller limited to the operations a command declares: calling an undeclared one does not
+ * type-check, so a command's declaration (its `*_OPERATIONS`) is never short of what it calls.
+ */
+export function adminCalls<const Operations extends readonly AdminOperation[]>(_declared: Operations) {
+  return {
+    /** The answer as JSON. */
+    json: async <T>(connection: AdminConnection, operation: Operations[number], call: AdminCall = {}): Promise<{ body: T; etag: string | null }> => {
+      const { method, path } = operationPath(operation, call);
+      return adminRequest<T>(connection, method, path, call.body, { ...call.headers });
+    },
+    /** The answer as text (a CSV export), with its headers. */
+    text: async (connection: AdminConnection, operation: Operations[number], call: AdminCall = {}): Promise<{ text: string; headers: Headers }> => {
+      const { method, path } = operationPath(operation, call);
+      return send(connection, method, path, call.body, { ...call.headers });
+    },
+  };
+}
+
+/**
+ * The low-level request. Commands use adminCalls(THEIR_OPERATIONS) instead, so that what they call is
+ * declared (cli-coverage.spec.ts refuses adminRequest in a *.command.ts).
+ */
 export async function adminRequest<T>(
   connection: AdminConnection,
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  method: HttpMethod,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ body: T; etag: string | null }> {
+  const { text, headers: answered } = await send(connection, method, path, body, headers);
+  return { body: (text ? safeJson(text) : null) as T, etag: answered.get('etag') };
+}
+
+async function send(
+  connection: AdminConnection,
+  method: HttpMethod,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ text: string; headers: Headers }> {
   let response: Response;
   try {
     response = await fetch(`${connection.server}${path}`, {
@@ -38,8 +104,8 @@ export async function adminRequest<T>(
     throw new CliError(ExitCode.Unavailable, `cannot reach ${connection.server}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
   }
   const text = await response.text();
+  if (response.ok) return { text, headers: response.headers };
   const parsed = text ? safeJson(text) : null;
-  if (response.ok) return { body: parsed as T, etag: response.headers.get('etag') };
   const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
   const message = `${error?.code ?? `HTTP ${response.status}`}: ${error?.message ?? text.slice(0, 300)}`;
   if (response.status === 401 || response.status === 403) throw new CliError(ExitCode.Unauthorized, message);

@@ -1,5 +1,5 @@
 import { CliError, ExitCode } from '../exit-codes.js';
-import { adminConnection, adminRequest } from './admin-http.client.js';
+import { adminCalls, adminConnection, type AdminOperation } from './admin-http.client.js';
 import { printResult } from './output.js';
 
 export const CONFIGURATION_USAGE = `watershed configuration show | set [--role R] [--upstream URL|none] [--sync manual|HH:MM] [--random-offset MIN]
@@ -20,6 +20,10 @@ export const CONFIGURATION_USAGE = `watershed configuration show | set [--role R
     --unapproved       approved-only (clients see what is approved for their groups) | detect (also unapproved updates, PreDeploymentCheck)
     --if-match         the version shown by 'show'; refused (exit 5) if the configuration changed since
   Common: --server URL (WATERSHED_SERVER), --token T (WATERSHED_TOKEN), --json`;
+
+/** The admin API operations `watershed configuration` calls (checked against /api/openapi.json: cli-coverage.ts). */
+export const CONFIGURATION_OPERATIONS = ['GET /api/v1/configuration', 'PUT /api/v1/configuration'] as const satisfies readonly AdminOperation[];
+const call = adminCalls(CONFIGURATION_OPERATIONS);
 
 interface ConfigurationView {
   role: string;
@@ -113,17 +117,17 @@ export async function configurationCommand(positionals: string[], flags: Flags):
   const json = flags.json === true;
   switch (action) {
     case 'show': {
-      const { body } = await adminRequest<ConfigurationView>(adminConnection(flags), 'GET', '/api/v1/configuration');
+      const { body } = await call.json<ConfigurationView>(adminConnection(flags), 'GET /api/v1/configuration');
       printResult(json, body, table(body));
       return;
     }
     case 'set': {
       const connection = adminConnection(flags);
-      const { body: current, etag } = await adminRequest<ConfigurationView>(connection, 'GET', '/api/v1/configuration');
+      const { body: current, etag } = await call.json<ConfigurationView>(connection, 'GET /api/v1/configuration');
       const settings = merged(current, flags);
       // The version read is sent back, so a change made meanwhile by someone else is refused, not overwritten.
       const ifMatch = typeof flags['if-match'] === 'string' ? (/^(W\/)?"/.test(flags['if-match']) ? flags['if-match'] : `"${flags['if-match']}"`) : etag;
-      const { body } = await adminRequest<ConfigurationView>(connection, 'PUT', '/api/v1/configuration', settings, ifMatch ? { 'if-match': ifMatch } : {});
+      const { body } = await call.json<ConfigurationView>(connection, 'PUT /api/v1/configuration', { body: settings, headers: ifMatch ? { 'if-match': ifMatch } : {} });
       printResult(json, body, table(body));
       return;
     }

@@ -1,5 +1,5 @@
 import { CliError, ExitCode } from '../exit-codes.js';
-import { adminConnection, adminRequest } from './admin-http.client.js';
+import { adminCalls, adminConnection, type AdminOperation } from './admin-http.client.js';
 import { printResult } from './output.js';
 
 export const UPDATES_USAGE = `watershed updates approve|unapprove|approvals|decline|undecline|eula|accept-eula UPDATE_ID [options]
@@ -16,6 +16,21 @@ export const UPDATES_USAGE = `watershed updates approve|unapprove|approvals|decl
   approvals UPDATE_ID                    the update's approvals per group
   decline UPDATE_ID / undecline UPDATE_ID
   Common: --server URL (WATERSHED_SERVER), --token T (WATERSHED_TOKEN), --json`;
+
+/**
+ * The admin API operations `watershed updates` calls (checked against /api/openapi.json: cli-coverage.ts).
+ * Import and publish are not here yet: see AWAITING_CLI_COMMAND in cli-coverage.ts.
+ */
+export const UPDATES_OPERATIONS = [
+  'POST /api/v1/updates/{updateId}/approvals',
+  'DELETE /api/v1/updates/{updateId}/approvals',
+  'GET /api/v1/updates/{updateId}/approvals',
+  'GET /api/v1/updates/{updateId}/eula',
+  'POST /api/v1/updates/{updateId}/eula/acceptance',
+  'POST /api/v1/updates/{updateId}/decline',
+  'POST /api/v1/updates/{updateId}/undecline',
+] as const satisfies readonly AdminOperation[];
+const call = adminCalls(UPDATES_OPERATIONS);
 
 interface Approval {
   groupId: string;
@@ -58,19 +73,22 @@ export async function updatesCommand(positionals: string[], flags: Record<string
   const json = flags.json === true;
   if (!updateId) throw new CliError(ExitCode.Usage, `updates ${action ?? ''} needs an UPDATE_ID\n\n${UPDATES_USAGE}`);
   const connection = adminConnection(flags);
-  const base = `/api/v1/updates/${encodeURIComponent(updateId)}`;
+  const params = { updateId };
   const group = typeof flags.group === 'string' ? flags.group : undefined;
   switch (action) {
     case 'approve': {
       if (!group) throw new CliError(ExitCode.Usage, `updates approve needs --group\n\n${UPDATES_USAGE}`);
       const revision = flags.revision === undefined ? undefined : Number(flags.revision);
       if (revision !== undefined && (!Number.isInteger(revision) || revision < 0)) throw new CliError(ExitCode.Usage, '--revision must be a whole number');
-      const { body } = await adminRequest<{ approval: Approval; warnings?: { code: string; message: string }[]; acceptedEulas?: EulaAcceptance[] }>(connection, 'POST', `${base}/approvals`, {
-        groupId: group,
-        action: typeof flags.action === 'string' ? flags.action : 'Install',
-        ...(typeof flags.deadline === 'string' ? { deadline: flags.deadline } : {}),
-        ...(revision === undefined ? {} : { revisionNumber: revision }),
-        ...(flags['accept-eula'] === true ? { acceptEula: true } : {}),
+      const { body } = await call.json<{ approval: Approval; warnings?: { code: string; message: string }[]; acceptedEulas?: EulaAcceptance[] }>(connection, 'POST /api/v1/updates/{updateId}/approvals', {
+        params,
+        body: {
+          groupId: group,
+          action: typeof flags.action === 'string' ? flags.action : 'Install',
+          ...(typeof flags.deadline === 'string' ? { deadline: flags.deadline } : {}),
+          ...(revision === undefined ? {} : { revisionNumber: revision }),
+          ...(flags['accept-eula'] === true ? { acceptEula: true } : {}),
+        },
       }).catch((error: unknown) => {
         if (error instanceof CliError && error.message.startsWith('EULA.NOT_ACCEPTED')) {
           throw new CliError(error.exitCode, `${error.message}\nRead them with \`watershed updates eula ${updateId}\`, then approve again with --accept-eula.`);
@@ -85,12 +103,12 @@ export async function updatesCommand(positionals: string[], flags: Record<string
     }
     case 'unapprove': {
       if (!group) throw new CliError(ExitCode.Usage, `updates unapprove needs --group\n\n${UPDATES_USAGE}`);
-      const { body } = await adminRequest<unknown>(connection, 'DELETE', `${base}/approvals?groupId=${encodeURIComponent(group)}`);
+      const { body } = await call.json<unknown>(connection, 'DELETE /api/v1/updates/{updateId}/approvals', { params, query: { groupId: group } });
       printResult(json, body, { headers: ['UPDATE', 'GROUP', 'APPROVAL'], rows: [[updateId, group, 'removed']] });
       return;
     }
     case 'approvals': {
-      const { body } = await adminRequest<{ approvals: Approval[] }>(connection, 'GET', `${base}/approvals`);
+      const { body } = await call.json<{ approvals: Approval[] }>(connection, 'GET /api/v1/updates/{updateId}/approvals', { params });
       printResult(json, body, {
         headers: ['GROUP', 'ACTION', 'REVISION', 'DEADLINE', 'DEPLOYMENT'],
         rows: (body.approvals ?? []).map((a) => [a.groupId, a.action, String(a.revisionNumber), a.deadline ?? '', String(a.deploymentId)]),
@@ -99,11 +117,10 @@ export async function updatesCommand(positionals: string[], flags: Record<string
     }
     case 'eula': {
       const revision = revisionFlag(flags);
-      const query = new URLSearchParams({
-        ...(typeof flags.locale === 'string' ? { locale: flags.locale } : {}),
-        ...(revision === undefined ? {} : { revisionNumber: String(revision) }),
-      }).toString();
-      const { body } = await adminRequest<UpdateEulas>(connection, 'GET', `${base}/eula${query ? `?${query}` : ''}`);
+      const { body } = await call.json<UpdateEulas>(connection, 'GET /api/v1/updates/{updateId}/eula', {
+        params,
+        query: { locale: typeof flags.locale === 'string' ? flags.locale : undefined, revisionNumber: revision === undefined ? undefined : String(revision) },
+      });
       if (json) {
         printResult(true, body);
         return;
@@ -122,7 +139,10 @@ export async function updatesCommand(positionals: string[], flags: Record<string
     }
     case 'accept-eula': {
       const revision = revisionFlag(flags);
-      const { body } = await adminRequest<{ acceptedEulas: EulaAcceptance[] }>(connection, 'POST', `${base}/eula/acceptance`, revision === undefined ? {} : { revisionNumber: revision });
+      const { body } = await call.json<{ acceptedEulas: EulaAcceptance[] }>(connection, 'POST /api/v1/updates/{updateId}/eula/acceptance', {
+        params,
+        body: revision === undefined ? {} : { revisionNumber: revision },
+      });
       printResult(json, body, {
         headers: ['EULA', 'UPDATE', 'REVISION', 'ACCEPTED AT', 'BY'],
         rows: body.acceptedEulas.map((e) => [e.eulaId, e.updateId, String(e.revisionNumber), e.acceptedAt, e.acceptedBy]),
@@ -132,7 +152,7 @@ export async function updatesCommand(positionals: string[], flags: Record<string
     }
     case 'decline':
     case 'undecline': {
-      const { body } = await adminRequest<{ changed?: boolean }>(connection, 'POST', `${base}/${action}`, {});
+      const { body } = await call.json<{ changed?: boolean }>(connection, action === 'decline' ? 'POST /api/v1/updates/{updateId}/decline' : 'POST /api/v1/updates/{updateId}/undecline', { params, body: {} });
       printResult(json, body, { headers: ['UPDATE', 'STATE', 'CHANGED'], rows: [[updateId, action === 'decline' ? 'declined' : 'not declined', body.changed ? 'yes' : 'no']] });
       return;
     }

@@ -25,6 +25,8 @@ const computerListQuery = z.strictObject({
   search: z.string().optional(),
   format,
 });
+/** On a CSV page of the computer list that is not the last: the `after` of the next page. */
+const NEXT_CURSOR_HEADER = 'x-next-cursor';
 /** How long the history waits for just-committed runs to become readable before answering with what is. */
 const SYNCHRONIZATION_VISIBILITY_WAIT_MS = 2_000;
 const synchronizationsQuery = z.strictObject({
@@ -123,7 +125,10 @@ export class ReportsHttpController {
     );
   }
 
-  @ApiOperation({ summary: 'Computers, paged by DNS name, with their installed / needed / failed / pending-reboot counts', query: computerListQuery })
+  @ApiOperation({
+    summary: 'Computers, paged by DNS name, with their installed / needed / failed / pending-reboot counts (a CSV page that is not the last has the next page\'s cursor in X-Next-Cursor)',
+    query: computerListQuery,
+  })
   @Get('computers')
   async computers(@Query() raw: unknown, @Res({ passthrough: true }) reply: Reply): Promise<unknown> {
     const q = parseAdminInput(computerListQuery, raw, 'query');
@@ -134,6 +139,8 @@ export class ReportsHttpController {
     );
     const list = await readComputerList(this.store.db, input);
     if (q.format !== 'csv') return list;
+    // CSV has no place for the cursor: the header carries it, so a CSV export can page (watershed reports computers --all --csv).
+    if (list.next !== null) reply.header(NEXT_CURSOR_HEADER, list.next);
     return csv(
       reply,
       'computers.csv',
