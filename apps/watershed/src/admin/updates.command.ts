@@ -1,8 +1,12 @@
 import { CliError, ExitCode } from '../exit-codes.js';
 import { adminCalls, adminConnection, type AdminOperation } from './admin-http.client.js';
 import { printResult } from './output.js';
+import { IMPORT_USAGE, PUBLISH_USAGE } from './catalog.command.js';
 
-export const UPDATES_USAGE = `watershed updates approve|unapprove|approvals|decline|undecline|eula|accept-eula UPDATE_ID [options]
+export const UPDATES_USAGE = `watershed updates approve|unapprove|approvals|decline|undecline|eula|accept-eula UPDATE_ID [options] | publish | import
+
+  ${PUBLISH_USAGE}
+  ${IMPORT_USAGE}
 
   approve UPDATE_ID --group GROUP_ID [--action Install|Uninstall|OptionalInstall|PreDeploymentCheck|Block]
           [--deadline ISO-8601] [--revision N] [--accept-eula]
