@@ -14,15 +14,15 @@ describe('progress bar', () => {
     bar.update(1024 * 1024);
     bar.finish();
     const text = out.written.join('');
-    assert.match(text, /^\ruploading setup\.exe \[#{8}-{22}\]  25%  1\.0\/4\.0 MiB/);
-    assert.match(text, /\ruploading setup\.exe \[#{30}\] 100%  4\.0\/4\.0 MiB\s*\n$/);
+    assert.match(text, /^\ruploading setup\.exe \[#{8}-{22}\] {2}25% {2}1\.0\/4\.0 MiB/);
+    assert.match(text, /\ruploading setup\.exe \[#{30}\] 100% {2}4\.0\/4\.0 MiB\s*\n$/);
   });
 
   it('counts items for multi-document imports', () => {
     const out = recorder(true);
     const bar = progressBar(out, 'importing', 3, { unit: 'items' });
     bar.finish();
-    assert.match(out.written.join(''), /importing \[#{30}\] 100%  3\/3/);
+    assert.match(out.written.join(''), /importing \[#{30}\] 100% {2}3\/3/);
   });
 
   it('draws nothing in a pipe or under --json', () => {

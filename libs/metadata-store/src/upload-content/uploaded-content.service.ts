@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { type CausationContext, CodedError, ContentDeleted, ContentUploaded, type ContentUploadedData, newEvent, uploadedContentStream } from '#contracts';
 import type { EventStore } from '#event-store';
 import { MetadataErrorCodes } from '../metadata-store.errors.js';
-import { type ReceiveLimits, SHA256_HEX, type UploadedFile, UploadedContentStore } from './uploaded-content.store.js';
+import { type ReceiveLimits, SHA256_HEX, type UploadedContentStore, type UploadedFile } from './uploaded-content.store.js';
 
 export interface UploadOutcome extends UploadedFile {
   /** False when the digest was uploaded already (the request is idempotent). */
