@@ -72,6 +72,9 @@ export class UploadedContentStore {
    */
   async receive(body: Readable, expectedSha256: string, limits: ReceiveLimits): Promise<UploadedFile> {
     const finalPath = this.pathOf(expectedSha256);
+    // The body may break while the directories are made, before the pipeline listens: that error
+    // must not go unhandled (the pipeline then sees a destroyed stream and rejects).
+    body.on('error', () => undefined);
     const incoming = path.join(this.contentDir, INCOMING_DIR);
     await mkdir(incoming, { recursive: true });
     await mkdir(path.dirname(finalPath), { recursive: true });
