@@ -33,7 +33,7 @@ export function progressBar(output: ProgressOutput, label: string, total: number
     const filled = Math.round(fraction * BAR_WIDTH);
     const amount = unit === 'bytes' ? `${mebibytes(done)}/${mebibytes(total)} MiB` : `${done}/${total}`;
     const line = `${label} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ${amount}`;
-    const width = output.columns ?? 80;
+    const width = output.columns || 80; // 0 when a pseudo-terminal reports no size
     output.write(`\r${line.length >= width ? line.slice(0, width - 1) : line.padEnd(width - 1)}`);
   };
   return {
