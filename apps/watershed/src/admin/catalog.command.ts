@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isUpdateMetadataError, readUpdateDocument } from '#wsus-codecs/update-metadata';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { type AdminConnection, adminConnection, adminRequest } from './admin-http.client.js';
+import { adminCalls, type AdminConnection, adminConnection, type AdminOperation } from './admin-http.client.js';
+import { CONTENT_TRANSPORT } from './content.command.js';
 import { localFile, uploadFile } from './content-upload.client.js';
 import { printResult } from './output.js';
 import { progressBar } from './progress-bar.js';
@@ -18,6 +19,10 @@ export const IMPORT_USAGE = `updates import PATH… [--content DIR] [--source im
                                          import WSUS update documents (each recorded as a synchronization
                                          run); the files they list are uploaded from DIR when found there,
                                          by file name or in the WSUS layout (XX/<SHA1>.<ext>)`;
+
+/** The admin API operations `watershed updates publish|import` call (with the content upload of `watershed content`). */
+export const CATALOG_OPERATIONS = ['POST /api/v1/updates/publish', 'POST /api/v1/updates/import'] as const satisfies readonly AdminOperation[];
+const call = adminCalls(CATALOG_OPERATIONS);
 
 interface PublishReply {
   updateId: string;
@@ -51,10 +56,10 @@ export async function publishCommand(flags: Flags): Promise<void> {
   const connection = adminConnection(flags as Record<string, string | boolean | undefined>);
 
   const uploaded = [];
-  for (const file of files) uploaded.push(await uploadFile(connection, file, json));
+  for (const file of files) uploaded.push(await uploadFile(connection, CONTENT_TRANSPORT, file, json));
   const eulaFiles = [];
   for (const e of eulas) {
-    const u = await uploadFile(connection, e.path, json);
+    const u = await uploadFile(connection, CONTENT_TRANSPORT, e.path, json);
     eulaFiles.push({ language: e.language, ...(e.geoId === undefined ? {} : { geoId: e.geoId }), fileName: path.basename(e.path), sha256: u.sha256 });
   }
   const body = {
@@ -62,7 +67,7 @@ export async function publishCommand(flags: Flags): Promise<void> {
     files: uploaded.map((u) => ({ fileName: path.basename(u.path), sha256: u.sha256 })),
     ...(eulaFiles.length === 0 ? {} : { eula: { ...(typeof flags['eula-id'] === 'string' ? { eulaId: flags['eula-id'] } : {}), files: eulaFiles } }),
   };
-  const { body: published } = await adminRequest<PublishReply>(connection, 'POST', '/api/v1/updates/publish', body);
+  const { body: published } = await call.json<PublishReply>(connection, 'POST /api/v1/updates/publish', { body });
   printResult(json, published, {
     headers: ['UPDATE', 'REVISION', 'REVISION ID', 'FILES'],
     rows: [[published.updateId, String(published.revisionNumber), String(published.revisionId), uploaded.map((u) => path.basename(u.path)).join(',')]],
@@ -120,7 +125,7 @@ async function importOne(connection: AdminConnection, documentPath: string, cont
     if (!isUpdateMetadataError(error)) throw error;
     declared = [];
   }
-  const document = await uploadFile(connection, documentPath, quiet);
+  const document = await uploadFile(connection, CONTENT_TRANSPORT, documentPath, quiet);
   const files = [];
   const seen = new Set<string>();
   for (const f of declared) {
@@ -128,10 +133,10 @@ async function importOne(connection: AdminConnection, documentPath: string, cont
     const found = findContent(contentDir, f.fileName, f.sha1);
     if (found === null) continue;
     seen.add(f.sha1);
-    const u = await uploadFile(connection, found, quiet);
+    const u = await uploadFile(connection, CONTENT_TRANSPORT, found, quiet);
     files.push({ fileName: f.fileName, sha1: f.sha1, sha256: u.sha256 });
   }
-  const { body } = await adminRequest<ImportReply>(connection, 'POST', '/api/v1/updates/import', { documentSha256: document.sha256, source, files });
+  const { body } = await call.json<ImportReply>(connection, 'POST /api/v1/updates/import', { body: { documentSha256: document.sha256, source, files } });
   return body;
 }
 

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { CliError, ExitCode } from '../exit-codes.js';
-import type { AdminConnection } from './admin-http.client.js';
+import { type AdminConnection, failedResponse } from './admin-http.client.js';
 import { progressBar } from './progress-bar.js';
 
 export interface UploadedContent {
@@ -54,17 +54,25 @@ export async function hashFile(file: string, json: boolean): Promise<LocalFile> 
 }
 
 /**
+ * How uploads reach the server, through the operations `watershed content` declares (so the
+ * coverage check sees them): whether a digest is held (HEAD), and the streamed PUT.
+ */
+export interface UploadTransport {
+  probe(connection: AdminConnection, sha256: string): Promise<Response>;
+  put(connection: AdminConnection, sha256: string, body: ReadableStream<Uint8Array>, length: number): Promise<Response>;
+}
+
+/**
  * Uploads one file: asks first whether the server holds its SHA-256 (then nothing is sent), else
  * streams it (PUT /api/v1/content/{sha256}, application/octet-stream) with a progress bar on a TTY.
  */
-export async function uploadFile(connection: AdminConnection, file: string, json: boolean): Promise<UploadedContent & { readonly path: string }> {
+export async function uploadFile(connection: AdminConnection, transport: UploadTransport, file: string, json: boolean): Promise<UploadedContent & { readonly path: string }> {
   const local = await hashFile(file, json);
-  const url = `${connection.server}/api/v1/content/${local.sha256}`;
-  const held = await send(connection, url, { method: 'HEAD' });
+  const held = await transport.probe(connection, local.sha256);
   if (held.status === 200) {
     return { path: file, sha256: local.sha256, sha1: held.headers.get('x-content-sha1') ?? local.sha1, size: local.size, created: false };
   }
-  if (held.status !== 404) await failed(held, connection);
+  if (held.status !== 404) await failedResponse(held);
 
   const bar = progressBar(process.stderr, `uploading ${path.basename(file)}`, local.size, { json });
   let sent = 0;
@@ -76,39 +84,9 @@ export async function uploadFile(connection: AdminConnection, file: string, json
     },
   });
   const body = Readable.toWeb(createReadStream(file).pipe(counting)) as ReadableStream<Uint8Array>;
-  const response = await send(connection, url, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/octet-stream', 'content-length': String(local.size) },
-    body,
-    duplex: 'half',
-  } as RequestInit);
-  if (!response.ok) await failed(response, connection);
+  const response = await transport.put(connection, local.sha256, body, local.size);
+  if (!response.ok) await failedResponse(response);
   bar.finish();
   const answer = (await response.json()) as UploadedContent;
   return { path: file, ...answer };
-}
-
-async function send(connection: AdminConnection, url: string, init: RequestInit): Promise<Response> {
-  try {
-    // No overall deadline: a large upload takes as long as the link needs (the server cuts stalls).
-    return await fetch(url, { ...init, headers: { authorization: `Bearer ${connection.token}`, ...(init.headers as Record<string, string> | undefined) } });
-  } catch (error) {
-    const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
-    throw new CliError(ExitCode.Unavailable, `cannot reach ${connection.server}: ${cause}`);
-  }
-}
-
-/** The admin API's error as a CLI error with the documented exit code. */
-export async function failed(response: Response, _connection: AdminConnection): Promise<never> {
-  const text = response.status === 0 || response.bodyUsed ? '' : await response.text().catch(() => '');
-  let error: { code?: string; message?: string } | undefined;
-  try {
-    error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
-  } catch {
-    error = undefined;
-  }
-  const message = `${error?.code ?? `HTTP ${response.status}`}: ${error?.message ?? (text.slice(0, 300) || response.statusText)}`;
-  if (response.status === 401 || response.status === 403) throw new CliError(ExitCode.Unauthorized, message);
-  if (response.status >= 400 && response.status < 500) throw new CliError(ExitCode.Refused, message);
-  throw new CliError(ExitCode.Failure, message);
 }

@@ -23,7 +23,7 @@ export const UPDATES_USAGE = `watershed updates approve|unapprove|approvals|decl
 
 /**
  * The admin API operations `watershed updates` calls (checked against /api/openapi.json: cli-coverage.ts).
- * Import and publish are not here yet: see AWAITING_CLI_COMMAND in cli-coverage.ts.
+ * Publish and import are in catalog.command.ts (CATALOG_OPERATIONS), which streams their files first.
  */
 export const UPDATES_OPERATIONS = [
   'POST /api/v1/updates/{updateId}/approvals',
