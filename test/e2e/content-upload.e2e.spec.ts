@@ -111,6 +111,15 @@ describe('content uploads: PUT raw bytes, publish and import by digest', () => {
 
     const notHex = await put('not-a-digest', bytes);
     assert.equal(notHex.status, 400);
+
+    // Raw bodies are for the upload route only: anywhere else they are refused, not buffered.
+    const elsewhere = await fetch(`${server.url}/api/v1/configuration/targeting-mode`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    assert.equal(elsewhere.status, 415);
+    assert.ok(((await elsewhere.json()) as { error?: { code: string } }).error?.code);
   });
 
   it('a client that goes away mid-upload leaves no partial file', async () => {
