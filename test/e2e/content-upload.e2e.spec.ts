@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,7 +47,11 @@ describe('content uploads: PUT raw bytes, publish and import by digest', () => {
     return [...(existsSync(incoming) ? readdirSync(incoming) : []), ...(existsSync(path.join(contentDir, '.uploads', sha256)) ? [sha256] : [])];
   };
 
+  const stale = path.join(contentDir, '.incoming', 'interrupted-by-a-crash.upload');
   before(async () => {
+    mkdirSync(path.dirname(stale), { recursive: true });
+    writeFileSync(stale, 'half an upload');
+    utimesSync(stale, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
     server = await startWatershed(['--port', '0'], {
       WATERSHED_DATA_DIR: dataDir,
       WATERSHED_ADMIN_TOKENS: token,
@@ -59,6 +63,11 @@ describe('content uploads: PUT raw bytes, publish and import by digest', () => {
   after(async () => {
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('removes temporary files of uploads a crash interrupted, at start', async () => {
+    for (let i = 0; i < 100 && existsSync(stale); i += 1) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(existsSync(stale), false);
   });
 
   it('stores a 20 MiB file streamed (beyond the 8 MiB JSON limit), shows it, accepts it again idempotently', async () => {

@@ -13,6 +13,7 @@ import { PublishUpdateRpcController } from './publish-update/publish-update.rpc.
 import { PublishUpdateUseCase } from './publish-update/publish-update.use-case.js';
 import { UpdateRevisionsFollower } from './update-revisions/update-revisions.follower.js';
 import { ContentHttpController } from './upload-content/content.http.controller.js';
+import { AbandonedUploadsSweeper } from './upload-content/abandoned-uploads.sweeper.js';
 import { UploadBodyParser } from './upload-content/upload-body.parser.js';
 import { UploadedContentService } from './upload-content/uploaded-content.service.js';
 import { UploadedContentStore } from './upload-content/uploaded-content.store.js';
@@ -35,6 +36,7 @@ import { UploadedContentStore } from './upload-content/uploaded-content.store.js
   providers: [
     UpdateRevisionsFollower,
     UploadBodyParser,
+    AbandonedUploadsSweeper,
     {
       provide: UploadedContentService,
       useFactory: (store: EventStore, config: WatershedConfig) => new UploadedContentService(store, new UploadedContentStore(config.contentDir)),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -53,6 +54,21 @@ describe('uploaded content store', () => {
     setImmediate(() => broken.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
     await assert.rejects(store.receive(broken, hex256(Buffer.from('never')), { maxBytes: 10_000 }), { code: 'CONTENT.UPLOAD_ABORTED' });
     assert.deepEqual(incoming(), []);
+  });
+
+  it('removes temporary files of interrupted uploads once they are older than the stall timeout, and only those', async () => {
+    await mkdir(path.join(dir, '.incoming'), { recursive: true });
+    const old = path.join(dir, '.incoming', 'old.upload');
+    const live = path.join(dir, '.incoming', 'live.upload');
+    const other = path.join(dir, '.incoming', 'staged.part');
+    for (const f of [old, live, other]) await writeFile(f, 'x');
+    const now = Date.now();
+    await utimes(old, new Date(now - 10 * 60_000), new Date(now - 10 * 60_000));
+    await utimes(other, new Date(now - 10 * 60_000), new Date(now - 10 * 60_000));
+    assert.deepEqual(await store.removeAbandoned(now, 120_000), ['old.upload']);
+    assert.deepEqual(incoming().sort(), ['live.upload', 'staged.part']);
+    await rm(live);
+    await rm(other);
   });
 
   it('addresses uploads by lower-case hex SHA-256 only', () => {

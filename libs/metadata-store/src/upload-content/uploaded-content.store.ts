@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -146,6 +146,31 @@ export class UploadedContentStore {
     } finally {
       clearTimeout(stall);
     }
+  }
+
+  /**
+   * Temporary upload files a crashed process left behind (`.incoming/*.upload`). Only those not
+   * written for longer than the stall timeout: a live upload, by this or another replica on the same
+   * volume, touches its file more often than that, or is aborted itself.
+   */
+  async removeAbandoned(now: number, olderThanMs = DEFAULT_UPLOAD_STALL_MS): Promise<string[]> {
+    const incoming = path.join(this.contentDir, INCOMING_DIR);
+    const removed: string[] = [];
+    let names: string[];
+    try {
+      names = await readdir(incoming);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return removed;
+      throw error;
+    }
+    for (const name of names.filter((n) => n.endsWith('.upload'))) {
+      const file = path.join(incoming, name);
+      const s = await stat(file).catch(() => null);
+      if (s === null || now - s.mtimeMs <= olderThanMs) continue;
+      await removeQuietly(file);
+      removed.push(name);
+    }
+    return removed;
   }
 
   /** Removes the upload; false when there was none. */
