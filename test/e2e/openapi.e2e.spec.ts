@@ -42,6 +42,11 @@ describe('GET /api/openapi.json', () => {
       'GET /api/v1/updates/{updateId}/eula',
       'POST /api/v1/updates/{updateId}/eula/acceptance',
       'GET /api/v1/reports/synchronizations',
+      'PUT /api/v1/content/{sha256}',
+      'GET /api/v1/content/{sha256}',
+      'DELETE /api/v1/content/{sha256}',
+      'POST /api/v1/updates/publish',
+      'POST /api/v1/updates/import',
     ]) {
       assert.ok(operations.includes(expected), `${expected} in ${operations.join(', ')}`);
     }
@@ -64,5 +69,16 @@ describe('GET /api/openapi.json', () => {
     assert.deepEqual(eula.parameters?.map((p) => `${p.in}:${p.name}`).sort(), ['path:updateId', 'query:locale', 'query:revisionNumber']);
     const history = doc.paths['/api/v1/reports/synchronizations']!.get!;
     assert.deepEqual(history.parameters?.map((p) => `${p.in}:${p.name}`).sort(), ['query:format', 'query:limit', 'query:result', 'query:source']);
+  });
+
+  it('documents the upload as raw bytes (not JSON) with its 413 and 415, and publish/import by digest', () => {
+    const upload = doc.paths['/api/v1/content/{sha256}']!.put! as unknown as { requestBody: { content: Record<string, { schema: unknown }> }; responses: Record<string, unknown> };
+    assert.deepEqual(upload.requestBody.content, { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } });
+    assert.ok(upload.responses['413'] && upload.responses['415']);
+    const publish = JSON.stringify(doc.paths['/api/v1/updates/publish']!.post!.requestBody);
+    assert.match(publish, /"sha256"/);
+    assert.match(publish, /"eula"/);
+    const importing = doc.paths['/api/v1/updates/import']!.post!.requestBody!.content['application/json'].schema;
+    assert.ok(Object.keys(importing.properties ?? {}).includes('documentSha256'));
   });
 });

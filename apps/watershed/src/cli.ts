@@ -13,6 +13,8 @@ import { RULES_USAGE, rulesCommand } from './admin/rules.command.js';
 import { GROUPS_USAGE, groupsCommand } from './admin/groups.command.js';
 import { UPDATES_USAGE, updatesCommand } from './admin/updates.command.js';
 import { SYNC_USAGE, syncCommand } from './admin/sync.command.js';
+import { CONTENT_USAGE, contentCommand } from './admin/content.command.js';
+import { importCommand, publishCommand } from './admin/catalog.command.js';
 
 const USAGE = `watershed ${WATERSHED_VERSION} — an update server that speaks the WSUS protocols
 
@@ -29,6 +31,7 @@ Usage:
   ${SYNC_USAGE.split('\n')[0]}
   ${REPORTS_USAGE.split('\n')[0]}
   ${COOKIES_USAGE.split('\n')[0]}
+  ${CONTENT_USAGE.split('\n')[0]}
   watershed version
   watershed help [COMMAND]
 
@@ -49,6 +52,7 @@ const HELP: Record<string, string> = {
   sync: SYNC_USAGE,
   reports: REPORTS_USAGE,
   cookies: COOKIES_USAGE,
+  content: CONTENT_USAGE,
 };
 const ADMIN_FLAGS = { server: 'string', token: 'string', json: 'boolean' } as const;
 /** Reports that can be exported: CSV instead of a table, to a file instead of stdout. */
@@ -74,6 +78,16 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
         return ExitCode.Ok;
       }
       case 'updates': {
+        if (rest[0] === 'publish') {
+          const { values } = parseCommand(rest.slice(1), { ...ADMIN_FLAGS, metadata: 'string', file: 'string[]', eula: 'string[]', 'eula-id': 'string' }, false);
+          await publishCommand(values);
+          return ExitCode.Ok;
+        }
+        if (rest[0] === 'import') {
+          const { positionals, values } = parseCommand(rest.slice(1), { ...ADMIN_FLAGS, content: 'string', source: 'string' });
+          await importCommand(positionals, values);
+          return ExitCode.Ok;
+        }
         const { positionals, values } = parseCommand(rest, {
           ...ADMIN_FLAGS, group: 'string', action: 'string', deadline: 'string', revision: 'string', 'accept-eula': 'boolean', locale: 'string',
         });
@@ -90,6 +104,11 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
           ...ADMIN_FLAGS, ...EXPORT_FLAGS, group: 'string', search: 'string', limit: 'string', after: 'string', all: 'boolean', 'by-group': 'boolean',
         });
         await reportsCommand(positionals, values);
+        return ExitCode.Ok;
+      }
+      case 'content': {
+        const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS });
+        await contentCommand(positionals, values);
         return ExitCode.Ok;
       }
       case 'computers': {
@@ -150,18 +169,22 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
   }
 }
 
-function parseCommand(
+/** `string[]`: a repeatable flag (`--file a --file b`). */
+function parseCommand<S extends Record<string, 'string' | 'boolean' | 'string[]'>>(
   args: readonly string[],
-  spec: Record<string, 'string' | 'boolean'>,
-): { positionals: string[]; values: Record<string, string | boolean | undefined> } {
+  spec: S,
+  allowPositionals = true,
+): { positionals: string[]; values: Record<string, S[keyof S] extends 'string[]' ? string | boolean | string[] | undefined : string | boolean | undefined> } {
   try {
     const { values, positionals } = parseArgs({
       args: [...args],
-      options: Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }])),
-      allowPositionals: true,
+      options: Object.fromEntries(
+        Object.entries(spec).map(([name, type]) => [name, type === 'string[]' ? { type: 'string' as const, multiple: true } : { type }]),
+      ),
+      allowPositionals,
       strict: true,
     });
-    return { positionals, values: values as Record<string, string | boolean | undefined> };
+    return { positionals, values: values as never };
   } catch (error) {
     throw new CliError(ExitCode.Usage, (error as Error).message);
   }

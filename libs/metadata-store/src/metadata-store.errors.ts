@@ -17,4 +17,16 @@ export const MetadataErrorCodes = {
   UnknownFile: 'CONTENT.UNKNOWN_FILE',
   /** A file given by path could not be read. */
   Unreadable: 'CONTENT.UNREADABLE',
+  /** An upload is larger than WATERSHED_UPLOAD_MAX_BYTES (HTTP 413). */
+  TooLarge: 'CONTENT.TOO_LARGE',
+  /** An upload's body is not application/octet-stream (HTTP 415). */
+  UnsupportedMediaType: 'CONTENT.UNSUPPORTED_MEDIA_TYPE',
+  /** The client went away or stalled before the end of an upload; nothing was stored. */
+  UploadAborted: 'CONTENT.UPLOAD_ABORTED',
+  /** A publish or import names a SHA-256 that was never uploaded (or was deleted). */
+  NotUploaded: 'CONTENT.NOT_UPLOADED',
+  /** No upload with that SHA-256 (GET/DELETE /api/v1/content/{sha256}). */
+  ContentNotFound: 'CONTENT.NOT_FOUND',
+  /** The upload is part of a revision in the catalog and cannot be deleted. */
+  InUse: 'CONTENT.IN_USE',
 } as const;

@@ -12,6 +12,11 @@ import { CatalogHttpController } from './catalog-http/catalog.http.controller.js
 import { PublishUpdateRpcController } from './publish-update/publish-update.rpc.controller.js';
 import { PublishUpdateUseCase } from './publish-update/publish-update.use-case.js';
 import { UpdateRevisionsFollower } from './update-revisions/update-revisions.follower.js';
+import { ContentHttpController } from './upload-content/content.http.controller.js';
+import { AbandonedUploadsSweeper } from './upload-content/abandoned-uploads.sweeper.js';
+import { UploadBodyParser } from './upload-content/upload-body.parser.js';
+import { UploadedContentService } from './upload-content/uploaded-content.service.js';
+import { UploadedContentStore } from './upload-content/uploaded-content.store.js';
 
 /**
  * The metadata-store service: update revisions, their files and fragments; publishing and import.
@@ -26,9 +31,17 @@ import { UpdateRevisionsFollower } from './update-revisions/update-revisions.fol
     GetEulaRpcController,
     PublishUpdateRpcController,
     CatalogHttpController,
+    ContentHttpController,
   ],
   providers: [
     UpdateRevisionsFollower,
+    UploadBodyParser,
+    AbandonedUploadsSweeper,
+    {
+      provide: UploadedContentService,
+      useFactory: (store: EventStore, config: WatershedConfig) => new UploadedContentService(store, new UploadedContentStore(config.contentDir)),
+      inject: [EVENT_STORE, WATERSHED_CONFIG],
+    },
     {
       provide: ContentStore,
       useFactory: (config: WatershedConfig) => new ContentStore(config.contentDir),
@@ -44,8 +57,8 @@ import { UpdateRevisionsFollower } from './update-revisions/update-revisions.fol
     },
     {
       provide: PublishUpdateUseCase,
-      useFactory: (store: EventStore, importer: ImportUpdateUseCase) => new PublishUpdateUseCase(store, importer),
-      inject: [EVENT_STORE, ImportUpdateUseCase],
+      useFactory: (store: EventStore, importer: ImportUpdateUseCase, uploads: UploadedContentService) => new PublishUpdateUseCase(store, importer, uploads),
+      inject: [EVENT_STORE, ImportUpdateUseCase, UploadedContentService],
     },
   ],
 })

@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import {
   type CausationContext,
@@ -18,6 +19,8 @@ import {
 import { EventStore, type ProjectionRunner, type SqlDatabase } from '#event-store';
 import { readUpdateDocument } from '#wsus-codecs/update-metadata';
 import { ContentStore } from '../src/content-store/content-store.js';
+import { UploadedContentService } from '../src/upload-content/uploaded-content.service.js';
+import { UploadedContentStore } from '../src/upload-content/uploaded-content.store.js';
 import { getFileLocations } from '../src/get-file-locations/get-file-locations.query.js';
 import { getEula } from '../src/get-eula/get-eula.query.js';
 import { getFragments } from '../src/get-fragments/get-fragments.query.js';
@@ -544,6 +547,44 @@ export function metadataStoreContract(target: MetadataStoreTarget): void {
         { updateId: refused.errors[0]!.updateId, revisionNumber: refused.errors[0]!.revisionNumber, code: refused.errors[0]!.code },
         { updateId: LEAF_UPDATE_ID, revisionNumber: 200, code: 'UPDATE.REVISION_CONFLICT' },
       );
+    });
+
+    it('uploads: stored by SHA-256 and recorded, staged by digest into the WSUS layout, deletable only while no revision uses them', async () => {
+      const uploads = new UploadedContentService(store, new UploadedContentStore(contentDir));
+      const bytes = randomBytes(200_000);
+      const d = digests(bytes);
+      const hex = createHash('sha256').update(bytes).digest('hex');
+      const first = await uploads.upload(Readable.from([bytes]), hex, { maxBytes: 1_000_000 }, context());
+      assert.deepEqual(first, { sha256: hex, sha1: d.sha1, size: bytes.length, created: true });
+      const again = await uploads.upload(Readable.from([bytes]), hex.toUpperCase(), { maxBytes: 1_000_000 }, context());
+      assert.equal(again.created, false);
+      assert.equal(await count(`ws_events WHERE stream_id = $1 AND event_type = 'ContentUploaded'`, [`content-${hex}`]), 1);
+
+      await rejectsWith(uploads.resolve(createHash('sha256').update('other').digest('hex'), 'files.0'), 'CONTENT.NOT_UPLOADED', /files\.0: no content with SHA-256/);
+      const resolved = await uploads.resolve(hex, 'files.0');
+      const { xml } = leafWithFile({ sha1: d.sha1, sha256: d.sha256, size: bytes.length });
+      const verified = { verifiedPath: resolved.path, sha1: resolved.sha1, sha256: resolved.sha256Base64, size: resolved.size };
+      const imported = await importer.execute({ xml, source: 'imported', files: [{ fileName: 'AM_Delta.exe', content: verified }] }, context());
+      const relative = `${d.sha1Hex.slice(-2)}/${d.sha1Hex}.exe`;
+      assert.deepEqual(imported.storedFiles, [`/Content/${relative}`]);
+      assert.deepEqual(await readFile(path.join(contentDir, relative)), bytes);
+
+      // Digests recorded at upload that disagree with the document: refused, nothing stored.
+      const other = randomBytes(1000);
+      const od = digests(other);
+      const mismatched = leafWithFile({ sha1: od.sha1, sha256: od.sha256, size: other.length });
+      await rejectsWith(importer.execute({ xml: mismatched.xml, source: 'imported', files: [{ fileName: 'AM_Delta.exe', content: verified }] }, context()), 'CONTENT.DIGEST_MISMATCH');
+
+      await runner.catchUp();
+      await rejectsWith(uploads.delete(hex, context()), 'CONTENT.IN_USE', new RegExp(`RevisionID ${imported.revisionId}`));
+      assert.ok(await uploads.describe(hex), 'a refused delete keeps the upload');
+
+      const spare = randomBytes(5000);
+      const spareHex = createHash('sha256').update(spare).digest('hex');
+      await uploads.upload(Readable.from([spare]), spareHex, { maxBytes: 1_000_000 }, context());
+      assert.equal((await uploads.delete(spareHex, context())).sha256, spareHex);
+      assert.equal(await uploads.describe(spareHex), null);
+      await rejectsWith(uploads.delete(spareHex, context()), 'CONTENT.NOT_FOUND');
     });
   });
 }

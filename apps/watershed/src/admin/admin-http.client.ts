@@ -29,6 +29,23 @@ export interface AdminCall {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** What `raw` adds to a call: HEAD instead of GET, or a streamed body instead of JSON. */
+export interface RawCall {
+  readonly head?: boolean;
+  readonly stream?: { readonly body: ReadableStream<Uint8Array>; readonly contentType: string; readonly length: number };
+}
+
+/** A refused or failed answer as the CLI error with the documented exit code (401/403 → 6, 4xx → 5, else 1). */
+export async function failedResponse(response: Response): Promise<never> {
+  const text = await response.text().catch(() => '');
+  const parsed = text ? safeJson(text) : null;
+  const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
+  const message = `${error?.code ?? `HTTP ${response.status}`}: ${error?.message ?? (text.slice(0, 300) || response.statusText)}`;
+  if (response.status === 401 || response.status === 403) throw new CliError(ExitCode.Unauthorized, message);
+  if (response.status >= 400 && response.status < 500) throw new CliError(ExitCode.Refused, message);
+  throw new CliError(ExitCode.Failure, message);
+}
+
 export function adminConnection(flags: Record<string, string | boolean | undefined>): AdminConnection {
   const server = (typeof flags.server === 'string' ? flags.server : process.env.WATERSHED_SERVER) ?? DEFAULT_ADMIN_SERVER;
   const token = typeof flags.token === 'string' ? flags.token : process.env.WATERSHED_TOKEN;
@@ -61,6 +78,29 @@ export function adminCalls<const Operations extends readonly AdminOperation[]>(_
     json: async <T>(connection: AdminConnection, operation: Operations[number], call: AdminCall = {}): Promise<{ body: T; etag: string | null }> => {
       const { method, path } = operationPath(operation, call);
       return adminRequest<T>(connection, method, path, call.body, { ...call.headers });
+    },
+    /**
+     * The response itself, whatever its status, for what JSON cannot carry: a streamed request body
+     * (content uploads, no overall deadline: the server cuts stalled ones) or only the headers (HEAD
+     * on a GET operation). Only an unreachable server throws here.
+     */
+    raw: async (connection: AdminConnection, operation: Operations[number], call: AdminCall & RawCall = {}): Promise<Response> => {
+      const { method, path } = operationPath(operation, call);
+      if (call.head === true && method !== 'GET') throw new Error(`${operation}: HEAD only goes with a GET operation`);
+      try {
+        return await fetch(`${connection.server}${path}`, {
+          method: call.head === true ? 'HEAD' : method,
+          headers: {
+            authorization: `Bearer ${connection.token}`,
+            ...(call.stream === undefined ? {} : { 'content-type': call.stream.contentType, 'content-length': String(call.stream.length) }),
+            ...call.headers,
+          },
+          ...(call.stream === undefined ? { signal: AbortSignal.timeout(30_000) } : { body: call.stream.body, duplex: 'half' }),
+        } as RequestInit);
+      } catch (error) {
+        const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
+        throw new CliError(ExitCode.Unavailable, `cannot reach ${connection.server}: ${cause}`);
+      }
     },
     /** The answer as text (a CSV export), with its headers. */
     text: async (connection: AdminConnection, operation: Operations[number], call: AdminCall = {}): Promise<{ text: string; headers: Headers }> => {

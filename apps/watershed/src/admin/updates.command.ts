@@ -1,8 +1,12 @@
 import { CliError, ExitCode } from '../exit-codes.js';
 import { adminCalls, adminConnection, type AdminOperation } from './admin-http.client.js';
 import { printResult } from './output.js';
+import { IMPORT_USAGE, PUBLISH_USAGE } from './catalog.command.js';
 
-export const UPDATES_USAGE = `watershed updates approve|unapprove|approvals|decline|undecline|eula|accept-eula UPDATE_ID [options]
+export const UPDATES_USAGE = `watershed updates approve|unapprove|approvals|decline|undecline|eula|accept-eula UPDATE_ID [options] | publish | import
+
+  ${PUBLISH_USAGE}
+  ${IMPORT_USAGE}
 
   approve UPDATE_ID --group GROUP_ID [--action Install|Uninstall|OptionalInstall|PreDeploymentCheck|Block]
           [--deadline ISO-8601] [--revision N] [--accept-eula]
@@ -19,7 +23,7 @@ export const UPDATES_USAGE = `watershed updates approve|unapprove|approvals|decl
 
 /**
  * The admin API operations `watershed updates` calls (checked against /api/openapi.json: cli-coverage.ts).
- * Import and publish are not here yet: see AWAITING_CLI_COMMAND in cli-coverage.ts.
+ * Publish and import are in catalog.command.ts (CATALOG_OPERATIONS), which streams their files first.
  */
 export const UPDATES_OPERATIONS = [
   'POST /api/v1/updates/{updateId}/approvals',

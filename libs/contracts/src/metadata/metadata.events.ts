@@ -86,6 +86,30 @@ export const UpdateRevisionImported = defineEvent(
   }),
 );
 
-export const METADATA_EVENTS = [UpdateRevisionImported] as const;
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256');
+
+/**
+ * An administrator uploaded a file's bytes (PUT /api/v1/content/{sha256}), streamed and hashed on
+ * the way to disk, so a later publish or import can name it by digest instead of carrying it.
+ * The bytes live in the content directory; this records who put them there and what they hash to.
+ */
+export const ContentUploaded = defineEvent(
+  'ContentUploaded',
+  1,
+  z.object({
+    /** Lower-case hex SHA-256: the name the upload is addressed by. */
+    sha256: sha256Hex,
+    /** Base64 SHA-1, as update metadata (`File/@Digest`) and /Content paths use it. */
+    sha1: z.string().min(1),
+    size: z.number().int().nonnegative(),
+  }),
+);
+
+/** The uploaded bytes were removed (no revision referenced them). */
+export const ContentDeleted = defineEvent('ContentDeleted', 1, z.object({ sha256: sha256Hex }));
+
+export const METADATA_EVENTS = [UpdateRevisionImported, ContentUploaded, ContentDeleted] as const;
+export type ContentUploadedData = z.infer<typeof ContentUploaded.schema>;
+export const uploadedContentStream = (sha256Hex: string): string => `content-${sha256Hex}`;
 export type UpdateRevisionImportedData = z.infer<typeof UpdateRevisionImported.schema>;
 export const updateStream = (updateId: string): string => `update-${updateId}`;

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '#contracts';
 import { MetadataErrorCodes } from '../metadata-store.errors.js';
@@ -16,8 +16,19 @@ export interface ExpectedContent {
   readonly size: number | null;
 }
 
-/** The bytes, in memory or in a file (large content is streamed, never loaded whole). */
-export type ContentSource = Buffer | { readonly path: string };
+/**
+ * The bytes, in memory or in a file (large content is streamed, never loaded whole), or a file whose
+ * digests were computed as it was received (an upload): that one is linked into place, not re-read.
+ */
+export type ContentSource = Buffer | { readonly path: string } | VerifiedFile;
+
+export interface VerifiedFile {
+  readonly verifiedPath: string;
+  /** Base64 digests and length measured when the bytes were written. */
+  readonly sha1: string;
+  readonly sha256: string;
+  readonly size: number;
+}
 
 export interface StoredContent {
   readonly path: string;
@@ -77,7 +88,7 @@ export class ContentStore {
 
     let written: { sha1: string; sha256: string; size: number };
     try {
-      written = await writeHashed(tempPath, source, expected.fileName);
+      written = 'verifiedPath' in source ? await linkVerified(tempPath, source) : await writeHashed(tempPath, source, expected.fileName);
       if (written.sha1 !== sha1) {
         throw new CodedError(
           MetadataErrorCodes.DigestMismatch,
@@ -137,9 +148,22 @@ export class StagedContent {
   }
 }
 
+/** A second name for already-hashed bytes (same filesystem: no copy); a copy where links fail. */
+async function linkVerified(tempPath: string, source: VerifiedFile): Promise<{ sha1: string; sha256: string; size: number }> {
+  try {
+    await link(source.verifiedPath, tempPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CodedError(MetadataErrorCodes.Unreadable, `cannot read ${source.verifiedPath} (${code})`);
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
+    await copyFile(source.verifiedPath, tempPath);
+  }
+  return { sha1: source.sha1, sha256: source.sha256, size: source.size };
+}
+
 async function writeHashed(
   tempPath: string,
-  source: ContentSource,
+  source: Buffer | { readonly path: string },
   fileName: string,
 ): Promise<{ sha1: string; sha256: string; size: number }> {
   const sha1 = createHash('sha1');

@@ -336,3 +336,63 @@ describe('re-publishing', () => {
     assert.deepEqual(readUpdateDocument(xml).summary.identity, { updateId: '00000000-0000-4000-8000-000000000001', revisionNumber: 7 });
   });
 });
+
+describe('published update document: license terms', () => {
+  const en = Buffer.from('Contoso license terms.\n');
+  const de = Buffer.from('Contoso Lizenzbedingungen.\n');
+  const eulaFile = (language: string, fileName: string, bytes: Buffer, geoId: string | null = null) => ({
+    language,
+    geoId,
+    fileName,
+    size: bytes.length,
+    sha1: sha1(bytes),
+    sha256: sha256(bytes),
+  });
+  const files = [eulaFile('en', 'eula_en.txt', en), eulaFile('de', 'eula_de.txt', de, 'DEU')];
+  const decide = (eula: Parameters<typeof decidePublish>[4]) =>
+    decidePublish(PublishUpdateRequest.parse(commandLineInput()), [describeFile('setup.exe', SETUP, NOW.toISOString())], [], { newUpdateId: UPDATE_ID, now: NOW }, eula);
+
+  it('declares Properties/@EulaID and one EulaFile per language after the LocalizedProperties, read back as WSUS documents are', () => {
+    const outcome = decide({ eulaId: '0b1c2d3e-0000-4000-8000-000000000001', files });
+    assert.ok('decision' in outcome, JSON.stringify(outcome));
+    const { summary, fragments } = readUpdateDocument(outcome.decision.xml);
+    assert.equal(summary.eulaId, '0b1c2d3e-0000-4000-8000-000000000001');
+    assert.deepEqual(
+      summary.eulaFiles.map((f) => ({ language: f.language, geoId: f.geoId, fileName: f.fileName, size: f.size, digest: f.digest?.base64 })),
+      [
+        { language: 'en', geoId: undefined, fileName: 'eula_en.txt', size: en.length, digest: sha1(en) },
+        { language: 'de', geoId: 'DEU', fileName: 'eula_de.txt', size: de.length, digest: sha1(de) },
+      ],
+    );
+    assert.deepEqual(fragments.eula.map((f) => [f.locale, f.geoId ?? null]), [['en', null], ['de', 'DEU']]);
+    assert.match(
+      fragments.eula[0]!.xml,
+      new RegExp(`^<EulaFile Digest="${sha1(en).replace(/[+/]/g, '\\$&')}" DigestAlgorithm="SHA1" FileName="eula_en.txt" Size="${en.length}" Language="en"><AdditionalDigest Algorithm="SHA256">`),
+    );
+    // The EulaID survives into the Core fragment, as MS-WUSP §3.1.1.1 keeps it.
+    assert.match(fragments.core, /EulaID="0b1c2d3e-0000-4000-8000-000000000001"/);
+  });
+
+  it('names the terms by their texts when no EulaID is given: same texts, same id; other texts, another', () => {
+    const first = decide({ files });
+    const again = decide({ files: [...files].reverse() });
+    const other = decide({ files: [eulaFile('en', 'eula_en.txt', Buffer.from('Other terms.'))] });
+    assert.ok('decision' in first && 'decision' in again && 'decision' in other);
+    const idOf = (xml: string) => readUpdateDocument(xml).summary.eulaId;
+    assert.match(idOf(first.decision.xml) ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(idOf(first.decision.xml), idOf(again.decision.xml));
+    assert.notEqual(idOf(first.decision.xml), idOf(other.decision.xml));
+  });
+
+  it('refuses two texts for the same language and region', () => {
+    const outcome = decide({ files: [files[0]!, eulaFile('en', 'other.txt', de)] });
+    assert.ok('problems' in outcome);
+    assert.deepEqual(outcome.problems.map((p) => p.field), ['eula.files.1']);
+  });
+
+  it('writes no EulaID and no EulaFile without terms', () => {
+    const outcome = decide(undefined);
+    assert.ok('decision' in outcome);
+    assert.doesNotMatch(outcome.decision.xml, /Eula/);
+  });
+});

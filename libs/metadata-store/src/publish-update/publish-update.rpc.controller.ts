@@ -4,7 +4,7 @@ import { serviceQueue } from '#contracts';
 import type { BusMessage } from '#messaging';
 import { contextFromBus, parsePayload } from '../metadata-store.bus.js';
 import { PublishUpdateBusRequest, type PublishUpdateReply, PublishUpdateSubject } from './publish-update.api.js';
-import { type PublishUpdateCommand, PublishUpdateUseCase } from './publish-update.use-case.js';
+import { type PublishBytes, type PublishUpdateCommand, PublishUpdateUseCase } from './publish-update.use-case.js';
 
 @Controller()
 export class PublishUpdateRpcController {
@@ -19,13 +19,26 @@ export class PublishUpdateRpcController {
 
 /** The metadata goes to the use case (which validates it again, harmlessly: the schema is idempotent); the bytes are decoded here. */
 export function publishCommand(payload: ReturnType<typeof PublishUpdateBusRequest.parse>): PublishUpdateCommand {
-  const { files, actor: _actor, ...request } = payload;
+  const { files, eula, actor: _actor, ...request } = payload;
   return {
     request,
     files: files.map((f) => ({
       fileName: f.fileName,
-      content: Buffer.from(f.contentBase64, 'base64'),
+      ...bytesOf(f),
       ...(f.modified === undefined ? {} : { modified: new Date(f.modified).toISOString() }),
     })),
+    ...(eula === undefined
+      ? {}
+      : {
+          eula: {
+            ...(eula.eulaId === undefined ? {} : { eulaId: eula.eulaId }),
+            files: eula.files.map((f) => ({ language: f.language, ...(f.geoId === undefined ? {} : { geoId: f.geoId }), fileName: f.fileName, ...bytesOf(f) })),
+          },
+        }),
   };
+}
+
+/** Inline bytes are decoded here; an upload stays a digest for the use case to find. */
+function bytesOf(f: { contentBase64: string } | { sha256: string }): PublishBytes {
+  return 'contentBase64' in f ? { content: Buffer.from(f.contentBase64, 'base64') } : { sha256: f.sha256 };
 }

@@ -10,6 +10,7 @@ describe('admin API error statuses', () => {
       ['AUTH.UNAUTHORIZED', 401], ['AUTH.NOT_CONFIGURED', 401], ['PRECONDITION.FAILED', 412],
       ['GROUP.NOT_FOUND', 404], ['GROUP.PARENT_NOT_FOUND', 404], ['APPROVAL.DEADLINE_INVALID', 400], ['MEMBERSHIP.INVALID', 400],
       ['GROUP.VERSION_MISMATCH', 412], ['GROUP.NOT_EMPTY', 409], ['UPDATE.DECLINED', 409], ['GROUP.NOTFOUNDISH', 409],
+      ['CONTENT.TOO_LARGE', 413], ['CONTENT.UNSUPPORTED_MEDIA_TYPE', 415], ['CONTENT.DIGEST_MISMATCH', 409], ['CONTENT.IN_USE', 409],
       ['not a code', 500], ['lower.case', 500],
     ];
     for (const [code, status] of cases) assert.equal(httpStatusForCode(code), status, code);

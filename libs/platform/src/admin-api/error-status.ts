@@ -4,7 +4,8 @@ import { ErrorCodes } from '#contracts';
  * The one place where error codes become HTTP statuses for the admin API. Exact codes first, then
  * the convention every service follows when it names a refusal `<AREA>.<REASON>`: a reason ending
  * in `NOT_FOUND` is 404 (GROUP.PARENT_NOT_FOUND), `INVALID` 400 (APPROVAL.DEADLINE_INVALID),
- * `VERSION_MISMATCH` 412, `UNAUTHORIZED` 401; any other reason is a request that conflicts with the
+ * `VERSION_MISMATCH` 412, `UNAUTHORIZED` 401, `TOO_LARGE` 413 (CONTENT.TOO_LARGE),
+ * `UNSUPPORTED_MEDIA_TYPE` 415; any other reason is a request that conflicts with the
  * current state: 409.
  */
 const EXACT: Readonly<Record<string, number>> = {
@@ -25,6 +26,8 @@ const SUFFIXES: readonly (readonly [string, number])[] = [
   ['INVALID', 400],
   ['VERSION_MISMATCH', 412],
   ['UNAUTHORIZED', 401],
+  ['TOO_LARGE', 413],
+  ['UNSUPPORTED_MEDIA_TYPE', 415],
 ];
 
 export function httpStatusForCode(code: string): number {

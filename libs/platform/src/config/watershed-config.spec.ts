@@ -73,4 +73,11 @@ describe('configuration', () => {
     assert.match(problems({ WATERSHED_ADMIN_TOKENS: 'short' })[0]!, /at least 32/);
     assert.equal(loadConfig({ WATERSHED_PUBLIC_URL: 'http://wsus.example.com:8530/' }).publicUrl, 'http://wsus.example.com:8530');
   });
+
+  it('bounds content uploads at 32 GiB unless WATERSHED_UPLOAD_MAX_BYTES says otherwise', () => {
+    assert.equal(loadConfig({}).uploadMaxBytes, 32 * 1024 ** 3);
+    assert.equal(loadConfig({ WATERSHED_UPLOAD_MAX_BYTES: '1048576' }).uploadMaxBytes, 1_048_576);
+    assert.match(problems({ WATERSHED_UPLOAD_MAX_BYTES: '0' })[0]!, /^WATERSHED_UPLOAD_MAX_BYTES: must be between 1/);
+    assert.match(problems({ WATERSHED_UPLOAD_MAX_BYTES: '2G' })[0]!, /whole number/);
+  });
 });

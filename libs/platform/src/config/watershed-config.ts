@@ -13,6 +13,11 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 export const DEFAULT_BUS_TIMEOUT_MS = 5_000;
 /** Stream holding durable work; one per installation (tests make their own). */
 export const DEFAULT_NATS_STREAM = 'WATERSHED';
+/**
+ * Largest file one content upload may carry: above any real package (feature updates and Office
+ * installs are a few GiB), low enough that a runaway client cannot fill a volume in one request.
+ */
+export const DEFAULT_UPLOAD_MAX_BYTES = 32 * 1024 ** 3;
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -41,6 +46,8 @@ export interface WatershedConfig {
   readonly publicUrl: string | null;
   /** Bearer tokens accepted by the admin API, from configuration (the CLI can add more). */
   readonly adminTokens: readonly string[];
+  /** Largest body a content upload (PUT /api/v1/content/{sha256}) may stream; larger is 413. */
+  readonly uploadMaxBytes: number;
 }
 
 export interface CookieKey {
@@ -82,6 +89,7 @@ export const CONFIG_SETTINGS = {
   contentDir: 'WATERSHED_CONTENT_DIR',
   publicUrl: 'WATERSHED_PUBLIC_URL',
   adminTokens: 'WATERSHED_ADMIN_TOKENS',
+  uploadMaxBytes: 'WATERSHED_UPLOAD_MAX_BYTES',
 } as const;
 
 const intIn = (min: number, max: number) =>
@@ -145,6 +153,7 @@ const fields = {
     }
     return tokens;
   }),
+  uploadMaxBytes: intIn(1, Number.MAX_SAFE_INTEGER),
 };
 
 /** Reads and validates everything once at start; a bad value fails fast with the setting's name. */
@@ -180,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
   const contentDir = read('contentDir', nonEmpty(env.WATERSHED_CONTENT_DIR));
   const publicUrl = read('publicUrl', nonEmpty(env.WATERSHED_PUBLIC_URL));
   const adminTokens = read('adminTokens', nonEmpty(env.WATERSHED_ADMIN_TOKENS));
+  const uploadMaxBytes = read('uploadMaxBytes', nonEmpty(env.WATERSHED_UPLOAD_MAX_BYTES), String(DEFAULT_UPLOAD_MAX_BYTES));
 
   const split = services !== undefined && services.length < SERVICE_NAMES.length;
   if (split && natsUrl === undefined && !problems.some((p) => p.setting === CONFIG_SETTINGS.natsUrl)) {
@@ -210,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     contentDir: path.resolve(contentDir ?? path.join(dataDir!, 'content')),
     publicUrl: publicUrl ? publicUrl.replace(/\/$/, '') : null,
     adminTokens: adminTokens ?? [],
+    uploadMaxBytes: uploadMaxBytes!,
   };
 }
 

@@ -1,5 +1,6 @@
 import { generateUpdateDocument } from './update-document.generator.js';
-import type { PublishedFile, PublishUpdateRequest } from './publish-update.request.js';
+import { createHash } from 'node:crypto';
+import type { PublishedEula, PublishedEulaFile, PublishedFile, PublishUpdateRequest } from './publish-update.request.js';
 
 /**
  * Decides one publication: which UpdateID and RevisionNumber, and the document. Pure: the update's
@@ -73,12 +74,46 @@ export function decidePublish(
   files: readonly PublishedFile[],
   existingRevisionNumbers: readonly number[],
   ids: { readonly newUpdateId: string; readonly now: Date },
+  eula?: { readonly eulaId?: string; readonly files: readonly PublishedEulaFile[] },
 ): { decision: PublishDecision } | { problems: PublishProblem[] } {
   const updateId = request.updateId ?? ids.newUpdateId;
-  const problems = checkPublish(request, files, updateId);
+  const problems = [...checkPublish(request, files, updateId), ...checkEula(eula)];
   if (problems.length > 0) return { problems };
   const revisionNumber = nextRevisionNumber(existingRevisionNumbers);
+  const terms: PublishedEula | undefined = eula === undefined ? undefined : { eulaId: eula.eulaId ?? derivedEulaId(eula.files), files: eula.files };
   return {
-    decision: { updateId, revisionNumber, xml: generateUpdateDocument(request, { updateId, revisionNumber, now: ids.now, files }) },
+    decision: {
+      updateId,
+      revisionNumber,
+      xml: generateUpdateDocument(request, { updateId, revisionNumber, now: ids.now, files, ...(terms === undefined ? {} : { eula: terms }) }),
+    },
   };
+}
+
+/** One license text per (language, region): a client could not tell two apart. */
+export function checkEula(eula: { readonly files: readonly PublishedEulaFile[] } | undefined): PublishProblem[] {
+  if (eula === undefined) return [];
+  const problems: PublishProblem[] = [];
+  const seen = new Set<string>();
+  eula.files.forEach((f, i) => {
+    const key = `${f.language.toLowerCase()}|${f.geoId ?? ''}`;
+    if (seen.has(key)) problems.push({ field: `eula.files.${i}`, message: `language ${f.language}${f.geoId ? ` region ${f.geoId}` : ''} is given twice` });
+    seen.add(key);
+  });
+  return problems;
+}
+
+/**
+ * A EulaID named by the license texts themselves (a name-based UUID over their SHA-1s, sorted): the
+ * same terms published again keep their id, so what an administrator accepted stays accepted,
+ * and different terms get a new id that must be accepted anew, as WSUS treats a changed EULA.
+ */
+export function derivedEulaId(files: readonly PublishedEulaFile[]): string {
+  const digest = createHash('sha256')
+    .update(['watershed-eula', ...files.map((f) => f.sha1).sort()].join('\n'))
+    .digest();
+  digest[6] = (digest[6]! & 0x0f) | 0x50; // version 5 layout (name-based)
+  digest[8] = (digest[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = digest.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -119,3 +119,20 @@ export interface PublishedFile {
   /** ISO 8601 UTC; the publish time when the publisher gives none. */
   readonly modified: string;
 }
+
+/** A license file as the document declares it (`LocalizedPropertiesCollection/EulaFile`, MS-WUSP <44>). */
+export interface PublishedEulaFile {
+  readonly language: string;
+  /** ISO-3166 region; null = rest of world. */
+  readonly geoId: string | null;
+  readonly fileName: string;
+  readonly size: number;
+  readonly sha1: string;
+  readonly sha256: string;
+}
+
+/** The update's license terms: `Properties/@EulaID` and its files. */
+export interface PublishedEula {
+  readonly eulaId: string;
+  readonly files: readonly PublishedEulaFile[];
+}

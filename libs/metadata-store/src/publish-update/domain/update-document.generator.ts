@@ -1,6 +1,6 @@
 import { type ApplicabilityRule, braced, NS, namespacesOf, renderRule } from './applicability-rules.js';
 import { CLASSIFICATIONS, LOCALLY_PUBLISHED_PRODUCT_ID } from './classifications.js';
-import type { PublishedFile, PublishUpdateRequest } from './publish-update.request.js';
+import type { PublishedEula, PublishedFile, PublishUpdateRequest } from './publish-update.request.js';
 import { attributes, element, textElement } from './xml-text.js';
 
 /**
@@ -39,6 +39,8 @@ export interface GenerateArguments {
   /** Publish time: Properties/@CreationDate. */
   readonly now: Date;
   readonly files: readonly PublishedFile[];
+  /** License terms the install needs accepted; none when absent. */
+  readonly eula?: PublishedEula;
 }
 
 export function generateUpdateDocument(request: PublishUpdateRequest, args: GenerateArguments): string {
@@ -60,7 +62,7 @@ export function generateUpdateDocument(request: PublishUpdateRequest, args: Gene
       ['RevisionNumber', args.revisionNumber],
     ])} />` +
     properties(request, args) +
-    localizedProperties(request) +
+    localizedProperties(request, args.eula) +
     relationships(request) +
     applicabilityRules(applicability, request) +
     files(args.files) +
@@ -77,6 +79,8 @@ function properties(request: PublishUpdateRequest, args: GenerateArguments): str
     ['UpdateType', 'Software'],
     ['ExplicitlyDeployable', true],
     ['PublicationState', 'Published'],
+    // What makes the server require acceptance before an Install approval (MS-WSUSSS §3.1.1.1 EulaID).
+    ['EulaID', args.eula?.eulaId],
     // Every file is needed to install, so the least and the most a client downloads are the same
     // (the served MSI fixture: MinDownloadSize = MaxDownloadSize = its one file).
     ['MinDownloadSize', total],
@@ -104,13 +108,35 @@ function behavior(name: string, b: PublishUpdateRequest['installation']): string
   ])} />`;
 }
 
-function localizedProperties(request: PublishUpdateRequest): string {
+function localizedProperties(request: PublishUpdateRequest, eula: PublishedEula | undefined): string {
   let content = textElement('upd:Language', PUBLISH_LANGUAGE) + textElement('upd:Title', request.title);
   content += textElement('upd:Description', request.description);
   // KB2267602 repeats the URLs in its LocalizedProperties; WUA's IUpdate reads them from there.
   if (request.moreInfoUrl !== undefined) content += textElement('upd:MoreInfoUrl', request.moreInfoUrl);
   if (request.supportUrl !== undefined) content += textElement('upd:SupportUrl', request.supportUrl);
-  return element('upd:LocalizedPropertiesCollection', '', element('upd:LocalizedProperties', '', content));
+  return element('upd:LocalizedPropertiesCollection', '', element('upd:LocalizedProperties', '', content) + eulaFiles(eula));
+}
+
+/**
+ * `EulaFile` per license text, after the LocalizedProperties, with the attributes of the MS-WUSP
+ * <44> schema (Digest, DigestAlgorithm, FileName, Size, Language, GeoId) and the SHA-256 that
+ * Windows 8+ WUA checks, in the order the Eula fragment keeps them.
+ */
+function eulaFiles(eula: PublishedEula | undefined): string {
+  if (eula === undefined) return '';
+  return eula.files
+    .map(
+      (f) =>
+        `<upd:EulaFile${attributes([
+          ['Digest', f.sha1],
+          ['DigestAlgorithm', 'SHA1'],
+          ['FileName', f.fileName],
+          ['Size', f.size],
+          ['Language', f.language],
+          ['GeoId', f.geoId ?? undefined],
+        ])}><upd:AdditionalDigest Algorithm="SHA256">${f.sha256}</upd:AdditionalDigest></upd:EulaFile>`,
+    )
+    .join('');
 }
 
 /** The categories as the document names them: product clause, then classification clause. */

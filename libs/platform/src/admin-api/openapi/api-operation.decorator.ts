@@ -9,6 +9,8 @@ import type { z } from 'zod';
 export interface ApiOperationSpec {
   readonly summary: string;
   readonly body?: z.ZodType;
+  /** A body that is not JSON but raw bytes of this media type (content uploads), streamed by the handler. */
+  readonly rawBody?: string;
   readonly query?: z.ZodType;
   /** Status → description of the success answers (errors are documented once for all). */
   readonly responses?: Readonly<Record<number, string>>;

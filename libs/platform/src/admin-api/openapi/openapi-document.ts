@@ -33,6 +33,11 @@ const ERROR_RESPONSES = {
   '412': { description: 'If-Match does not match the current ETag', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
 };
 
+const RAW_BODY_ERROR_RESPONSES = {
+  '413': { description: 'Larger than the upload limit (CONTENT.TOO_LARGE)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '415': { description: 'Not the expected media type (CONTENT.UNSUPPORTED_MEDIA_TYPE)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+};
+
 function jsonSchema(schema: z.ZodType): unknown {
   // Input side: what a caller sends, before the handler's transforms.
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -61,7 +66,8 @@ export function buildOpenApiDocument(routes: readonly DiscoveredRoute[], version
       summary: route.spec?.summary ?? `${route.method} ${openApiPath}`,
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.spec?.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.spec.body) } } } } : {}),
-      responses: { ...success, ...ERROR_RESPONSES },
+      ...(route.spec?.rawBody ? { requestBody: { required: true, content: { [route.spec.rawBody]: { schema: { type: 'string', format: 'binary' } } } } } : {}),
+      responses: { ...success, ...ERROR_RESPONSES, ...(route.spec?.rawBody ? RAW_BODY_ERROR_RESPONSES : {}) },
     };
   }
   return {
