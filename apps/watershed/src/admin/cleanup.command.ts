@@ -1,0 +1,62 @@
+import { CliError, ExitCode } from '../exit-codes.js';
+import { adminConnection, adminRequest } from './admin-http.client.js';
+import { printResult } from './output.js';
+
+export const CLEANUP_USAGE = `watershed cleanup run [--dry-run] | history | show RUN_ID
+
+  run                  runs a cleanup now: expires superseded and declined updates past their retention
+                       (approvals removed, declined, never offered again); --dry-run lists what would go
+                       and changes nothing. Refused (exit 5, CLEANUP.ALREADY_RUNNING) while another run is on.
+  history              cleanup runs, newest first (manual and scheduled)
+  show RUN_ID          one run, with the ids of the updates it expired
+  The schedule and retention periods: watershed configuration set --cleanup-schedule ... (see 'help configuration').
+  Common: --server URL (WATERSHED_SERVER), --token T (WATERSHED_TOKEN), --json`;
+
+interface CleanupRun {
+  id: string;
+  trigger: string;
+  dryRun: boolean;
+  slot: string | null;
+  status: string;
+  startedAt: string;
+  startedBy: string | null;
+  finishedAt: string | null;
+  counts: { expiredSupersededUpdates: number; expiredDeclinedUpdates: number; removedApprovals: number };
+  expiredUpdateIds: string[];
+  error: string | null;
+}
+
+const HEADERS = ['RUN', 'STARTED', 'TRIGGER', 'DRY RUN', 'STATUS', 'SUPERSEDED', 'DECLINED', 'APPROVALS REMOVED', 'BY'];
+const row = (r: CleanupRun): string[] => [
+  r.id, r.startedAt, r.trigger, r.dryRun ? 'yes' : 'no', r.status, String(r.counts.expiredSupersededUpdates), String(r.counts.expiredDeclinedUpdates),
+  String(r.counts.removedApprovals), r.startedBy ?? '',
+];
+
+export async function cleanupCommand(positionals: string[], flags: Record<string, string | boolean | undefined>): Promise<void> {
+  const [action, argument, ...extra] = positionals;
+  const json = flags.json === true;
+  if (extra.length > 0 || (argument !== undefined && action !== 'show')) {
+    throw new CliError(ExitCode.Usage, `unexpected ${JSON.stringify([argument, ...extra].filter(Boolean).join(' '))}\n\n${CLEANUP_USAGE}`);
+  }
+  if (flags['dry-run'] !== undefined && action !== 'run') throw new CliError(ExitCode.Usage, `--dry-run applies to 'cleanup run'\n\n${CLEANUP_USAGE}`);
+  switch (action) {
+    case 'run': {
+      const { body } = await adminRequest<CleanupRun>(adminConnection(flags), 'POST', '/api/v1/cleanup/runs', { dryRun: flags['dry-run'] === true });
+      printResult(json, body, { headers: [...HEADERS, 'EXPIRED UPDATES'], rows: [[...row(body), body.expiredUpdateIds.join(',')]] });
+      return;
+    }
+    case 'history': {
+      const { body } = await adminRequest<{ runs: CleanupRun[]; total: number }>(adminConnection(flags), 'GET', '/api/v1/cleanup/runs');
+      printResult(json, body, { headers: HEADERS, rows: body.runs.map(row) });
+      return;
+    }
+    case 'show': {
+      if (!argument) throw new CliError(ExitCode.Usage, `cleanup show needs a RUN_ID\n\n${CLEANUP_USAGE}`);
+      const { body } = await adminRequest<CleanupRun>(adminConnection(flags), 'GET', `/api/v1/cleanup/runs/${encodeURIComponent(argument)}`);
+      printResult(json, body, { headers: [...HEADERS, 'EXPIRED UPDATES'], rows: [[...row(body), body.expiredUpdateIds.join(',')]] });
+      return;
+    }
+    default:
+      throw new CliError(ExitCode.Usage, `unknown cleanup action ${JSON.stringify(action ?? '')}\n\n${CLEANUP_USAGE}`);
+  }
+}
