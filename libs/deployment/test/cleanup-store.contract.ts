@@ -12,6 +12,7 @@ import {
   updateStream,
 } from '#contracts';
 import { EventStore, type SqlDatabase } from '#event-store';
+import { InProcessBroker, InProcessClient, ServiceBus } from '#messaging';
 import { createLogger } from '#platform';
 import { DeploymentCommandService } from '../src/application/deployment-commands.service.js';
 import { DeploymentQueryService } from '../src/application/deployment-queries.service.js';
@@ -28,6 +29,8 @@ const later = (days: number): (() => Date) => () => new Date(Date.now() + days *
 const registry = (): EventSchemaRegistry => new EventSchemaRegistry([...DEPLOYMENT_EVENTS, ...METADATA_EVENTS]);
 const silent = createLogger({ level: 'silent', instanceId: 'test', services: ['deployment'] });
 const admin = { actor: 'admin:test' };
+/** The deployment service alone: no reporting service answers, so stale computers cannot be removed. */
+const withoutReporting = (): ServiceBus => new ServiceBus(new InProcessClient(new InProcessBroker()));
 
 /** Cleanup runs over the deployment projections, held equal on PGlite and PostgreSQL. */
 export function cleanupStoreContract(target: StoreTarget): void {
@@ -64,7 +67,7 @@ export function cleanupStoreContract(target: StoreTarget): void {
       commands = new DeploymentCommandService(store, silent);
       await commands.onModuleInit();
       queries = new DeploymentQueryService(store);
-      service = new CleanupService(store, commands, silent);
+      service = new CleanupService(store, commands, silent, withoutReporting());
       // U1 superseded by U2 (approved: the replacement clients get), U3 superseded by a declined U4,
       // U5 declined, U6 approved and superseded by U7 that nobody approved.
       await importRevision(U(1));
@@ -97,10 +100,11 @@ export function cleanupStoreContract(target: StoreTarget): void {
       assert.ok(after.version > before.version);
     });
 
-    it('a run before anything is old enough expires nothing and is recorded', async () => {
+    it('a run before anything is old enough expires nothing and is recorded; without the reporting service it says so', async () => {
       const run = await service.run({ trigger: 'manual', dryRun: false, slot: null }, admin);
-      assert.equal(run?.status, 'completed');
-      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0 });
+      assert.equal(run?.status, 'completed-with-errors');
+      assert.deepEqual(run?.errors.map((e) => [e.part, e.code]), [['stale-computers', 'BUS.NO_RESPONDER']]);
+      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0 });
       assert.deepEqual(await eventsOf('UpdateExpired'), []);
     });
 
@@ -108,7 +112,7 @@ export function cleanupStoreContract(target: StoreTarget): void {
       const before = await db.query('SELECT update_id FROM dep_declines ORDER BY 1');
       const run = await service.run({ trigger: 'manual', dryRun: true, slot: null }, admin, later(31));
       assert.equal(run?.dryRun, true);
-      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 1, expiredDeclinedUpdates: 2, removedApprovals: 1 });
+      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 1, expiredDeclinedUpdates: 2, removedApprovals: 1, removedComputers: 0 });
       assert.deepEqual([...(run?.expiredUpdateIds ?? [])].sort(), [U(1), U(4), U(5)]);
       assert.deepEqual(await eventsOf('UpdateExpired'), []);
       assert.deepEqual(await approvals(U(1)), [ALL]);
@@ -117,7 +121,7 @@ export function cleanupStoreContract(target: StoreTarget): void {
 
     it('a run 31 days on: U1 (superseded by approved U2) and the declined U4 and U5 expire; U3 (replaced only by a declined update) and U6 (its replacement unapproved) stay', async () => {
       const run = await service.run({ trigger: 'manual', dryRun: false, slot: null }, admin, later(31));
-      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 1, expiredDeclinedUpdates: 2, removedApprovals: 1 });
+      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 1, expiredDeclinedUpdates: 2, removedApprovals: 1, removedComputers: 0 });
       const expired = (await eventsOf('UpdateExpired')) as { updateId: string; reason: string; runId: string }[];
       assert.deepEqual(expired.map((e) => [e.updateId, e.reason]).sort(), [[U(1), 'superseded'], [U(4), 'declined'], [U(5), 'declined']]);
       assert.ok(expired.every((e) => e.runId === run?.id));
@@ -129,14 +133,14 @@ export function cleanupStoreContract(target: StoreTarget): void {
       await assert.rejects(commands.execute({ type: 'UndeclineUpdate', updateId: U(5) }, ctx()), (e: unknown) => e instanceof CodedError && e.code === 'UPDATE.EXPIRED');
       // Run again: nothing is expired twice.
       const again = await service.run({ trigger: 'manual', dryRun: false, slot: null }, admin, later(31));
-      assert.deepEqual(again?.counts, { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0 });
+      assert.deepEqual(again?.counts, { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0 });
     });
 
     it('history: every run, newest first, and one by id; an unknown id is CLEANUP.RUN_NOT_FOUND', async () => {
       const runs = await service.runs();
       assert.equal(runs.length, 4);
       assert.deepEqual(runs.map((r) => r.dryRun), [false, false, true, false]);
-      assert.ok(runs.every((r) => r.status === 'completed' && r.trigger === 'manual' && r.startedBy === 'admin:test'));
+      assert.ok(runs.every((r) => r.status === 'completed-with-errors' && r.trigger === 'manual' && r.startedBy === 'admin:test'));
       assert.equal((await service.runById(runs[1]!.id)).counts.expiredDeclinedUpdates, 2);
       await assert.rejects(service.runById(crypto.randomUUID()), (e: unknown) => e instanceof CodedError && e.code === 'CLEANUP.RUN_NOT_FOUND');
     });
@@ -149,7 +153,7 @@ export function cleanupStoreContract(target: StoreTarget): void {
       await assert.rejects(service.run({ trigger: 'manual', dryRun: false, slot: null }, admin), (e: unknown) => e instanceof CodedError && e.code === 'CLEANUP.ALREADY_RUNNING');
       assert.equal((await store.readStream('cleanup-runs')).version, history.version + 1n);
       assert.equal((await service.runs())[0]?.status, 'running');
-      const counts = { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0 };
+      const counts = { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0 };
       await store.append('cleanup-runs', [newEvent(ctx('admin:other'), 'CleanupRunCompleted', 1, { runId, dryRun: false, outcome: 'completed', counts, expiredUpdateIds: [] })], 'any');
     });
 
@@ -161,7 +165,7 @@ export function cleanupStoreContract(target: StoreTarget): void {
         otherStore = await EventStore.open(await second!(), { registry: registry(), migrations: DEPLOYMENT_MIGRATIONS });
         otherCommands = new DeploymentCommandService(otherStore, silent);
         await otherCommands.onModuleInit();
-        other = new CleanupService(otherStore, otherCommands, silent);
+        other = new CleanupService(otherStore, otherCommands, silent, withoutReporting());
       }
       try {
         const results = await Promise.allSettled([
@@ -191,7 +195,7 @@ export function cleanupStoreContract(target: StoreTarget): void {
       assert.equal(first?.slot, '2031-03-04T02:15:00.000Z');
       assert.equal(first?.startedBy, 'system:cleanup-scheduler');
       // A restarted process (a new service on the same store) ticking in the same slot runs nothing.
-      const restarted = new CleanupService(store, commands, silent);
+      const restarted = new CleanupService(store, commands, silent, withoutReporting());
       assert.equal(await restarted.runDueSlot(new Date('2031-03-04T02:40:00.000Z')), null);
       assert.equal(await service.runDueSlot(tick), null);
       // Outside the slot's hour nothing is due; the next night's slot runs.

@@ -193,6 +193,7 @@ const cleanupCounts = z.object({
   expiredSupersededUpdates: z.number().int().nonnegative(),
   expiredDeclinedUpdates: z.number().int().nonnegative(),
   removedApprovals: z.number().int().nonnegative(),
+  removedComputers: z.number().int().nonnegative().default(0),
 });
 export const CleanupRunCompleted = defineEvent(
   'CleanupRunCompleted',
@@ -200,11 +201,15 @@ export const CleanupRunCompleted = defineEvent(
   z.object({
     runId: z.string().uuid(),
     dryRun: z.boolean(),
-    outcome: z.enum(['completed', 'failed']),
+    /** completed-with-errors: a part owned by another service (reporting) could not be done this time. */
+    outcome: z.enum(['completed', 'completed-with-errors', 'failed']),
     counts: cleanupCounts,
     /** What went (or, in a dry run, would go): update ids, at most the first 1000 of each kind. */
     expiredUpdateIds: z.array(guid),
+    removedComputerIds: z.array(z.string()).default([]),
     error: z.string().nullable().default(null),
+    /** Parts that failed: which, and the error's code and message. */
+    errors: z.array(z.object({ part: z.string(), code: z.string(), message: z.string() })).default([]),
   }),
 );
 export type CleanupRunCounts = z.infer<typeof cleanupCounts>;

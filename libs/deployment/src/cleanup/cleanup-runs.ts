@@ -15,9 +15,14 @@ export const CLEANUP_CLAIM_LEASE_MS = 30 * 60_000;
 export const CLEANUP_SLOT_GRACE_MS = 60 * 60_000;
 
 export type CleanupTrigger = 'manual' | 'schedule';
-export type CleanupRunStatus = 'running' | 'completed' | 'failed' | 'abandoned';
+export type CleanupRunStatus = 'running' | 'completed' | 'completed-with-errors' | 'failed' | 'abandoned';
+export interface CleanupRunError {
+  readonly part: string;
+  readonly code: string;
+  readonly message: string;
+}
 
-export const EMPTY_COUNTS: CleanupRunCounts = { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0 };
+export const EMPTY_COUNTS: CleanupRunCounts = { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0 };
 
 /** One run as the API shows it, folded from its CleanupRunStarted and CleanupRunCompleted. */
 export interface CleanupRunView {
@@ -33,7 +38,11 @@ export interface CleanupRunView {
   readonly settings: RetentionSettings;
   readonly counts: CleanupRunCounts;
   readonly expiredUpdateIds: readonly string[];
+  readonly removedComputerIds: readonly string[];
+  /** Why the run failed (its update expiry); null otherwise. */
   readonly error: string | null;
+  /** Parts that could not be done (another service unreachable): the rest of the run stands. */
+  readonly errors: readonly CleanupRunError[];
 }
 
 /** The part of a recorded cleanup-runs event the fold needs. */
@@ -51,13 +60,19 @@ export function cleanupRunsFrom(events: readonly CleanupRunEvent[], now: Date): 
       const d = event.data as { runId: string; trigger: CleanupTrigger; dryRun: boolean; slot: string | null; settings: RetentionSettings };
       runs.set(d.runId, {
         id: d.runId, trigger: d.trigger, dryRun: d.dryRun, slot: d.slot, status: 'running', startedAt: event.metadata.occurredAt, startedBy: event.metadata.actor,
-        finishedAt: null, settings: d.settings, counts: EMPTY_COUNTS, expiredUpdateIds: [], error: null,
+        finishedAt: null, settings: d.settings, counts: EMPTY_COUNTS, expiredUpdateIds: [], removedComputerIds: [], error: null, errors: [],
       });
     } else if (event.type === 'CleanupRunCompleted') {
-      const d = event.data as { runId: string; outcome: 'completed' | 'failed'; counts: CleanupRunCounts; expiredUpdateIds: string[]; error?: string | null };
+      const d = event.data as {
+        runId: string; outcome: 'completed' | 'completed-with-errors' | 'failed'; counts: Partial<CleanupRunCounts>; expiredUpdateIds: string[];
+        removedComputerIds?: string[]; error?: string | null; errors?: CleanupRunError[];
+      };
       const run = runs.get(d.runId);
       if (!run) continue;
-      runs.set(d.runId, { ...run, status: d.outcome, finishedAt: event.metadata.occurredAt, counts: d.counts, expiredUpdateIds: d.expiredUpdateIds, error: d.error ?? null });
+      runs.set(d.runId, {
+        ...run, status: d.outcome, finishedAt: event.metadata.occurredAt, counts: { ...EMPTY_COUNTS, ...d.counts }, expiredUpdateIds: d.expiredUpdateIds,
+        removedComputerIds: d.removedComputerIds ?? [], error: d.error ?? null, errors: d.errors ?? [],
+      });
     }
   }
   return [...runs.values()].map((run) =>

@@ -1,12 +1,23 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { CLEANUP_RUNS_STREAM, type CausationContext, CodedError, type CleanupRunCounts, newEvent, type RecordedEvent } from '#contracts';
+import {
+  CLEANUP_RUNS_STREAM,
+  type CausationContext,
+  CodedError,
+  type CleanupRunCounts,
+  newEvent,
+  type RecordedEvent,
+  type RemoveStaleComputersMessage,
+  type RemoveStaleComputersReply,
+  ReportingSubjects,
+} from '#contracts';
 import { type EventStore, StreamVersionConflictError } from '#event-store';
-import { EVENT_STORE, LOGGER, type Logger } from '#platform';
+import type { ServiceBus } from '#messaging';
+import { EVENT_STORE, LOGGER, type Logger, SERVICE_BUS } from '#platform';
 import { type Caller, causationContext } from '../application/deployment-api.service.js';
 import { DeploymentCommandService } from '../application/deployment-commands.service.js';
 import { loadConfiguration } from '../application/load-state.js';
 import { DeploymentErrors as E } from '../domain/deployment.errors.js';
-import { type CleanupRunView, type CleanupTrigger, cleanupRunsFrom, decideCleanupClaim, dueCleanupSlot } from './cleanup-runs.js';
+import { type CleanupRunError, type CleanupRunView, type CleanupTrigger, cleanupRunsFrom, decideCleanupClaim, dueCleanupSlot } from './cleanup-runs.js';
 import { decideUpdateExpiry, type UpdateExpiry, updateExpiryEvents } from './expire-updates.decider.js';
 import { loadExpiryCatalog } from './expiry-catalog.query.js';
 
@@ -14,6 +25,9 @@ import { loadExpiryCatalog } from './expiry-catalog.query.js';
 export const CLEANUP_SCHEDULER_TICK_MS = 60_000;
 /** A run records the ids it expired; beyond this many the counts still say how many went. */
 const MAX_LISTED_IDS = 1000;
+/** Removing stale computers appends one event per computer: allow for a first run over a large, neglected fleet. */
+const STALE_COMPUTERS_TIMEOUT_MS = 120_000;
+const DAY_MS = 86_400_000;
 
 export interface CleanupRequest {
   readonly trigger: CleanupTrigger;
@@ -32,8 +46,12 @@ export interface CleanupRequest {
  * A scheduled run carries its slot; a slot any run already took is skipped, which is how a restarted
  * process or a second replica never runs the same night twice.
  *
- * The work itself is one transaction under the deployment write lock: nothing an admin approves at
- * the same moment is lost or half-seen. A dry run decides the same and writes only its history.
+ * Updates are expired here, in one transaction under the deployment write lock: nothing an admin
+ * approves at the same moment is lost or half-seen. Stale computers belong to the reporting service
+ * (it knows when each last made contact): it is asked over the bus, in-process or over NATS alike,
+ * and removes them with ComputerRemoved, which the deployment projection follows to drop their group
+ * membership. If reporting cannot be reached the run still expires updates and records the error
+ * (completed-with-errors). A dry run decides the same and writes only its history.
  */
 @Injectable()
 export class CleanupService implements OnModuleInit, OnModuleDestroy {
@@ -44,6 +62,7 @@ export class CleanupService implements OnModuleInit, OnModuleDestroy {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DeploymentCommandService) private readonly commands: DeploymentCommandService,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_BUS) private readonly bus: ServiceBus,
   ) {}
 
   onModuleInit(): void {
@@ -94,6 +113,8 @@ export class CleanupService implements OnModuleInit, OnModuleDestroy {
 
     let expiries: UpdateExpiry[] = [];
     let failure: string | null = null;
+    const errors: CleanupRunError[] = [];
+    let removedComputerIds: readonly string[] = [];
     try {
       // Revisions imported a moment ago count: the catalog view must be current before deciding.
       await this.commands.catchUpCatalog();
@@ -109,18 +130,39 @@ export class CleanupService implements OnModuleInit, OnModuleDestroy {
       failure = (error as Error).message;
       this.logger.error({ err: error, runId }, 'cleanup run failed');
     }
+    if (failure === null) {
+      try {
+        const message: RemoveStaleComputersMessage = {
+          runId,
+          contactBefore: new Date(clock().getTime() - settings.staleComputerDays * DAY_MS).toISOString(),
+          dryRun: request.dryRun,
+        };
+        ({ computerIds: removedComputerIds } = await this.bus.request<RemoveStaleComputersReply>(ReportingSubjects.removeStaleComputers, message, {
+          timeoutMs: STALE_COMPUTERS_TIMEOUT_MS,
+          correlationId: ctx.correlationId,
+          causationId: started.metadata.messageId,
+        }));
+      } catch (error) {
+        const code = error instanceof CodedError ? error.code : 'INTERNAL';
+        errors.push({ part: 'stale-computers', code, message: (error as Error).message });
+        this.logger.warn({ err: error, runId }, 'cleanup could not remove stale computers');
+      }
+    }
     const counts: CleanupRunCounts = {
       expiredSupersededUpdates: expiries.filter((e) => e.reason === 'superseded').length,
       expiredDeclinedUpdates: expiries.filter((e) => e.reason === 'declined').length,
       removedApprovals: expiries.reduce((n, e) => n + e.removedApprovalGroupIds.length, 0),
+      removedComputers: removedComputerIds.length,
     };
     const completed = newEvent(ctx, 'CleanupRunCompleted', 1, {
       runId,
       dryRun: request.dryRun,
-      outcome: failure === null ? 'completed' : 'failed',
+      outcome: failure !== null ? 'failed' : errors.length > 0 ? 'completed-with-errors' : 'completed',
       counts,
       expiredUpdateIds: expiries.slice(0, MAX_LISTED_IDS).map((e) => e.updateId),
+      removedComputerIds: removedComputerIds.slice(0, MAX_LISTED_IDS),
       error: failure,
+      errors,
     });
     await this.store.append(CLEANUP_RUNS_STREAM, [completed], 'any');
     this.logger.info({ runId, counts, dryRun: request.dryRun }, 'cleanup run finished');

@@ -78,6 +78,8 @@ export function evolve(state: DeploymentState, event: EvolvableEvent): Deploymen
       return { ...state, configuration: { ...nextConfiguration(state, event), settings: parseServerConfiguration(event.data) } };
     case 'RetentionSettingsChanged':
       return { ...state, configuration: { ...nextConfiguration(state, event), retention: event.data as RetentionSettings } };
+    case 'ComputerRemoved':
+      return { ...state, memberships: without(state.memberships, d.computerId as string) };
     case 'UpdateExpired':
       return { ...state, expired: new Set([...state.expired, d.updateId as string]) };
     case 'ApprovalRuleCreated': {

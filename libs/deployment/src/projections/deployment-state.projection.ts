@@ -1,4 +1,4 @@
-import { DEPLOYMENT_EVENTS, type RecordedEvent } from '#contracts';
+import { ComputerRemoved, DEPLOYMENT_EVENTS, type RecordedEvent } from '#contracts';
 import type { Projection, SqlExecutor } from '#event-store';
 
 /** The part of an event the projection needs; commands pass what they just appended. */
@@ -111,6 +111,10 @@ export async function applyDeploymentEvent(tx: SqlExecutor, event: ProjectableEv
         at,
       ]);
       return;
+    case 'ComputerRemoved':
+      // A stale computer removed by cleanup (the reporting service's event) leaves its groups.
+      await tx.query('DELETE FROM dep_memberships WHERE computer_id = $1', [d.computerId]);
+      return;
     case 'ApprovalRuleCreated':
       await tx.query(
         `INSERT INTO dep_approval_rules (rule_id, name, enabled, classification_ids, product_ids, group_ids, action, deadline_offset_days, created_at, changed_at, changed_by)
@@ -142,7 +146,7 @@ export async function applyDeploymentEvent(tx: SqlExecutor, event: ProjectableEv
 
 export const deploymentStateProjection: Projection = {
   name: DEPLOYMENT_STATE_PROJECTION,
-  eventTypes: DEPLOYMENT_EVENTS.map((e) => e.type),
+  eventTypes: [...DEPLOYMENT_EVENTS.map((e) => e.type), ComputerRemoved.type],
   apply: (tx, event: RecordedEvent) => applyDeploymentEvent(tx, event),
   async reset(tx) {
     await tx.exec(`DELETE FROM dep_groups; DELETE FROM dep_memberships; DELETE FROM dep_approvals; DELETE FROM dep_declines;
