@@ -1,4 +1,4 @@
-import { CodedError, newEvent, SERVER_CONFIGURATION_STREAM, type ServerConfigurationData } from '#contracts';
+import { CodedError, newEvent, SERVER_CONFIGURATION_STREAM } from '#contracts';
 import type { z } from 'zod';
 import type { DeploymentCommand } from '../domain/deployment.commands.js';
 import { DeploymentErrors as E } from '../domain/deployment.errors.js';
