@@ -5,8 +5,8 @@ import { printResult } from './output.js';
 export const CLEANUP_USAGE = `watershed cleanup run [--dry-run] | history | show RUN_ID
 
   run                  runs a cleanup now: expires superseded and declined updates past their retention
-                       (approvals removed, declined, never offered again); --dry-run lists what would go
-                       and changes nothing. Refused (exit 5, CLEANUP.ALREADY_RUNNING) while another run is on.
+                       (approvals removed, declined, never offered again) and removes computers that
+                       stopped contacting the server; --dry-run lists what would go and changes nothing. Refused (exit 5, CLEANUP.ALREADY_RUNNING) while another run is on.
   history              cleanup runs, newest first (manual and scheduled)
   show RUN_ID          one run, with the ids of the updates it expired
   The schedule and retention periods: watershed configuration set --cleanup-schedule ... (see 'help configuration').
@@ -21,15 +21,18 @@ interface CleanupRun {
   startedAt: string;
   startedBy: string | null;
   finishedAt: string | null;
-  counts: { expiredSupersededUpdates: number; expiredDeclinedUpdates: number; removedApprovals: number };
+  counts: { expiredSupersededUpdates: number; expiredDeclinedUpdates: number; removedApprovals: number; removedComputers: number };
   expiredUpdateIds: string[];
+  removedComputerIds: string[];
   error: string | null;
+  errors: { part: string; code: string; message: string }[];
 }
 
-const HEADERS = ['RUN', 'STARTED', 'TRIGGER', 'DRY RUN', 'STATUS', 'SUPERSEDED', 'DECLINED', 'APPROVALS REMOVED', 'BY'];
+const HEADERS = ['RUN', 'STARTED', 'TRIGGER', 'DRY RUN', 'STATUS', 'SUPERSEDED', 'DECLINED', 'APPROVALS REMOVED', 'COMPUTERS', 'BY', 'ERRORS'];
 const row = (r: CleanupRun): string[] => [
   r.id, r.startedAt, r.trigger, r.dryRun ? 'yes' : 'no', r.status, String(r.counts.expiredSupersededUpdates), String(r.counts.expiredDeclinedUpdates),
-  String(r.counts.removedApprovals), r.startedBy ?? '',
+  String(r.counts.removedApprovals), String(r.counts.removedComputers), r.startedBy ?? '',
+  [...(r.error ? [r.error] : []), ...r.errors.map((e) => `${e.part}: ${e.code}`)].join('; '),
 ];
 
 export async function cleanupCommand(positionals: string[], flags: Record<string, string | boolean | undefined>): Promise<void> {
@@ -42,7 +45,7 @@ export async function cleanupCommand(positionals: string[], flags: Record<string
   switch (action) {
     case 'run': {
       const { body } = await adminRequest<CleanupRun>(adminConnection(flags), 'POST', '/api/v1/cleanup/runs', { dryRun: flags['dry-run'] === true });
-      printResult(json, body, { headers: [...HEADERS, 'EXPIRED UPDATES'], rows: [[...row(body), body.expiredUpdateIds.join(',')]] });
+      printResult(json, body, { headers: [...HEADERS, 'EXPIRED UPDATES', 'REMOVED COMPUTERS'], rows: [[...row(body), body.expiredUpdateIds.join(','), body.removedComputerIds.join(',')]] });
       return;
     }
     case 'history': {
@@ -53,7 +56,7 @@ export async function cleanupCommand(positionals: string[], flags: Record<string
     case 'show': {
       if (!argument) throw new CliError(ExitCode.Usage, `cleanup show needs a RUN_ID\n\n${CLEANUP_USAGE}`);
       const { body } = await adminRequest<CleanupRun>(adminConnection(flags), 'GET', `/api/v1/cleanup/runs/${encodeURIComponent(argument)}`);
-      printResult(json, body, { headers: [...HEADERS, 'EXPIRED UPDATES'], rows: [[...row(body), body.expiredUpdateIds.join(',')]] });
+      printResult(json, body, { headers: [...HEADERS, 'EXPIRED UPDATES', 'REMOVED COMPUTERS'], rows: [[...row(body), body.expiredUpdateIds.join(','), body.removedComputerIds.join(',')]] });
       return;
     }
     default:
