@@ -1,5 +1,5 @@
 import { CliError, ExitCode } from '../exit-codes.js';
-import { adminConnection, adminRequest } from './admin-http.client.js';
+import { adminCalls, adminConnection, type AdminOperation } from './admin-http.client.js';
 import { printResult } from './output.js';
 
 export const CLEANUP_USAGE = `watershed cleanup run [--dry-run] | history | show RUN_ID
@@ -11,6 +11,10 @@ export const CLEANUP_USAGE = `watershed cleanup run [--dry-run] | history | show
   show RUN_ID          one run, with the ids of the updates it expired
   The schedule and retention periods: watershed configuration set --cleanup-schedule ... (see 'help configuration').
   Common: --server URL (WATERSHED_SERVER), --token T (WATERSHED_TOKEN), --json`;
+
+/** The admin API operations `watershed cleanup` calls (checked against /api/openapi.json: cli-coverage.ts). */
+export const CLEANUP_OPERATIONS = ['POST /api/v1/cleanup/runs', 'GET /api/v1/cleanup/runs', 'GET /api/v1/cleanup/runs/{runId}'] as const satisfies readonly AdminOperation[];
+const call = adminCalls(CLEANUP_OPERATIONS);
 
 interface CleanupRun {
   id: string;
@@ -44,18 +48,18 @@ export async function cleanupCommand(positionals: string[], flags: Record<string
   if (flags['dry-run'] !== undefined && action !== 'run') throw new CliError(ExitCode.Usage, `--dry-run applies to 'cleanup run'\n\n${CLEANUP_USAGE}`);
   switch (action) {
     case 'run': {
-      const { body } = await adminRequest<CleanupRun>(adminConnection(flags), 'POST', '/api/v1/cleanup/runs', { dryRun: flags['dry-run'] === true });
+      const { body } = await call.json<CleanupRun>(adminConnection(flags), 'POST /api/v1/cleanup/runs', { body: { dryRun: flags['dry-run'] === true } });
       printResult(json, body, { headers: [...HEADERS, 'EXPIRED UPDATES', 'REMOVED COMPUTERS'], rows: [[...row(body), body.expiredUpdateIds.join(','), body.removedComputerIds.join(',')]] });
       return;
     }
     case 'history': {
-      const { body } = await adminRequest<{ runs: CleanupRun[]; total: number }>(adminConnection(flags), 'GET', '/api/v1/cleanup/runs');
+      const { body } = await call.json<{ runs: CleanupRun[]; total: number }>(adminConnection(flags), 'GET /api/v1/cleanup/runs');
       printResult(json, body, { headers: HEADERS, rows: body.runs.map(row) });
       return;
     }
     case 'show': {
       if (!argument) throw new CliError(ExitCode.Usage, `cleanup show needs a RUN_ID\n\n${CLEANUP_USAGE}`);
-      const { body } = await adminRequest<CleanupRun>(adminConnection(flags), 'GET', `/api/v1/cleanup/runs/${encodeURIComponent(argument)}`);
+      const { body } = await call.json<CleanupRun>(adminConnection(flags), 'GET /api/v1/cleanup/runs/{runId}', { params: { runId: argument } });
       printResult(json, body, { headers: [...HEADERS, 'EXPIRED UPDATES', 'REMOVED COMPUTERS'], rows: [[...row(body), body.expiredUpdateIds.join(','), body.removedComputerIds.join(',')]] });
       return;
     }
