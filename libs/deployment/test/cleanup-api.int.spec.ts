@@ -27,7 +27,10 @@ describe('cleanup over HTTP (deployment)', () => {
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
   };
-  const logCount = async (): Promise<number> => (await server.runtime.store.readAll(undefined, { limit: 10_000 })).events.length;
+  const logCount = async (): Promise<number> => {
+    await server.runtime.store.waitForVisibility();
+    return (await server.runtime.store.readAll(undefined, { limit: 10_000 })).events.length;
+  };
   const refused = async (status: number, code: string, method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply> => {
     const before = await logCount();
     const reply = await call(method, url, body, headers);

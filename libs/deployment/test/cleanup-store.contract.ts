@@ -58,7 +58,10 @@ export function cleanupStoreContract(target: StoreTarget): void {
     const approve = (updateId: string): Promise<unknown> =>
       commands.execute({ type: 'ApproveUpdate', updateId, groupId: ALL, action: 'Install', deadline: null }, ctx());
     const approvals = async (updateId: string): Promise<string[]> => (await queries.approvalsForUpdate(updateId)).approvals.map((a) => a.groupId);
-    const eventsOf = async (type: string): Promise<unknown[]> => (await store.readAll(undefined, { eventTypes: [type], limit: 10_000 })).events.map((e) => e.data);
+    const eventsOf = async (type: string): Promise<unknown[]> => {
+      await store.waitForVisibility();
+      return (await store.readAll(undefined, { eventTypes: [type], limit: 10_000 })).events.map((e) => e.data);
+    };
 
     before(async () => {
       const opened = await target.open();
