@@ -89,6 +89,21 @@ describe('cleanup: an expired update stays retired', () => {
   });
 });
 
+describe('cleanup: a removed computer leaves its groups', () => {
+  it('given a computer in a group, when ComputerRemoved (reporting\'s cleanup event) is folded in, then it is back to Unassigned Computers', () => {
+    const ev = (type: string, data: unknown): NewEvent => newEvent(ctx, type, 1, data);
+    const group = g(7);
+    const before = evolveAll(EMPTY_STATE, [
+      ...BUILT_IN_GROUPS.map((b) => ev('ComputerGroupCreated', { ...b, builtIn: true })),
+      ev('ComputerGroupCreated', { groupId: group, name: 'Lab', parentGroupId: ALL, builtIn: false }),
+      ev('ComputerAssignedToGroups', { computerId: 'pc-1', groupIds: [group], by: 'admin' }),
+    ]);
+    assert.deepEqual(before.memberships.get('pc-1'), [group]);
+    const after = evolveAll(before, [ev('ComputerRemoved', { computerId: 'pc-1', reason: 'stale', lastContactAt: null, runId: RUN })]);
+    assert.equal(after.memberships.has('pc-1'), false);
+  });
+});
+
 describe('cleanup: retention settings in the configuration', () => {
   const base = {
     role: 'root', syncSchedule: { mode: 'manual' }, rollup: 'summary', productIds: [], classificationIds: [], languages: [], contentMode: 'store-content',
