@@ -15,6 +15,7 @@ import { UPDATES_USAGE, updatesCommand } from './admin/updates.command.js';
 import { SYNC_USAGE, syncCommand } from './admin/sync.command.js';
 import { CONTENT_USAGE, contentCommand } from './admin/content.command.js';
 import { importCommand, publishCommand } from './admin/catalog.command.js';
+import { CLEANUP_USAGE, cleanupCommand } from './admin/cleanup.command.js';
 
 const USAGE = `watershed ${WATERSHED_VERSION} — an update server that speaks the WSUS protocols
 
@@ -32,6 +33,7 @@ Usage:
   ${REPORTS_USAGE.split('\n')[0]}
   ${COOKIES_USAGE.split('\n')[0]}
   ${CONTENT_USAGE.split('\n')[0]}
+  ${CLEANUP_USAGE.split('\n')[0]}
   watershed version
   watershed help [COMMAND]
 
@@ -53,6 +55,7 @@ const HELP: Record<string, string> = {
   reports: REPORTS_USAGE,
   cookies: COOKIES_USAGE,
   content: CONTENT_USAGE,
+  cleanup: CLEANUP_USAGE,
 };
 const ADMIN_FLAGS = { server: 'string', token: 'string', json: 'boolean' } as const;
 /** Reports that can be exported: CSV instead of a table, to a file instead of stdout. */
@@ -120,9 +123,15 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
         const { positionals, values } = parseCommand(rest, {
           ...ADMIN_FLAGS, role: 'string', upstream: 'string', sync: 'string', 'random-offset': 'string', rollup: 'string', products: 'string',
           classifications: 'string', languages: 'string', 'content-mode': 'string', 'content-url': 'string', 'targeting-mode': 'string', 'if-match': 'string',
-          'page-size': 'string', unapproved: 'string',
+          'page-size': 'string', unapproved: 'string', 'cleanup-schedule': 'string', 'superseded-days': 'string', 'declined-days': 'string',
+          'stale-computer-days': 'string', 'report-event-days': 'string',
         });
         await configurationCommand(positionals, values);
+        return ExitCode.Ok;
+      }
+      case 'cleanup': {
+        const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, 'dry-run': 'boolean' });
+        await cleanupCommand(positionals, values);
         return ExitCode.Ok;
       }
       case 'cookies': {

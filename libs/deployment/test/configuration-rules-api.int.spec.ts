@@ -125,7 +125,8 @@ describe('configuration and approval rules over HTTP (deployment)', () => {
       const got = await call('GET', '/api/v1/configuration');
       assert.equal(got.headers.get('etag'), '"1"');
       assert.deepEqual({ ...got.body, changedAt: undefined, version: undefined, changedBy: undefined, targetingMode: undefined }, {
-        ...valid, languages: ['de', 'en'], scan: { pageSize: 30, unapprovedPolicy: 'approved-only' }, changedAt: undefined, version: undefined, changedBy: undefined, targetingMode: undefined,
+        ...valid, languages: ['de', 'en'], scan: { pageSize: 30, unapprovedPolicy: 'approved-only' },
+        retention: { schedule: 'daily 03:00', supersededUpdateDays: 30, declinedUpdateDays: 30, staleComputerDays: 30, reportEventDays: 90 }, changedAt: undefined, version: undefined, changedBy: undefined, targetingMode: undefined,
       });
       assert.match(got.body.changedBy, /\S/);
       assert.equal(got.body.version, 1);

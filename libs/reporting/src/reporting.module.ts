@@ -5,6 +5,7 @@ import { ComputerListRpcController } from './computer-list/computer-list.rpc.con
 import { ComputerReportRpcController } from './computer-report/computer-report.rpc.controller.js';
 import { RecordEventsConsumer } from './record-events/record-events.consumer.js';
 import { RegisterComputerConsumer } from './register-computer/register-computer.consumer.js';
+import { RemoveStaleComputersRpcController } from './remove-stale-computers/remove-stale-computers.rpc.controller.js';
 import { SynchronizationHistoryRunner } from './synchronization-history/synchronization-history.runner.js';
 import { StatusProjectionRunner } from './status-projection/status-projection.runner.js';
 import { UpdateStatusReportRpcController } from './update-status-report/update-status-report.rpc.controller.js';
@@ -19,6 +20,7 @@ import { UpdateStatusReportRpcController } from './update-status-report/update-s
     ComputerReportRpcController,
     UpdateStatusReportRpcController,
     ComputerListRpcController,
+    RemoveStaleComputersRpcController,
     ReportsHttpController,
   ],
   providers: [StatusProjectionRunner, SynchronizationHistoryRunner, RegisterComputerConsumer, RecordEventsConsumer],

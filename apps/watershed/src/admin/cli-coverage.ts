@@ -1,4 +1,5 @@
 import type { AdminOperation } from './admin-http.client.js';
+import { CLEANUP_OPERATIONS } from './cleanup.command.js';
 import { COMPUTERS_OPERATIONS } from './computers.command.js';
 import { CONFIGURATION_OPERATIONS } from './configuration.command.js';
 import { COOKIES_OPERATIONS } from './cookies.command.js';
@@ -37,6 +38,7 @@ export const CLI_COVERAGE: Readonly<Record<string, readonly AdminOperation[]>> =
   cookies: COOKIES_OPERATIONS,
   sync: SYNC_OPERATIONS,
   reports: REPORTS_OPERATIONS,
+  cleanup: CLEANUP_OPERATIONS,
 };
 
 /** Served admin operations no CLI command should call, each with the reason. None today. */

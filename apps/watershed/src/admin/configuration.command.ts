@@ -5,7 +5,9 @@ import { printResult } from './output.js';
 export const CONFIGURATION_USAGE = `watershed configuration show | set [--role R] [--upstream URL|none] [--sync manual|HH:MM] [--random-offset MIN]
                         [--rollup detailed|summary] [--products ID,...] [--classifications ID,...] [--languages en,de,...]
                         [--content-mode M] [--content-url URL|none] [--targeting-mode server-side|client-side]
-                        [--page-size N] [--unapproved approved-only|detect] [--if-match ETAG]
+                        [--page-size N] [--unapproved approved-only|detect] [--cleanup-schedule off|HH:MM]
+                        [--superseded-days N] [--declined-days N] [--stale-computer-days N] [--report-event-days N]
+                        [--if-match ETAG]
 
   show                 the server configuration and its version (MS-WSUSOD 2.5.3.1)
   set                  changes the settings given, keeps the rest; refused as a whole when invalid
@@ -18,6 +20,11 @@ export const CONFIGURATION_USAGE = `watershed configuration show | set [--role R
     --content-url      http(s)://host[:port] clients download from (GetFileLocations); none = WATERSHED_PUBLIC_URL, else the request's host
     --page-size        NewUpdates per SyncUpdates page, 1-200 (default 30, as WS2025)
     --unapproved       approved-only (clients see what is approved for their groups) | detect (also unapproved updates, PreDeploymentCheck)
+    --cleanup-schedule off, or the daily time HH:MM (UTC) of the cleanup run (default 03:00; see 'help cleanup')
+    --superseded-days  days an update stays after a live update superseded it (default 30)
+    --declined-days    days a declined update stays before it expires (default 30)
+    --stale-computer-days  days without contact before a computer counts as stale (default 30)
+    --report-event-days    days client report events are kept (default 90)
     --if-match         the version shown by 'show'; refused (exit 5) if the configuration changed since
   Common: --server URL (WATERSHED_SERVER), --token T (WATERSHED_TOKEN), --json`;
 
@@ -36,6 +43,7 @@ interface ConfigurationView {
   contentMode: string;
   contentBaseUrl: string | null;
   scan: { pageSize: number; unapprovedPolicy: string };
+  retention: { schedule: string; supersededUpdateDays: number; declinedUpdateDays: number; staleComputerDays: number; reportEventDays: number };
   targetingMode: string;
   version: number;
   changedAt: string | null;
@@ -66,6 +74,11 @@ function table(c: ConfigurationView): { headers: string[]; rows: string[][] } {
       ['content base URL', c.contentBaseUrl ?? '(WATERSHED_PUBLIC_URL or request host)'],
       ['scan page size', String(c.scan.pageSize)],
       ['unapproved updates', c.scan.unapprovedPolicy],
+      ['cleanup schedule', c.retention.schedule],
+      ['superseded updates kept', `${c.retention.supersededUpdateDays} days`],
+      ['declined updates kept', `${c.retention.declinedUpdateDays} days`],
+      ['stale computers after', `${c.retention.staleComputerDays} days`],
+      ['report events kept', `${c.retention.reportEventDays} days`],
       ['version', String(c.version)],
       ['changed', c.changedAt ? `${c.changedAt} by ${c.changedBy ?? '?'}` : '(never)'],
     ],
@@ -93,7 +106,22 @@ function merged(current: ConfigurationView, flags: Flags): Record<string, unknow
   const pageSize = str('page-size');
   // Checked here only for being a number; the range is the server's to judge (one message for CLI and API).
   if (pageSize !== undefined && !/^\d+$/.test(pageSize)) throw new CliError(ExitCode.Usage, `--page-size must be a whole number, got ${JSON.stringify(pageSize)}`);
+  const retention: Record<string, unknown> = {};
+  const schedule = str('cleanup-schedule');
+  if (schedule !== undefined) retention.schedule = schedule === 'off' ? 'off' : `daily ${schedule}`;
+  for (const [flag, field] of [
+    ['superseded-days', 'supersededUpdateDays'],
+    ['declined-days', 'declinedUpdateDays'],
+    ['stale-computer-days', 'staleComputerDays'],
+    ['report-event-days', 'reportEventDays'],
+  ] as const) {
+    const value = str(flag);
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value)) throw new CliError(ExitCode.Usage, `--${flag} must be a whole number of days, got ${JSON.stringify(value)}`);
+    retention[field] = Number(value);
+  }
   return {
+    ...(Object.keys(retention).length > 0 ? { retention } : {}),
     role: str('role') ?? current.role,
     upstreamServerUrl: upstream === undefined ? current.upstreamServerUrl : orNull(upstream),
     syncSchedule,

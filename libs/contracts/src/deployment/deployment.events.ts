@@ -137,6 +137,83 @@ export function parseServerConfiguration(data: unknown): ServerConfigurationData
   return ServerConfigurationChanged.schema.parse(data);
 }
 
+/**
+ * Retention (the WSUS Server Cleanup Wizard, run on a schedule): its own event on the configuration
+ * stream, like TargetingModeChanged, because the cleanup scheduler reads only this; being on the same
+ * stream it moves the configuration's ETag like any other setting. Each number is days.
+ */
+export const CLEANUP_TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const retentionSettingsSchema = z.object({
+  /** `off`, or `daily HH:MM` (server time, UTC). */
+  schedule: z.union([z.literal('off'), z.string().regex(/^daily ([01]\d|2[0-3]):[0-5]\d$/)]),
+  supersededUpdateDays: z.number().int().min(1).max(3650),
+  declinedUpdateDays: z.number().int().min(1).max(3650),
+  staleComputerDays: z.number().int().min(1).max(3650),
+  reportEventDays: z.number().int().min(1).max(3650),
+});
+export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
+/**
+ * What a server runs with until an administrator says otherwise: the WSUS wizard's own 30 days for
+ * superseded and declined updates and for computers that stopped contacting the server, a nightly
+ * run at 03:00 (WSUS's own maintenance hour, off business time), and 90 days of report events (a
+ * quarter of history for the status pages; a computer's current status never depends on them).
+ */
+export const DEFAULT_RETENTION_SETTINGS: RetentionSettings = {
+  schedule: 'daily 03:00',
+  supersededUpdateDays: 30,
+  declinedUpdateDays: 30,
+  staleComputerDays: 30,
+  reportEventDays: 90,
+};
+export const RetentionSettingsChanged = defineEvent('RetentionSettingsChanged', 1, retentionSettingsSchema);
+
+/**
+ * An update retired by cleanup: declined (if it was not) with every approval removed, and from now on
+ * never approved, undeclined or offered again. WSUS's "expired" state.
+ */
+export const UPDATE_EXPIRY_REASONS = ['superseded', 'declined'] as const;
+export const UpdateExpired = defineEvent(
+  'UpdateExpired',
+  1,
+  z.object({ updateId: guid, reason: z.enum(UPDATE_EXPIRY_REASONS), runId: z.string().uuid(), supersededBy: z.array(guid).default([]) }),
+);
+
+export const CLEANUP_TRIGGERS = ['manual', 'schedule'] as const;
+/**
+ * A cleanup run claimed the cleanup stream. The claim is the append itself (optimistic concurrency on
+ * the stream version), so two processes cannot both start a run, and `slot` (the scheduled time a
+ * scheduled run is for) lets any process see that a slot was already taken.
+ */
+export const CleanupRunStarted = defineEvent(
+  'CleanupRunStarted',
+  1,
+  z.object({ runId: z.string().uuid(), trigger: z.enum(CLEANUP_TRIGGERS), dryRun: z.boolean(), slot: z.string().datetime().nullable(), settings: retentionSettingsSchema }),
+);
+const cleanupCounts = z.object({
+  expiredSupersededUpdates: z.number().int().nonnegative(),
+  expiredDeclinedUpdates: z.number().int().nonnegative(),
+  removedApprovals: z.number().int().nonnegative(),
+  removedComputers: z.number().int().nonnegative().default(0),
+});
+export const CleanupRunCompleted = defineEvent(
+  'CleanupRunCompleted',
+  1,
+  z.object({
+    runId: z.string().uuid(),
+    dryRun: z.boolean(),
+    /** completed-with-errors: a part owned by another service (reporting) could not be done this time. */
+    outcome: z.enum(['completed', 'completed-with-errors', 'failed']),
+    counts: cleanupCounts,
+    /** What went (or, in a dry run, would go): update ids, at most the first 1000 of each kind. */
+    expiredUpdateIds: z.array(guid),
+    removedComputerIds: z.array(z.string()).default([]),
+    error: z.string().nullable().default(null),
+    /** Parts that failed: which, and the error's code and message. */
+    errors: z.array(z.object({ part: z.string(), code: z.string(), message: z.string() })).default([]),
+  }),
+);
+export type CleanupRunCounts = z.infer<typeof cleanupCounts>;
+
 /** Automatic approval rules: match classification × product, approve for groups. */
 export const AUTO_APPROVAL_ACTIONS = ['Install'] as const;
 const ruleDefinition = {
@@ -175,6 +252,10 @@ export const DEPLOYMENT_EVENTS = [
   ApprovalRuleEnabled,
   ApprovalRuleDisabled,
   ApprovalRuleDeleted,
+  RetentionSettingsChanged,
+  UpdateExpired,
+  CleanupRunStarted,
+  CleanupRunCompleted,
 ] as const;
 
 export const groupStream = (groupId: string): string => `group-${groupId}`;
@@ -184,4 +265,6 @@ export const eulaStream = (eulaId: string): string => `eula-${eulaId}`;
 export const SERVER_CONFIGURATION_STREAM = 'server-configuration';
 /** ClientStateReset events: their own stream, so a reset does not move the configuration's ETag. */
 export const CLIENT_STATE_STREAM = 'client-state';
+/** CleanupRunStarted / CleanupRunCompleted: the history of cleanup runs and the claim of the next one. */
+export const CLEANUP_RUNS_STREAM = 'cleanup-runs';
 export const approvalRuleStream = (ruleId: string): string => `approval-rule-${ruleId}`;

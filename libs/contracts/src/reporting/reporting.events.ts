@@ -43,5 +43,16 @@ export const ClientEventReported = defineEvent(
   }),
 );
 
-export const REPORTING_EVENTS = [ComputerRegistered, ClientEventReported] as const;
+/**
+ * A computer removed by cleanup: it had not contacted the server (registered or reported) for the
+ * retention's staleComputerDays (WSUS's Server Cleanup Wizard: "computers not contacting the server").
+ * It leaves the reports and its groups; should it come back, it registers again as a new computer.
+ */
+export const ComputerRemoved = defineEvent(
+  'ComputerRemoved',
+  1,
+  z.object({ computerId: z.string().min(1).max(256), reason: z.enum(['stale']), lastContactAt: z.string().datetime().nullable(), runId: z.string().uuid() }),
+);
+
+export const REPORTING_EVENTS = [ComputerRegistered, ClientEventReported, ComputerRemoved] as const;
 export const computerStream = (computerId: string): string => `computer-${computerId}`;

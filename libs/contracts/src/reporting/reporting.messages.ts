@@ -15,7 +15,21 @@ export const ReportingSubjects = {
   computer: subject('reporting', 'qry', 'computer'),
   updateStatus: subject('reporting', 'qry', 'update-status'),
   computers: subject('reporting', 'qry', 'computers'),
+  /** Payload: RemoveStaleComputersMessage; reply: RemoveStaleComputersReply. Asked by a cleanup run. */
+  removeStaleComputers: subject('reporting', 'cmd', 'remove-stale-computers'),
 } as const;
+
+export interface RemoveStaleComputersMessage {
+  readonly runId: string;
+  /** ISO time: a computer whose last contact is before this is stale. */
+  readonly contactBefore: string;
+  /** List them, remove none. */
+  readonly dryRun: boolean;
+}
+
+export interface RemoveStaleComputersReply {
+  readonly computerIds: readonly string[];
+}
 
 export type RegisterComputerMessage = z.input<typeof ComputerRegistered.schema>;
 

@@ -14,6 +14,11 @@ import { catalogProjection } from '../projections/catalog.projection.js';
 import { applyDeploymentEvent, deploymentStateProjection } from '../projections/deployment-state.projection.js';
 import { loadRules, loadState, type StateScope } from './load-state.js';
 
+interface StreamEventLike {
+  readonly streamId: string;
+  readonly event: NewEvent;
+}
+
 /** ApproveUpdate as callers send it: the deployment id is allocated here. */
 export type DeploymentRequest =
   | Exclude<DeploymentCommand, { type: 'ApproveUpdate' }>
@@ -126,6 +131,22 @@ export class DeploymentCommandService implements OnModuleInit, OnModuleDestroy {
     const decision = decide(command, before, ctx);
     await this.write(tx, decision.events, (streamId) => expectedVersionOf(streamId, request, before));
     return { decision, before };
+  }
+
+  /**
+   * Events decided outside decide() over state the caller loads itself (a cleanup run reads the whole
+   * catalog view, not a command's slice): under the write lock, in one transaction with their
+   * projection rows, so no command decides on a state half-way through.
+   */
+  async writeUnderLock<T extends { readonly events: readonly StreamEventLike[] }>(make: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const result = await this.store.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [DeploymentCommandService.WRITE_LOCK_KEY]);
+      const made = await make(tx);
+      await this.write(tx, made.events, () => 'any');
+      return made;
+    });
+    if (result.events.length > 0) this.store.notifyAppended();
+    return result;
   }
 
   /** All Computers and Unassigned Computers exist from the start; every replica may try, one wins. */

@@ -6,7 +6,7 @@ import { DeploymentErrors as E } from '../domain/deployment.errors.js';
 import { ancestry, explicitGroups, type TargetingMode } from '../domain/deployment.state.js';
 import { effectiveDeployments, type EffectiveDeployment } from '../domain/effective-deployments.js';
 import { APPROVAL_SELECT, type ApprovalRow, isoTime, loadConfiguration, loadState, RULE_SELECT, type RuleRow, toApproval, toRule } from './load-state.js';
-import type { ServerConfigurationData } from '#contracts';
+import type { RetentionSettings, ServerConfigurationData } from '#contracts';
 
 export interface GroupView {
   readonly id: string;
@@ -115,7 +115,7 @@ export class DeploymentQueryService {
   async configuration(): Promise<ConfigurationView> {
     const configuration = await loadConfiguration(this.store.db);
     const { mode } = await this.targetingMode();
-    return { ...configuration.settings, targetingMode: mode, version: configuration.version, changedAt: configuration.changedAt, changedBy: configuration.changedBy };
+    return { ...configuration.settings, targetingMode: mode, retention: configuration.retention, version: configuration.version, changedAt: configuration.changedAt, changedBy: configuration.changedBy };
   }
 
   async approvalRules(): Promise<ApprovalRuleView[]> {
@@ -131,6 +131,7 @@ export class DeploymentQueryService {
 
 export interface ConfigurationView extends ServerConfigurationData {
   readonly targetingMode: TargetingMode;
+  readonly retention: RetentionSettings;
   readonly version: number;
   readonly changedAt: string | null;
   readonly changedBy: string | null;

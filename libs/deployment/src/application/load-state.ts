@@ -1,4 +1,4 @@
-import { type ApprovalAction, parseServerConfiguration, SERVER_CONFIGURATION_STREAM } from '#contracts';
+import { type ApprovalAction, DEFAULT_RETENTION_SETTINGS, parseServerConfiguration, retentionSettingsSchema, SERVER_CONFIGURATION_STREAM } from '#contracts';
 import { DEFAULT_SERVER_CONFIGURATION } from '../configure-server/server-configuration.js';
 import type { SqlExecutor } from '#event-store';
 import {
@@ -76,8 +76,16 @@ export async function loadState(db: SqlExecutor, scope: StateScope): Promise<Dep
       ])
     ).rows.map((r) => r.update_id),
   );
+  const expired = new Set(
+    (
+      await db.query<{ update_id: string }>('SELECT update_id FROM dep_expired_updates WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))', [
+        JSON.stringify(updateIds),
+      ])
+    ).rows.map((r) => r.update_id),
+  );
   const catalog = await loadCatalog(db, updateIds, approvedUpdates);
   return {
+    expired,
     acceptedEulas: await loadAcceptedEulas(db, catalog),
     groups,
     memberships,
@@ -97,10 +105,12 @@ export async function loadConfiguration(db: SqlExecutor): Promise<ConfigurationS
   )).rows[0];
   const stream = (await db.query<{ version: string }>('SELECT version::text AS version FROM ws_streams WHERE stream_id = $1', [SERVER_CONFIGURATION_STREAM])).rows[0];
   const mode = (await db.query<{ changed_at: Date | string }>("SELECT changed_at FROM dep_settings WHERE key = 'targeting-mode'")).rows[0];
-  const times = [row?.changed_at, mode?.changed_at].filter((t): t is Date | string => t !== undefined).map(isoTime).sort();
+  const retention = (await db.query<{ value: string; changed_at: Date | string }>("SELECT value, changed_at FROM dep_settings WHERE key = 'retention'")).rows[0];
+  const times = [row?.changed_at, mode?.changed_at, retention?.changed_at].filter((t): t is Date | string => t !== undefined).map(isoTime).sort();
   return {
     // Rows written before a setting existed get its default (the stored event data is kept as it was).
     settings: row === undefined ? DEFAULT_SERVER_CONFIGURATION : parseServerConfiguration(row.settings),
+    retention: retention === undefined ? DEFAULT_RETENTION_SETTINGS : retentionSettingsSchema.parse(JSON.parse(retention.value)),
     version: stream ? Number(stream.version) : 0,
     changedAt: times.at(-1) ?? null,
     changedBy: row?.changed_by ?? null,

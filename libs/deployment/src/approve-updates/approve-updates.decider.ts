@@ -29,6 +29,9 @@ export function decideApproveUpdate(command: ApproveUpdate, state: DeploymentSta
       revisions: [...update.revisions.keys()].sort((a, b) => a - b),
     });
   }
+  if (state.expired.has(command.updateId)) {
+    throw new CodedError(E.UpdateExpired, `update ${command.updateId} expired in a cleanup run: it can no longer be approved`);
+  }
   if (state.declined.has(command.updateId)) {
     throw new CodedError(E.UpdateDeclined, `update ${command.updateId} is declined; un-decline it before approving`);
   }

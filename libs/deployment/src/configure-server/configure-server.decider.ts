@@ -1,4 +1,4 @@
-import { CodedError, newEvent, SERVER_CONFIGURATION_STREAM, type ServerConfigurationData } from '#contracts';
+import { CodedError, newEvent, SERVER_CONFIGURATION_STREAM } from '#contracts';
 import type { z } from 'zod';
 import type { DeploymentCommand } from '../domain/deployment.commands.js';
 import { DeploymentErrors as E } from '../domain/deployment.errors.js';
@@ -31,7 +31,7 @@ export function decideConfigureServer(command: ConfigureServer, state: Deploymen
     const first = issues[0];
     throw new CodedError(E.ConfigurationInvalid, `invalid configuration: ${first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'rejected'}`, { issues });
   }
-  const { targetingMode, ...settings } = parsed.data;
+  const { targetingMode, retention, ...settings } = parsed.data;
   const events: StreamEvent[] = [];
   if (!sameSettings(settings, state.configuration.settings)) {
     events.push({ streamId: SERVER_CONFIGURATION_STREAM, event: newEvent(ctx, 'ServerConfigurationChanged', 1, settings) });
@@ -39,10 +39,16 @@ export function decideConfigureServer(command: ConfigureServer, state: Deploymen
   if (targetingMode !== undefined && targetingMode !== state.targetingMode) {
     events.push({ streamId: SERVER_CONFIGURATION_STREAM, event: newEvent(ctx, 'TargetingModeChanged', 1, { mode: targetingMode }) });
   }
+  if (retention !== undefined) {
+    const next = { ...state.configuration.retention, ...retention };
+    if (!sameSettings(next, state.configuration.retention)) {
+      events.push({ streamId: SERVER_CONFIGURATION_STREAM, event: newEvent(ctx, 'RetentionSettingsChanged', 1, next) });
+    }
+  }
   return { events, warnings: [] };
 }
 
-function sameSettings(a: ServerConfigurationData, b: ServerConfigurationData): boolean {
+function sameSettings<T extends object>(a: T, b: T): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 

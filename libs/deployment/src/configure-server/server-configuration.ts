@@ -11,6 +11,7 @@ import {
   TARGETING_MODES,
   UNAPPROVED_POLICIES,
 } from '#contracts';
+import { retentionInput } from '../cleanup/retention-settings.js';
 
 /**
  * What a fresh server runs with until an administrator says otherwise: a root server (nothing to
@@ -98,6 +99,8 @@ export const serverConfigurationInput = z
     /** SyncUpdates page size and unapproved-update policy; absent = the defaults. */
     scan: scanSettings.default({ ...DEFAULT_SCAN_SETTINGS_DATA }),
     targetingMode: z.enum(TARGETING_MODES).optional(),
+    /** Cleanup schedule and retention periods; absent (or an absent field) keeps what is set. */
+    retention: retentionInput.optional(),
   })
   .superRefine((c, ctx) => {
     if (c.role === 'root' && c.upstreamServerUrl !== null) {

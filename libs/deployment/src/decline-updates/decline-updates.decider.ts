@@ -25,6 +25,10 @@ export function decideDeclineUpdate(command: DeclineUpdate, state: DeploymentSta
 }
 
 export function decideUndeclineUpdate(command: UndeclineUpdate, state: DeploymentState, ctx: DeciderContext): Decision {
+  // An expired update stays declined: cleanup retired it (and may have deleted its content).
+  if (state.expired.has(command.updateId)) {
+    throw new CodedError(E.UpdateExpired, `update ${command.updateId} expired in a cleanup run: it stays declined`);
+  }
   if (!state.declined.has(command.updateId)) {
     if (!state.catalog.has(command.updateId)) throw new CodedError(E.UpdateNotFound, `update ${command.updateId} is not in the catalog`);
     return noChange;

@@ -17,6 +17,12 @@ export const DeploymentErrors = {
   UpdateNotFound: 'UPDATE.NOT_FOUND',
   RevisionNotFound: 'UPDATE.REVISION_NOT_FOUND',
   UpdateDeclined: 'UPDATE.DECLINED',
+  /** Retired by a cleanup run (UpdateExpired): never approved or un-declined again; 409. */
+  UpdateExpired: 'UPDATE.EXPIRED',
+  /** Another cleanup run holds the claim (this process or another replica): 409. */
+  CleanupAlreadyRunning: 'CLEANUP.ALREADY_RUNNING',
+  CleanupRunNotFound: 'CLEANUP.RUN_NOT_FOUND',
+  CleanupRequestInvalid: 'CLEANUP.INVALID',
   ApprovalNotFound: 'APPROVAL.NOT_FOUND',
   DeadlineInvalid: 'APPROVAL.DEADLINE_INVALID',
   ApprovalActionInvalid: 'APPROVAL.ACTION_INVALID',

@@ -1,4 +1,4 @@
-import { type ApprovalAction, parseServerConfiguration, type UpdateRevisionImportedData } from '#contracts';
+import { type ApprovalAction, parseServerConfiguration, type RetentionSettings, type UpdateRevisionImportedData } from '#contracts';
 import type { ApprovalRuleState, ApprovalState, CatalogRevision, DeploymentState, EulaAcceptanceState, GroupState, TargetingMode } from './deployment.state.js';
 
 /** The part of a stored event evolve needs; RecordedEvent and NewEvent both fit. */
@@ -76,6 +76,12 @@ export function evolve(state: DeploymentState, event: EvolvableEvent): Deploymen
       return { ...state, targetingMode: d.mode as TargetingMode, configuration: nextConfiguration(state, event) };
     case 'ServerConfigurationChanged':
       return { ...state, configuration: { ...nextConfiguration(state, event), settings: parseServerConfiguration(event.data) } };
+    case 'RetentionSettingsChanged':
+      return { ...state, configuration: { ...nextConfiguration(state, event), retention: event.data as RetentionSettings } };
+    case 'ComputerRemoved':
+      return { ...state, memberships: without(state.memberships, d.computerId as string) };
+    case 'UpdateExpired':
+      return { ...state, expired: new Set([...state.expired, d.updateId as string]) };
     case 'ApprovalRuleCreated': {
       const { enabled, ...definition } = event.data as Omit<ApprovalRuleState, 'createdAt'>;
       const rule: ApprovalRuleState = { ...definition, enabled, createdAt: event.metadata.occurredAt };

@@ -1,6 +1,8 @@
 import {
   ALL_COMPUTERS_GROUP_ID,
   type ApprovalAction,
+  DEFAULT_RETENTION_SETTINGS,
+  type RetentionSettings,
   type ServerConfigurationData,
   UNASSIGNED_COMPUTERS_GROUP_ID,
 } from '#contracts';
@@ -37,6 +39,8 @@ export interface ApprovalState {
 /** The settings of the last ServerConfigurationChanged, and the version of the configuration stream (the ETag). */
 export interface ConfigurationState {
   readonly settings: ServerConfigurationData;
+  /** The last RetentionSettingsChanged (DEFAULT_RETENTION_SETTINGS before the first). */
+  readonly retention: RetentionSettings;
   /** Events in the configuration stream (TargetingModeChanged counts too): 0 before the first. */
   readonly version: number;
   readonly changedAt: string | null;
@@ -93,6 +97,8 @@ export interface DeploymentState {
   /** updateId → groupId → approval. */
   readonly approvals: ReadonlyMap<string, ReadonlyMap<string, ApprovalState>>;
   readonly declined: ReadonlySet<string>;
+  /** Updates retired by cleanup (UpdateExpired): never approved, undeclined or offered again. */
+  readonly expired: ReadonlySet<string>;
   readonly targetingMode: TargetingMode;
   readonly catalog: ReadonlyMap<string, CatalogUpdate>;
   readonly configuration: ConfigurationState;
@@ -106,9 +112,10 @@ export const EMPTY_STATE: DeploymentState = {
   memberships: new Map(),
   approvals: new Map(),
   declined: new Set(),
+  expired: new Set(),
   targetingMode: DEFAULT_TARGETING_MODE,
   catalog: new Map(),
-  configuration: { settings: DEFAULT_SERVER_CONFIGURATION, version: 0, changedAt: null },
+  configuration: { settings: DEFAULT_SERVER_CONFIGURATION, retention: DEFAULT_RETENTION_SETTINGS, version: 0, changedAt: null },
   rules: new Map(),
   acceptedEulas: new Map(),
 };

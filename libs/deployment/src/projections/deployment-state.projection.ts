@@ -1,4 +1,4 @@
-import { DEPLOYMENT_EVENTS, type RecordedEvent } from '#contracts';
+import { ComputerRemoved, DEPLOYMENT_EVENTS, type RecordedEvent } from '#contracts';
 import type { Projection, SqlExecutor } from '#event-store';
 
 /** The part of an event the projection needs; commands pass what they just appended. */
@@ -96,6 +96,25 @@ export async function applyDeploymentEvent(tx: SqlExecutor, event: ProjectableEv
         [JSON.stringify(event.data), at, event.metadata.actor],
       );
       return;
+    case 'RetentionSettingsChanged':
+      await tx.query(
+        `INSERT INTO dep_settings (key, value, changed_at) VALUES ('retention', $1, $2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, changed_at = excluded.changed_at`,
+        [JSON.stringify(event.data), at],
+      );
+      return;
+    case 'UpdateExpired':
+      await tx.query('INSERT INTO dep_expired_updates (update_id, reason, run_id, expired_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+        d.updateId,
+        d.reason,
+        d.runId,
+        at,
+      ]);
+      return;
+    case 'ComputerRemoved':
+      // A stale computer removed by cleanup (the reporting service's event) leaves its groups.
+      await tx.query('DELETE FROM dep_memberships WHERE computer_id = $1', [d.computerId]);
+      return;
     case 'ApprovalRuleCreated':
       await tx.query(
         `INSERT INTO dep_approval_rules (rule_id, name, enabled, classification_ids, product_ids, group_ids, action, deadline_offset_days, created_at, changed_at, changed_by)
@@ -127,11 +146,12 @@ export async function applyDeploymentEvent(tx: SqlExecutor, event: ProjectableEv
 
 export const deploymentStateProjection: Projection = {
   name: DEPLOYMENT_STATE_PROJECTION,
-  eventTypes: DEPLOYMENT_EVENTS.map((e) => e.type),
+  eventTypes: [...DEPLOYMENT_EVENTS.map((e) => e.type), ComputerRemoved.type],
   apply: (tx, event: RecordedEvent) => applyDeploymentEvent(tx, event),
   async reset(tx) {
     await tx.exec(`DELETE FROM dep_groups; DELETE FROM dep_memberships; DELETE FROM dep_approvals; DELETE FROM dep_declines;
                    DELETE FROM dep_settings; DELETE FROM dep_applied_events;
-                   DELETE FROM dep_configuration; DELETE FROM dep_approval_rules; DELETE FROM dep_eula_acceptances;`);
+                   DELETE FROM dep_configuration; DELETE FROM dep_approval_rules; DELETE FROM dep_eula_acceptances;
+                   DELETE FROM dep_expired_updates;`);
   },
 };

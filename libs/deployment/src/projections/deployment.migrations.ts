@@ -148,4 +148,22 @@ export const DEPLOYMENT_MIGRATIONS: readonly Migration[] = [
       DELETE FROM ws_projection_checkpoints WHERE name = 'deployment.catalog';
     `,
   },
+  {
+    id: 'deployment/0004-cleanup',
+    description: 'expired updates; when each catalog revision arrived (supersedence age); replays the catalog view to fill it',
+    sql: `
+      -- UpdateExpired: updates retired by cleanup.
+      CREATE TABLE dep_expired_updates (
+        update_id   text PRIMARY KEY,
+        reason      text NOT NULL,
+        run_id      text NOT NULL,
+        expired_at  timestamptz NOT NULL
+      );
+
+      -- When the revision reached this server's log (recordedAt): how long an update has been superseded.
+      ALTER TABLE dep_catalog_revisions ADD COLUMN imported_at timestamptz;
+      DELETE FROM dep_catalog_revisions;
+      DELETE FROM ws_projection_checkpoints WHERE name = 'deployment.catalog';
+    `,
+  },
 ];

@@ -85,4 +85,14 @@ export const REPORTING_MIGRATIONS: readonly Migration[] = [
       DELETE FROM ws_projection_checkpoints WHERE name = 'reporting.status';
     `,
   },
+  {
+    id: 'reporting/0004-last-contact',
+    description: 'when each computer last contacted the server (registered or reported), for stale-computer cleanup',
+    sql: `
+      -- By the writer's clock (occurredAt): filled from what the table already knew; kept by the projection from now on.
+      ALTER TABLE rpt_computers ADD COLUMN last_contact_at timestamptz;
+      UPDATE rpt_computers SET last_contact_at = greatest(registered_at, last_reported_at);
+      CREATE INDEX rpt_computers_by_last_contact ON rpt_computers (last_contact_at);
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import {
   ComputerGroupDeleted,
   ComputerGroupRenamed,
   ComputerRegistered,
+  ComputerRemoved,
   type RecordedEvent,
   UpdateDeclined,
   UpdateRevisionImported,
@@ -45,6 +46,7 @@ export const statusProjection: Projection = {
     ComputerGroupCreated.type,
     ComputerGroupRenamed.type,
     ComputerGroupDeleted.type,
+    ComputerRemoved.type,
   ],
   migrations: REPORTING_MIGRATIONS,
 
@@ -52,9 +54,19 @@ export const statusProjection: Projection = {
     if (event.schemaVersion !== 1) return; // no other versions exist yet; an upcaster goes here
     switch (event.type) {
       case ComputerRegistered.type:
-        return applyRegistration(tx, event.data as Data<typeof ComputerRegistered>, event);
+        await applyRegistration(tx, event.data as Data<typeof ComputerRegistered>, event);
+        return touchLastContact(tx, (event.data as Data<typeof ComputerRegistered>).computerId, event.metadata.occurredAt);
       case ClientEventReported.type:
-        return applyClientEvent(tx, event.data as Data<typeof ClientEventReported>, event.recordedAt);
+        await applyClientEvent(tx, event.data as Data<typeof ClientEventReported>, event.recordedAt);
+        return touchLastContact(tx, (event.data as Data<typeof ClientEventReported>).computerId, event.metadata.occurredAt);
+      case ComputerRemoved.type: {
+        // Gone from every report and group; a computer that comes back registers anew.
+        const computerId = (event.data as Data<typeof ComputerRemoved>).computerId;
+        await tx.query('DELETE FROM rpt_update_status WHERE computer_id = $1', [computerId]);
+        await tx.query('DELETE FROM rpt_group_members WHERE computer_id = $1', [computerId]);
+        await tx.query('DELETE FROM rpt_computers WHERE computer_id = $1', [computerId]);
+        return;
+      }
       case UpdateRevisionImported.type:
         return applyImport(tx, event.data as Data<typeof UpdateRevisionImported>, event.recordedAt);
       case UpdateDeclined.type:
@@ -91,6 +103,11 @@ export const statusProjection: Projection = {
     await tx.query('TRUNCATE rpt_computers, rpt_update_status, rpt_updates, rpt_group_members, rpt_groups');
   },
 };
+
+/** Last contact by the writer's clock (the reporting service that took the client's call). */
+async function touchLastContact(tx: SqlExecutor, computerId: string, occurredAt: string): Promise<void> {
+  await tx.query('UPDATE rpt_computers SET last_contact_at = greatest(last_contact_at, $2::timestamptz) WHERE computer_id = $1', [computerId, occurredAt]);
+}
 
 async function applyRegistration(tx: SqlExecutor, d: Data<typeof ComputerRegistered>, event: RecordedEvent): Promise<void> {
   await tx.query(

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import {
+  type CausationContext,
+  ComputerRegistered,
+  computerStream,
+  DEPLOYMENT_EVENTS,
+  EventSchemaRegistry,
+  METADATA_EVENTS,
+  newEvent,
+  REPORTING_EVENTS,
+  UNASSIGNED_COMPUTERS_GROUP_ID,
+  updateApprovalStream,
+  updateStream,
+} from '#contracts';
+import { EventStore, PgDatabase } from '#event-store';
+import { createTestDatabase, requireServices, startWatershed, TEST_NATS_URL, type TestDatabase, uniqueNatsNamespace, type WatershedProcess } from '#test-support';
+
+const skip = await requireServices('postgres', 'nats');
+const DAY = 86_400_000;
+const UPDATE = 'c3000000-0000-4000-8000-000000000001';
+const TOKEN = randomBytes(32).toString('hex');
+
+/** Events dated in the past, as an older log holds them: cleanup measures ages by the events' times. */
+const at = (msAgo: number): CausationContext => ({
+  correlationId: randomUUID(), causationId: null, traceparent: null, actor: 'test', now: () => new Date(Date.now() - msAgo), newId: randomUUID,
+});
+const registration = (computerId: string) => ({
+  computerId, dnsName: `${computerId}.lab`, osMajorVersion: 10, osMinorVersion: 0, osBuildNumber: 26100, osServicePackMajorNumber: 0, osLocale: 'en-US',
+  computerManufacturer: null, computerModel: null, clientVersion: null, clientIp: null,
+});
+
+/**
+ * Cleanup across services in split mode: the deployment process runs it (updates), the reporting
+ * process removes stale computers when asked over NATS, and the deployment projection drops their
+ * group membership from the ComputerRemoved it reads in the shared log. Two deployment replicas
+ * never run one cleanup twice at once.
+ */
+describe('cleanup in split mode: deployment and reporting in separate processes over NATS and PostgreSQL', { skip }, () => {
+  let database: TestDatabase;
+  const { namespace, streamName } = uniqueNatsNamespace('cleanup');
+  const started: WatershedProcess[] = [];
+  let store: EventStore;
+  let deployment: WatershedProcess;
+  let replica: WatershedProcess;
+  let reporting: WatershedProcess;
+
+  const call = async (base: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const response = await fetch(base + url, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+  const eventually = async <T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const value = await read();
+      if (done(value)) return value;
+      if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const computerIds = async (): Promise<string[]> =>
+    ((await call(reporting.url, 'GET', '/api/v1/reports/computers?limit=100')).body.computers as { computerId: string }[]).map((c) => c.computerId).sort();
+
+  before(async () => {
+    database = await createTestDatabase('cleanup-split');
+    const env = {
+      DATABASE_URL: database.url, NATS_URL: TEST_NATS_URL, WATERSHED_NATS_NAMESPACE: namespace, WATERSHED_NATS_STREAM: streamName, WATERSHED_INSTANCE_ID: '',
+      WATERSHED_ADMIN_TOKENS: TOKEN,
+    };
+    deployment = await startWatershed(['--port', '0', '--services', 'deployment'], env);
+    started.push(deployment);
+    replica = await startWatershed(['--port', '0', '--services', 'deployment'], env);
+    started.push(replica);
+    reporting = await startWatershed(['--port', '0', '--services', 'reporting'], env);
+    started.push(reporting);
+    store = await EventStore.open(new PgDatabase({ connectionString: database.url }), {
+      registry: new EventSchemaRegistry([...REPORTING_EVENTS, ...DEPLOYMENT_EVENTS, ...METADATA_EVENTS]),
+      migrations: [],
+    });
+  });
+  after(async () => {
+    await store?.close();
+    for (const p of started) await p.stop('SIGKILL');
+    await database?.drop();
+    const nc = await connect({ servers: TEST_NATS_URL });
+    await (await jetstreamManager(nc)).streams.delete(streamName).catch(() => undefined);
+    await nc.close();
+  });
+
+  it('one run expires an old declined update (deployment) and removes a computer silent for 40 days (reporting), groups and reports included', async () => {
+    await store.append(updateStream(UPDATE), [
+      newEvent(at(0), 'UpdateRevisionImported', 1, {
+        revisionId: 1, updateId: UPDATE, revisionNumber: 100, updateType: 'Software', title: 'old', prerequisites: [], categoryIds: [], bundledRevisions: [],
+        supersededUpdateIds: [], files: [], eulaId: null, languages: [], coreXml: '<x/>', documentSha256: '0'.repeat(64), source: 'synced',
+      }),
+    ], 'any');
+    await store.append(updateApprovalStream(UPDATE), [newEvent(at(40 * DAY), 'UpdateDeclined', 1, { updateId: UPDATE })], 'any');
+    await store.append(computerStream('stale-pc'), [newEvent(at(40 * DAY), ComputerRegistered.type, 1, registration('stale-pc'))], 'any');
+    await store.append(computerStream('fresh-pc'), [newEvent(at(0), ComputerRegistered.type, 1, registration('fresh-pc'))], 'any');
+    const group = await call(deployment.url, 'POST', '/api/v1/groups', { name: 'Lab' });
+    assert.equal(group.status, 201, JSON.stringify(group.body));
+    const groupId = group.body.id as string;
+    for (const pc of ['stale-pc', 'fresh-pc']) assert.equal((await call(deployment.url, 'PUT', `/api/v1/computers/${pc}/groups`, { groupIds: [groupId] })).status, 200);
+    await eventually(computerIds, (ids) => ids.length === 2, 'both computers in the reports');
+    await eventually(async () => (await call(deployment.url, 'GET', `/api/v1/updates/${UPDATE}/approvals`)).body?.declined, (d) => d === true, 'the decline projected');
+
+    const dry = await call(deployment.url, 'POST', '/api/v1/cleanup/runs', { dryRun: true });
+    assert.equal(dry.status, 201, JSON.stringify(dry.body));
+    assert.deepEqual([dry.body.status, dry.body.removedComputerIds, dry.body.expiredUpdateIds], ['completed', ['stale-pc'], [UPDATE]]);
+    assert.deepEqual(await computerIds(), ['fresh-pc', 'stale-pc']);
+
+    const run = await call(deployment.url, 'POST', '/api/v1/cleanup/runs', {});
+    assert.equal(run.status, 201, JSON.stringify(run.body));
+    assert.equal(run.body.status, 'completed', JSON.stringify(run.body));
+    assert.deepEqual(run.body.counts, { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 1, removedApprovals: 0, removedComputers: 1 });
+    assert.deepEqual(run.body.removedComputerIds, ['stale-pc']);
+
+    await eventually(computerIds, (ids) => ids.join() === 'fresh-pc', 'the stale computer gone from the reports');
+    const stale = await eventually(
+      async () => (await call(deployment.url, 'GET', '/api/v1/computers/stale-pc/groups')).body.groupIds as string[],
+      (g) => !g.includes(groupId),
+      'the stale computer out of its group',
+    );
+    assert.deepEqual(stale, [UNASSIGNED_COMPUTERS_GROUP_ID]);
+    assert.deepEqual((await call(deployment.url, 'GET', '/api/v1/computers/fresh-pc/groups')).body.groupIds, [groupId]);
+    const approve = await call(replica.url, 'POST', `/api/v1/updates/${UPDATE}/approvals`, { groupId, action: 'Install' });
+    assert.deepEqual([approve.status, approve.body.error?.code], [409, 'UPDATE.EXPIRED']);
+    // The other replica sees the same history.
+    const history = await call(replica.url, 'GET', '/api/v1/cleanup/runs');
+    assert.deepEqual(history.body.runs.map((r: { id: string }) => r.id), [run.body.id, dry.body.id]);
+  });
+
+  it('two deployment replicas asked at once: never two runs at the same time', async () => {
+    const replies = await Promise.all([deployment, replica].map((p) => call(p.url, 'POST', '/api/v1/cleanup/runs', {})));
+    const ok = replies.filter((r) => r.status === 201).map((r) => r.body as { startedAt: string; finishedAt: string });
+    for (const r of replies.filter((x) => x.status !== 201)) assert.deepEqual([r.status, r.body.error?.code], [409, 'CLEANUP.ALREADY_RUNNING']);
+    assert.ok(ok.length >= 1);
+    if (ok.length === 2) {
+      const [a, b] = ok.sort((x, y) => x.startedAt.localeCompare(y.startedAt));
+      assert.ok(b!.startedAt >= a!.finishedAt, JSON.stringify(ok));
+    }
+  });
+});

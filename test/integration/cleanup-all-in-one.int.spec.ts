@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Module } from '@nestjs/common';
+import { type CausationContext, ComputerRegistered, computerStream, METADATA_EVENTS, newEvent, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
+import { DeploymentService } from '#deployment';
+import { createLogger, loadConfig, type RunningServer, serve, type ServiceRegistration } from '#platform';
+import { ReportingService } from '#reporting';
+
+const TOKEN = 'f'.repeat(48);
+const DAY = 86_400_000;
+@Module({})
+class NoModule {}
+const catalogEvents: ServiceRegistration = { name: 'metadata-store', module: NoModule, eventDefinitions: [...METADATA_EVENTS], migrations: [] };
+const at = (msAgo: number): CausationContext => ({
+  correlationId: randomUUID(), causationId: null, traceparent: null, actor: 'test', now: () => new Date(Date.now() - msAgo), newId: randomUUID,
+});
+const registration = (computerId: string) => ({
+  computerId, dnsName: `${computerId}.lab`, osMajorVersion: 10, osMinorVersion: 0, osBuildNumber: 26100, osServicePackMajorNumber: 0, osLocale: 'en-US',
+  computerManufacturer: null, computerModel: null, clientVersion: null, clientIp: null,
+});
+
+/** All-in-one (PGlite, in-process bus): a cleanup run reaches the reporting module in the same process. */
+describe('cleanup in one process: deployment and reporting on PGlite and the in-process bus', () => {
+  let server: RunningServer;
+  let dir: string;
+  const call = async (method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const response = await fetch(server.url + url, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+  const eventually = async <T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const value = await read();
+      if (done(value)) return value;
+      if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const computerIds = async (): Promise<string[]> =>
+    ((await call('GET', '/api/v1/reports/computers?limit=100')).body.computers as { computerId: string }[]).map((c) => c.computerId).sort();
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'watershed-cleanup-aio-'));
+    const config = loadConfig(
+      { WATERSHED_DATA_DIR: dir, WATERSHED_LOG_LEVEL: 'silent', WATERSHED_ADMIN_TOKENS: TOKEN, DATABASE_URL: '', NATS_URL: '' },
+      { port: '0', host: '127.0.0.1' },
+    );
+    server = await serve(config, createLogger({ level: 'silent', instanceId: 'test', services: config.services }), [DeploymentService, ReportingService, catalogEvents]);
+  });
+  after(async () => {
+    await server?.stop('test done');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('removes the computer silent past staleComputerDays from reports and groups, keeps the others', async () => {
+    const store = server.runtime.store;
+    await store.append(computerStream('gone-pc'), [newEvent(at(12 * DAY), ComputerRegistered.type, 1, registration('gone-pc'))], 'any');
+    await store.append(computerStream('here-pc'), [newEvent(at(DAY), ComputerRegistered.type, 1, registration('here-pc'))], 'any');
+    const group = await call('POST', '/api/v1/groups', { name: 'Ring 0' });
+    for (const pc of ['gone-pc', 'here-pc']) assert.equal((await call('PUT', `/api/v1/computers/${pc}/groups`, { groupIds: [group.body.id] })).status, 200);
+    await eventually(computerIds, (ids) => ids.length === 2, 'both computers reported');
+    const current = (await call('GET', '/api/v1/configuration')).body;
+    const { version, changedAt: _c, changedBy: _b, ...settings } = current;
+    assert.equal((await call('PUT', '/api/v1/configuration', { ...settings, retention: { staleComputerDays: 10 } })).status, 200, String(version));
+
+    const run = await call('POST', '/api/v1/cleanup/runs', {});
+    assert.equal(run.status, 201, JSON.stringify(run.body));
+    assert.deepEqual([run.body.status, run.body.counts.removedComputers, run.body.removedComputerIds], ['completed', 1, ['gone-pc']]);
+    await eventually(computerIds, (ids) => ids.join() === 'here-pc', 'the stale computer out of the reports');
+    const groups = await eventually(async () => (await call('GET', '/api/v1/computers/gone-pc/groups')).body.groupIds as string[], (g) => g[0] === UNASSIGNED_COMPUTERS_GROUP_ID, 'out of its group');
+    assert.deepEqual(groups, [UNASSIGNED_COMPUTERS_GROUP_ID]);
+    assert.deepEqual((await call('GET', '/api/v1/computers/here-pc/groups')).body.groupIds, [group.body.id]);
+    const removed = (await store.readStream(computerStream('gone-pc'))).events.at(-1);
+    assert.deepEqual([removed?.type, (removed?.data as { runId: string }).runId], ['ComputerRemoved', run.body.id]);
+  });
+});
