@@ -1,9 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, WATERSHED_VERSION } from '#platform';
-import { CONFIG_USAGE, configCheckCommand } from './commands/config.command.js';
-import { EVENTS_USAGE, eventsCommand } from './commands/events.command.js';
-import { SERVE_USAGE, serveCommand } from './commands/serve.command.js';
-import { TOKENS_USAGE, tokensCommand } from './commands/tokens.command.js';
+import { ConfigError, WATERSHED_VERSION } from '#platform/config';
+import { CONFIG_USAGE, EVENTS_USAGE, SERVE_USAGE, TOKENS_USAGE } from './commands/usage.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { COMPUTERS_USAGE, computersCommand } from './admin/computers.command.js';
 import { CONFIGURATION_USAGE, configurationCommand } from './admin/configuration.command.js';
@@ -66,15 +63,23 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'serve':
+      case 'serve': {
+        // The server and the store commands are imported when they run: loading NestJS, PGlite and
+        // every service costs seconds, which `watershed groups list` should not pay.
+        const { serveCommand } = await import('./commands/serve.command.js');
         return await serveCommand(parseFlags(rest, { services: 'string', port: 'string', host: 'string', 'data-dir': 'string', 'log-level': 'string' }));
-      case 'events':
+      }
+      case 'events': {
+        const { eventsCommand } = await import('./commands/events.command.js');
         await eventsCommand(parseFlags(rest, { after: 'string', limit: 'string', type: 'string', 'stream-prefix': 'string', 'data-dir': 'string', json: 'boolean' }));
         return ExitCode.Ok;
-      case 'config':
+      }
+      case 'config': {
         if (rest[0] !== 'check') throw new CliError(ExitCode.Usage, `unknown config subcommand ${JSON.stringify(rest[0] ?? '')}\n\n${CONFIG_USAGE}`);
+        const { configCheckCommand } = await import('./commands/config.command.js');
         configCheckCommand();
         return ExitCode.Ok;
+      }
       case 'groups': {
         const { positionals, values } = parseCommand(rest, { ...ADMIN_FLAGS, parent: 'string', 'if-match': 'string', 'move-members': 'boolean' });
         await groupsCommand(positionals, values);
@@ -148,6 +153,7 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
       }
       case 'tokens': {
         const { positionals, values } = parseCommand(rest, { name: 'string', 'data-dir': 'string', json: 'boolean' });
+        const { tokensCommand } = await import('./commands/tokens.command.js');
         await tokensCommand(positionals, values);
         return ExitCode.Ok;
       }

@@ -1,9 +1,4 @@
-import { loadConfig } from '#platform';
-
-export const CONFIG_USAGE = `watershed config check
-
-  Validates the configuration from the environment and prints the effective settings
-  (secrets hidden). Exit code 3 and one line per problem when it is invalid.`;
+import { loadConfig } from '#platform/config';
 
 export function configCheckCommand(): void {
   const config = loadConfig(process.env);

@@ -3,11 +3,6 @@ import { EventStore, openDatabase } from '#event-store';
 import { loadConfig } from '#platform';
 import { CliError, ExitCode } from '../exit-codes.js';
 
-export const EVENTS_USAGE = `watershed events [--after ANCHOR] [--limit N] [--type TYPE] [--stream-prefix P] [--json]
-
-  Prints events from the log, oldest first: the audit trail of everything the server was told
-  and saw. With the embedded store, run it while the server is stopped (PGlite has one owner).`;
-
 export async function eventsCommand(flags: Record<string, string | boolean | undefined>): Promise<void> {
   const limit = flags.limit === undefined ? 100 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {

@@ -2,13 +2,6 @@ import { loadConfig, createLogger, serve } from '#platform';
 import { ALL_SERVICES } from '../all-services.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 
-export const SERVE_USAGE = `watershed serve [--services LIST] [--port N] [--host ADDR] [--data-dir DIR] [--log-level LEVEL]
-
-  Runs the server. With no --services (or "all") every service runs in this process
-  (all-in-one, embedded store under --data-dir unless DATABASE_URL is set). With a subset,
-  this process runs only those services (split mode; needs DATABASE_URL and NATS_URL).
-  Services: soap-gateway, metadata-store, deployment, reporting, sync-worker.`;
-
 export async function serveCommand(flags: Record<string, string | boolean | undefined>): Promise<never> {
   const config = loadConfig(process.env, {
     port: str(flags.port),

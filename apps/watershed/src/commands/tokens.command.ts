@@ -11,12 +11,7 @@ import { EventStore, openDatabase } from '#event-store';
 import { loadConfig } from '#platform';
 import { printResult } from '../admin/output.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-
-export const TOKENS_USAGE = `watershed tokens create --name NAME | list | revoke TOKEN_ID   [--data-dir DIR] [--json]
-
-  Admin API tokens, kept in the event log (only their SHA-256). "create" prints the new token
-  once. Works on the store directly: with the embedded store, run it while the server is stopped;
-  on PostgreSQL (DATABASE_URL) at any time — running servers pick changes up within a second.`;
+import { TOKENS_USAGE } from './usage.js';
 
 interface TokenRow {
   tokenId: string;
