@@ -75,14 +75,17 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   const info = (entry: ScopeEntry): UpdateInfo =>
     updateInfoFor(view, scope.byRevisionId.get(entry.revision.revisionId) ?? entry, version, hardwareIds.get(entry.revision.revisionId));
 
-  const installed = installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
-  const cachedIds = pass === 'software' ? [...(p.installedNonLeafUpdateIds ?? []), ...(p.otherCachedUpdateIds ?? [])] : [...(p.cachedDriverIds ?? [])];
-  const cached = new Set(cachedIds);
+  // Only needed when something in scope is not cached yet (never on most driver passes).
+  let installed: ReadonlySet<string> | undefined;
+  const cached = new Set<number>(pass === 'software' ? p.installedNonLeafUpdateIds : p.cachedDriverIds);
+  if (pass === 'software') for (const id of p.otherCachedUpdateIds ?? []) cached.add(id);
 
   const newUpdates: UpdateInfo[] = [];
   let truncated = false;
   for (const entry of filtered.ordered) {
-    if (cached.has(entry.revision.revisionId) || !prerequisitesSatisfied(entry.revision, installed)) continue;
+    if (cached.has(entry.revision.revisionId)) continue;
+    installed ??= installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
+    if (!prerequisitesSatisfied(entry.revision, installed)) continue;
     if (newUpdates.length === pageSize) {
       truncated = true;
       break;
