@@ -4,7 +4,7 @@ import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, rand
  * Binary layout of every cookie Watershed hands out (Cookie.EncryptedData and
  * AuthorizationCookie.CookieData):
  *
- *   byte 0        format version (COOKIE_FORMAT_VERSION)
+ *   byte 0        format version: how the plaintext is written (COOKIE_FORMATS)
  *   byte 1        n = length of the key id (1..32)
  *   bytes 2..n+1  key id, ASCII ([A-Za-z0-9_-])
  *   next 12       AES-GCM nonce (random per cookie)
@@ -14,7 +14,14 @@ import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, rand
  * cookie cannot be replayed as a client cookie and a header edit breaks the tag. Nothing inside is
  * read before the tag verifies: WSUS deserialized attacker-controlled cookie bytes (CVE-2025-59287).
  */
-export const COOKIE_FORMAT_VERSION = 1;
+/** Format 1: the plaintext is JSON, read back through the payload's zod schema (every cookie until format 2). */
+export const COOKIE_FORMAT_JSON = 1;
+/** Format 2: a client cookie's state in the binary layout of domain/client-cookie.binary.ts. */
+export const COOKIE_FORMAT_BINARY_CLIENT = 2;
+/** What open() accepts: a gateway that seals format 2 still opens format-1 cookies sealed before it. */
+export const COOKIE_FORMATS: readonly number[] = [COOKIE_FORMAT_JSON, COOKIE_FORMAT_BINARY_CLIENT];
+/** The format seal() writes unless told otherwise. */
+export const COOKIE_FORMAT_VERSION = COOKIE_FORMAT_JSON;
 export const COOKIE_NONCE_BYTES = 12;
 export const COOKIE_TAG_BYTES = 16;
 export const COOKIE_KEY_BYTES = 32;
@@ -47,7 +54,7 @@ const NONCES_PER_DRAW = 256;
 export class CookieSealer {
   // KeyObjects, not Buffers: a Buffer key is turned into a key object again on every cipher.
   private readonly byId = new Map<string, KeyObject>();
-  private readonly sealingKey: { readonly id: string; readonly key: KeyObject; readonly header: Buffer };
+  private readonly sealingKey: { readonly id: string; readonly key: KeyObject; readonly headers: ReadonlyMap<number, Buffer> };
   private nonces = Buffer.alloc(0);
   private nextNonce = 0;
 
@@ -61,11 +68,13 @@ export class CookieSealer {
       if (this.byId.has(k.id)) throw new Error(`cookie key id ${k.id} appears twice`);
       this.byId.set(k.id, createSecretKey(k.key));
     }
-    this.sealingKey = { id: first.id, key: this.byId.get(first.id)!, header: headerFor(first.id) };
+    this.sealingKey = { id: first.id, key: this.byId.get(first.id)!, headers: new Map(COOKIE_FORMATS.map((f) => [f, headerFor(f, first.id)])) };
   }
 
-  seal(purpose: CookiePurpose, plaintext: Uint8Array): Buffer {
-    const header = this.sealingKey.header;
+  /** Seals `plaintext` with the first key; `format` (COOKIE_FORMATS) says how the plaintext is written. */
+  seal(purpose: CookiePurpose, plaintext: Uint8Array, format: number = COOKIE_FORMAT_VERSION): Buffer {
+    const header = this.sealingKey.headers.get(format);
+    if (header === undefined) throw new Error(`unknown cookie format ${format}`);
     const nonce = this.nonce();
     const cipher = createCipheriv('aes-256-gcm', this.sealingKey.key, nonce, { authTagLength: COOKIE_TAG_BYTES });
     cipher.setAAD(aad(purpose, header));
@@ -75,9 +84,15 @@ export class CookieSealer {
 
   /** The authenticated plaintext, or CookieOpenError. Never returns unauthenticated bytes. */
   open(purpose: CookiePurpose, sealed: Uint8Array): Buffer {
+    return this.openWithFormat(purpose, sealed).plaintext;
+  }
+
+  /** open(), with the format the plaintext is written in (authenticated: the header is in the AAD). */
+  openWithFormat(purpose: CookiePurpose, sealed: Uint8Array): { readonly format: number; readonly plaintext: Buffer } {
     const data = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
     if (data.length < 2 || data.length > MAX_SEALED_COOKIE_BYTES) throw new CookieOpenError('malformed');
-    if (data[0] !== COOKIE_FORMAT_VERSION) throw new CookieOpenError('unsupported-version');
+    const format = data[0]!;
+    if (!COOKIE_FORMATS.includes(format)) throw new CookieOpenError('unsupported-version');
     const idLength = data[1]!;
     if (idLength < 1 || idLength > MAX_KEY_ID_BYTES) throw new CookieOpenError('malformed');
     const headerLength = 2 + idLength;
@@ -93,7 +108,7 @@ export class CookieSealer {
       const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: COOKIE_TAG_BYTES });
       decipher.setAAD(aad(purpose, data.subarray(0, headerLength)));
       decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(body), decipher.final()]);
+      return { format, plaintext: Buffer.concat([decipher.update(body), decipher.final()]) };
     } catch {
       throw new CookieOpenError('bad-tag');
     }
@@ -114,9 +129,9 @@ export class CookieSealer {
   }
 }
 
-function headerFor(keyId: string): Buffer {
+function headerFor(format: number, keyId: string): Buffer {
   const id = Buffer.from(keyId, 'latin1');
-  return Buffer.concat([Buffer.from([COOKIE_FORMAT_VERSION, id.length]), id]);
+  return Buffer.concat([Buffer.from([format, id.length]), id]);
 }
 
 const AAD_PREFIX: Readonly<Record<CookiePurpose, Buffer>> = {
