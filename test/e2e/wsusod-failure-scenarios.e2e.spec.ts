@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ApplicabilityEvaluator, runWatershedCli, type SyncPage, WindowsUpdateAgentClient } from '#test-support';
 import { CookieSealer } from '../../libs/soap-gateway/src/cookies/cookie-sealer.js';
+import { readClientCookie } from '../../libs/soap-gateway/src/cookies/testing/read-client-cookie.js';
 import { type BuiltCatalog, buildScenarioCatalog, faultOf, newScenarioIds, ScenarioServer, type ScenarioIds, setClientCookie } from '../support/scenario/index.js';
 
 function evaluatorFor(ids: ScenarioIds): ApplicabilityEvaluator {
@@ -67,7 +68,7 @@ describe('MS-WSUSOD 2.7: failure scenarios on the client path', () => {
 
   it('cookie expired: CookieExpired on every cookie-bearing call, then GetAuthorizationCookie + GetCookie and the scan continues where it was', async () => {
     const live = client.currentCookie!;
-    const state = JSON.parse(sealer.open('client', Buffer.from(live.encryptedData, 'base64')).toString('utf8')) as Record<string, unknown>;
+    const state = readClientCookie(sealer, live.encryptedData);
     const past = new Date(Date.now() - 60_000);
     const expired = { ...state, issuedAt: new Date(past.getTime() - 3_600_000).toISOString(), expiresAt: past.toISOString() };
     setClientCookie(client, { expiration: past.toISOString(), encryptedData: sealer.seal('client', Buffer.from(JSON.stringify(expired))).toString('base64') });

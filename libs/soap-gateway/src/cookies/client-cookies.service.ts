@@ -3,7 +3,8 @@ import type { ZodType } from 'zod';
 import { type Cookie, type CookieOut, WuspErrorCode } from '#wsus-codecs';
 import { WuspFault } from '../wusp-endpoint/wusp-operation.handler.js';
 import { ServerConfigurationView, type ServerConfigurationSnapshot } from '../server-state/server-configuration.view.js';
-import { CookieOpenError, CookieSealer, type CookiePurpose } from './cookie-sealer.js';
+import { COOKIE_FORMAT_BINARY_CLIENT, COOKIE_FORMAT_JSON, CookieOpenError, CookieSealer, type CookiePurpose } from './cookie-sealer.js';
+import { decodeClientCookieState, encodeClientCookieState } from './domain/client-cookie.binary.js';
 import {
   AUTHORIZATION_COOKIE_LIFETIME_MS,
   AuthorizationCookieState,
@@ -99,7 +100,7 @@ export class ClientCookies {
    */
   async open(cookie: Cookie, now: Date, options: CookieCheckOptions = {}): Promise<OpenedClientCookie> {
     if (cookie.encryptedData === undefined) throw new WuspFault(WuspErrorCode.InvalidCookie, 'cookie', { diagnostic: 'cookie without EncryptedData' });
-    const state = this.openSealed('client', cookie.encryptedData, ClientCookieState, WuspErrorCode.InvalidCookie, 'cookie');
+    const state = this.openSealed('client', cookie.encryptedData, ClientCookieState, WuspErrorCode.InvalidCookie, 'cookie', decodeClientCookieState);
     const server = await this.configuration.snapshot();
     const outcome = checkClientCookie(state, { now, serverId: server.serverId, configGeneration: server.configGeneration, clientStateEpoch: server.clientStateEpoch }, options);
     if (outcome !== 'ok') throw new WuspFault(WuspErrorCode[outcome], '', { diagnostic: `cookie refused: ${outcome}` });
@@ -117,23 +118,40 @@ export class ClientCookies {
   // ------------------------------------------------------------------ helpers
 
   private toWire(state: ClientCookieState): CookieOut {
-    return { expiration: formatCookieExpiration(new Date(state.expiresAt)), encryptedData: this.seal('client', state) };
+    // Format 2 (binary) when the state has an exact binary form, which is always for the states
+    // this class builds; format 1 (JSON) otherwise, which every gateway still opens.
+    const binary = encodeClientCookieState(state);
+    const encryptedData = binary !== undefined ? this.sealer.seal('client', binary, COOKIE_FORMAT_BINARY_CLIENT) : this.seal('client', state);
+    return { expiration: formatCookieExpiration(new Date(state.expiresAt)), encryptedData };
   }
 
   private seal(purpose: CookiePurpose, state: object): Uint8Array {
-    return this.sealer.seal(purpose, Buffer.from(JSON.stringify(state), 'utf8'));
+    return this.sealer.seal(purpose, Buffer.from(JSON.stringify(state), 'utf8'), COOKIE_FORMAT_JSON);
   }
 
-  private openSealed<T>(purpose: CookiePurpose, data: Uint8Array, schema: ZodType<T>, errorCode: WuspErrorCode, parameter: string): T {
-    let plaintext: Buffer;
+  private openSealed<T>(
+    purpose: CookiePurpose,
+    data: Uint8Array,
+    schema: ZodType<T>,
+    errorCode: WuspErrorCode,
+    parameter: string,
+    decodeBinary?: (plaintext: Uint8Array) => T | undefined,
+  ): T {
+    let opened: { format: number; plaintext: Buffer };
     try {
-      plaintext = this.sealer.open(purpose, data);
+      opened = this.sealer.openWithFormat(purpose, data);
     } catch (error) {
       if (error instanceof CookieOpenError) throw new WuspFault(errorCode, parameter, { cause: error, diagnostic: error.message });
       throw error;
     }
-    // Authenticated from here on; the schema still guards against our own older formats.
-    const state = parseCookieState(schema, plaintext);
+    // Authenticated from here on; the schema (format 1) and the layout's bounds (format 2) still
+    // guard against our own older formats and bugs. Format 2 is a client cookie's layout only.
+    const state =
+      opened.format === COOKIE_FORMAT_JSON
+        ? parseCookieState(schema, opened.plaintext)
+        : opened.format === COOKIE_FORMAT_BINARY_CLIENT && decodeBinary !== undefined
+          ? decodeBinary(opened.plaintext)
+          : undefined;
     if (state === undefined) throw new WuspFault(errorCode, parameter, { diagnostic: 'authenticated cookie with an unknown payload shape' });
     return state;
   }

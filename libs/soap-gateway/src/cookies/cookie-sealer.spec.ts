@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { COOKIE_FORMAT_VERSION, COOKIE_NONCE_BYTES, CookieOpenError, CookieSealer } from './cookie-sealer.js';
+import { COOKIE_FORMAT_BINARY_CLIENT, COOKIE_FORMAT_JSON, COOKIE_FORMAT_VERSION, COOKIE_NONCE_BYTES, CookieOpenError, CookieSealer } from './cookie-sealer.js';
 import { ClientCookieState, parseCookieState } from './domain/cookie-payload.js';
 import { checkClientCookie, formatCookieExpiration } from './domain/cookie-validation.js';
 
@@ -30,8 +30,18 @@ describe('CookieSealer (AES-256-GCM, versioned layout)', () => {
     assert.deepEqual(sealer.open('client', sealed), plaintext);
   });
 
-  it('uses a fresh nonce every time', () => {
+  it('uses a fresh nonce every time, also across draws from the CSPRNG', () => {
     assert.notDeepEqual(sealer.seal('client', plaintext), sealer.seal('client', plaintext));
+    const nonces = new Set(Array.from({ length: 600 }, () => sealer.seal('client', plaintext).subarray(4, 4 + COOKIE_NONCE_BYTES).toString('hex')));
+    assert.equal(nonces.size, 600);
+  });
+
+  it('writes the format it is given in byte 0 and reports it on open (format 1 stays the default)', () => {
+    const binary = sealer.seal('client', plaintext, COOKIE_FORMAT_BINARY_CLIENT);
+    assert.equal(binary[0], COOKIE_FORMAT_BINARY_CLIENT);
+    assert.deepEqual(sealer.openWithFormat('client', binary), { format: COOKIE_FORMAT_BINARY_CLIENT, plaintext });
+    assert.deepEqual(sealer.openWithFormat('client', sealer.seal('client', plaintext)), { format: COOKIE_FORMAT_JSON, plaintext });
+    assert.throws(() => sealer.seal('client', plaintext, 3));
   });
 
   it('refuses the cookie when any single byte is changed', () => {
@@ -51,9 +61,13 @@ describe('CookieSealer (AES-256-GCM, versioned layout)', () => {
     assert.equal(failure(() => sealer.open('client', Buffer.alloc(0))), 'malformed');
     assert.equal(failure(() => sealer.open('client', sealed.subarray(0, 20))), 'malformed');
     assert.equal(failure(() => sealer.open('client', Buffer.alloc(300))), 'unsupported-version');
-    const v2 = Buffer.from(sealed);
-    v2[0] = 2;
-    assert.equal(failure(() => sealer.open('client', v2)), 'unsupported-version');
+    const v3 = Buffer.from(sealed);
+    v3[0] = 3;
+    assert.equal(failure(() => sealer.open('client', v3)), 'unsupported-version');
+    // Format 2 is known, so the edit reaches the tag: the format byte is authenticated.
+    const relabelled = Buffer.from(sealed);
+    relabelled[0] = COOKIE_FORMAT_BINARY_CLIENT;
+    assert.equal(failure(() => sealer.open('client', relabelled)), 'bad-tag');
     assert.equal(failure(() => sealer.open('client', randomBytes(8 * 1024 + 1))), 'malformed');
   });
 

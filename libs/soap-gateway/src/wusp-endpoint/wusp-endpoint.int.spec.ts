@@ -12,6 +12,7 @@ import { createLogger, loadConfig, type RunningServer, serve, type ServiceRegist
 import { decompressXpress } from '#wsus-codecs';
 import { CookieSealer } from '../cookies/cookie-sealer.js';
 import type { ClientCookieState } from '../cookies/domain/cookie-payload.js';
+import { readClientCookie } from '../cookies/testing/read-client-cookie.js';
 import { SoapGatewayService } from '../index.js';
 import { fixture, fixtureHeaders, getRaw, postRaw, type RawResponse, shapeOf, textOf } from './testing/soap-http.client.js';
 
@@ -89,7 +90,7 @@ describe('MS-WUSP endpoints on a booted all-in-one server', () => {
     assert.equal(res.status, 200, res.text);
     assert.equal(textOf(res.text, 'LastChange'), lastChange);
   }
-  const openCookie = (encryptedData: string) => JSON.parse(sealer.open('client', Buffer.from(encryptedData, 'base64')).toString()) as ClientCookieState;
+  const openCookie = (encryptedData: string): ClientCookieState => readClientCookie(sealer, encryptedData);
 
   async function handshake(targetGroupName?: string): Promise<{ expiration: string; encryptedData: string }> {
     const authBody = fixture('02-GetAuthorizationCookie.request.xml').replace(

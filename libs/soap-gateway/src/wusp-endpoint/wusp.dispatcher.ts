@@ -57,7 +57,10 @@ export class WuspDispatcher {
 
   async dispatch(service: WuspService, request: WuspHttpRequest): Promise<WuspHttpReply> {
     const correlationId = randomUUID();
-    const log = this.logger.child({ correlationId, service, clientIp: request.clientIp, msCv: request.correlationVector });
+    // A child logger serializes its bindings when made: only make it when a line is written (a
+    // fault, or debug), not on every answered call.
+    let child: Logger | undefined;
+    const log = (): Logger => (child ??= this.logger.child({ correlationId, service, clientIp: request.clientIp, msCv: request.correlationVector }));
     let soapVersion: SoapVersion | undefined;
     let action: string | undefined;
     let operation: WuspOperationName | undefined;
@@ -86,10 +89,10 @@ export class WuspDispatcher {
       };
       const result = await handler.handle(decoded.request as never, context);
       const encoded = encodeWuspResponse({ operation: decoded.operation, result } as WuspResponse, { soapVersion: parsed.soapVersion });
-      log.debug({ operation: decoded.operation }, 'wusp call answered');
+      if (this.logger.isLevelEnabled('debug')) log().debug({ operation: decoded.operation }, 'wusp call answered');
       return this.reply(encoded, request.acceptEncoding);
     } catch (error) {
-      return this.fault(error, { service, soapVersion, action, operation, log });
+      return this.fault(error, { service, soapVersion, action, operation, log: log() });
     }
   }
 

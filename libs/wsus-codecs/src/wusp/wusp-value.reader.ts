@@ -231,6 +231,22 @@ function required<T>(value: T | undefined, path: string): T {
 }
 
 export function parseInteger(raw: string, path: string, min: number, max: number): number {
+  // Plain digits (a rescan's thousand ids): no trim, regex or Number() per id. Anything else —
+  // whitespace, a sign, 16 digits or more — takes the general path below.
+  const length = raw.length;
+  if (length > 0 && length < 16) {
+    let n = 0;
+    let k = 0;
+    for (; k < length; k += 1) {
+      const d = raw.charCodeAt(k) - 0x30;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (k === length) {
+      if (n < min || n > max) throw invalidParameter(path, `${path} is out of range`);
+      return n;
+    }
+  }
   const v = raw.trim();
   if (!INTEGER.test(v)) throw invalidParameter(path, `${path} is not an integer`);
   const n = Number(v);

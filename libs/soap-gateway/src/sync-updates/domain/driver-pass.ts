@@ -23,10 +23,27 @@ export interface DriverPassSelection {
 const matchable = (entry: ScopeEntry): boolean =>
   entry.kind === 'approved' && entry.approval !== undefined && entry.approval.action !== 'Block' && entry.approval.action !== 'Uninstall';
 
+/**
+ * The matchable entries of a scope by update id. Scopes are memoized per index version and group
+ * set (ScanIndexView.scope), so every driver pass of the same groups shares this map instead of
+ * rebuilding it over the whole driver scope per call; a scope is immutable, so the memo is too.
+ */
+const matchableByScope = new WeakMap<ScanScope, ReadonlyMap<string, ScopeEntry>>();
+
+function matchableByUpdateId(scope: ScanScope): ReadonlyMap<string, ScopeEntry> {
+  let inScope = matchableByScope.get(scope);
+  if (inScope === undefined) {
+    const map = new Map<string, ScopeEntry>();
+    for (const entry of scope.ordered) if (matchable(entry)) map.set(entry.revision.updateId, entry);
+    matchableByScope.set(scope, map);
+    inScope = map;
+  }
+  return inScope;
+}
+
 export function selectDriverPass(view: ScanIndexView, scope: ScanScope, parameters: SyncUpdateParameters): DriverPassSelection {
   const devices = parameters.systemSpec ?? [];
-  const inScope = new Map<string, ScopeEntry>();
-  for (const entry of scope.ordered) if (matchable(entry)) inScope.set(entry.revision.updateId, entry);
+  const inScope = matchableByUpdateId(scope);
   const candidatesFor = (hardwareId: string): RevisionEntry[] => {
     const revisions: RevisionEntry[] = [];
     for (const updateId of view.driverUpdatesForHardwareId(hardwareId)) {
@@ -43,8 +60,11 @@ export function selectDriverPass(view: ScanIndexView, scope: ScanScope, paramete
   const recoverable = new Set<string>();
   for (const device of devices) for (const id of device.driverRecoveryIds ?? []) recoverable.add(id.trim().replace(/^\{|\}$/g, '').toLowerCase());
   const keep = new Set<number>(hardwareIds.keys());
-  for (const entry of scope.ordered) {
-    if (entry.approval?.action === 'Uninstall' && recoverable.has(entry.revision.updateId)) keep.add(entry.revision.revisionId);
+  // Most devices name no recovery id: then no walk of the whole driver scope per call.
+  if (recoverable.size > 0) {
+    for (const entry of scope.ordered) {
+      if (entry.approval?.action === 'Uninstall' && recoverable.has(entry.revision.updateId)) keep.add(entry.revision.revisionId);
+    }
   }
   return { scope: restrictScope(scope, keep), hardwareIds };
 }

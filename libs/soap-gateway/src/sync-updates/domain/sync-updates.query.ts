@@ -75,20 +75,10 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   const info = (entry: ScopeEntry): UpdateInfo =>
     updateInfoFor(view, scope.byRevisionId.get(entry.revision.revisionId) ?? entry, version, hardwareIds.get(entry.revision.revisionId));
 
-  const installed = installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
-  const cachedIds = pass === 'software' ? [...(p.installedNonLeafUpdateIds ?? []), ...(p.otherCachedUpdateIds ?? [])] : [...(p.cachedDriverIds ?? [])];
-  const cached = new Set(cachedIds);
-
-  const newUpdates: UpdateInfo[] = [];
-  let truncated = false;
-  for (const entry of filtered.ordered) {
-    if (cached.has(entry.revision.revisionId) || !prerequisitesSatisfied(entry.revision, installed)) continue;
-    if (newUpdates.length === pageSize) {
-      truncated = true;
-      break;
-    }
-    newUpdates.push(info(entry));
-  }
+  // Only needed when something in scope is not cached yet (never on most driver passes).
+  let installed: ReadonlySet<string> | undefined;
+  const cached = new Set<number>(pass === 'software' ? p.installedNonLeafUpdateIds : p.cachedDriverIds);
+  if (pass === 'software') for (const id of p.otherCachedUpdateIds ?? []) cached.add(id);
 
   // A category scan must not purge what the full scope still deploys: only what no scope holds is
   // out of scope; the rest is DeployedOutOfScope when the client asked for the split (§2.2.2.2.4).
@@ -106,9 +96,11 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   // A category scan reports changes only inside its categories; if something cached outside them
   // changed, the watermark must stay where it was so that the next full scan still reports it.
   let changeLeftUnreported = false;
+  let cachedInScope = 0;
   for (const id of cached) {
     const entry = filtered.byRevisionId.get(id);
     if (entry !== undefined) {
+      cachedInScope += 1;
       if (changedSince(entry.revision.updateId)) changed.push(info(entry));
       continue;
     }
@@ -117,6 +109,23 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
     else {
       if (splitOutOfScope) deployedOutOfScope.push(id);
       if (changedSince(outside.revision.updateId)) changeLeftUnreported = true;
+    }
+  }
+
+  // NewUpdates: the scope in paging order, less what is cached, less what waits for a prerequisite.
+  // When the client caches the whole scope (a steady rescan) there is nothing to walk.
+  const newUpdates: UpdateInfo[] = [];
+  let truncated = false;
+  if (cachedInScope < filtered.ordered.length) {
+    for (const entry of filtered.ordered) {
+      if (cached.has(entry.revision.revisionId)) continue;
+      installed ??= installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
+      if (!prerequisitesSatisfied(entry.revision, installed)) continue;
+      if (newUpdates.length === pageSize) {
+        truncated = true;
+        break;
+      }
+      newUpdates.push(info(entry));
     }
   }
 
