@@ -27,7 +27,12 @@ export async function startWatershed(args: readonly string[], env: NodeJS.Proces
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // A server that starts after the test gave up would outlive it and keep the test runner
+      // waiting on its pipes: kill it before failing.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const check = (): void => {
       for (const line of output.split('\n')) {
         if (!line.includes('watershed is serving')) continue;
