@@ -12,6 +12,7 @@ import {
   type NewEvent,
   REPORTING_EVENTS,
   UpdateDeclined,
+  UpdateUndeclined,
   UpdateRevisionImported,
   updateApprovalStream,
   updateStream,
@@ -57,8 +58,8 @@ export async function importUpdate(store: EventStore, updateId: string, title: s
   await store.append(updateStream(updateId), [newEvent(ctx(), UpdateRevisionImported.type, 1, data)], 'any');
 }
 
-export async function declineUpdate(store: EventStore, updateId: string): Promise<void> {
-  await store.append(updateApprovalStream(updateId), [newEvent(ctx(), UpdateDeclined.type, 1, { updateId })], 'any');
+export async function declineUpdate(store: EventStore, updateId: string, declined = true): Promise<void> {
+  await store.append(updateApprovalStream(updateId), [newEvent(ctx(), declined ? UpdateDeclined.type : UpdateUndeclined.type, 1, { updateId })], 'any');
 }
 
 export async function assignGroups(store: EventStore, computerId: string, groupIds: string[]): Promise<void> {

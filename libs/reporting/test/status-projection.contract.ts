@@ -169,14 +169,21 @@ export function statusProjectionContract(target: ProjectionTarget): void {
           `SELECT computer_id, update_id::text AS update_id, status, status_at, event_id FROM rpt_update_status
             WHERE computer_id LIKE 'r%' ORDER BY computer_id, update_id`,
         );
-        const comps = await store.db.query<{ computer_id: string; last_status_at: Date | null; last_reboot_at: Date | null; last_scan_at: Date | null; last_scan_result: string | null; last_reported_at: Date | null }>(
-          `SELECT computer_id, last_status_at, last_reboot_at, last_scan_at, last_scan_result, last_reported_at FROM rpt_computers
-            WHERE computer_id LIKE 'r%' ORDER BY computer_id`,
+        const comps = await store.db.query<{
+          computer_id: string; last_status_at: Date | null; last_reboot_at: Date | null; last_scan_at: Date | null; last_scan_result: string | null; last_reported_at: Date | null;
+          installed_count: number; needed_count: number; failed_count: number; pending_reboot_count: number; open_count: number;
+        }>(
+          `SELECT computer_id, last_status_at, last_reboot_at, last_scan_at, last_scan_result, last_reported_at,
+                  installed_count, needed_count, failed_count, pending_reboot_count, open_count
+             FROM rpt_computers WHERE computer_id LIKE 'r%' ORDER BY computer_id`,
         );
         const t = (d: Date | null): number | null => (d === null ? null : new Date(d).getTime());
         return JSON.stringify({
           rows: rows.rows.map((r) => [r.computer_id, r.update_id, statusFromCode(r.status), t(r.status_at), r.event_id]),
-          computers: comps.rows.map((c) => [c.computer_id, t(c.last_status_at), t(c.last_reboot_at), t(c.last_scan_at), c.last_scan_result, t(c.last_reported_at)]),
+          computers: comps.rows.map((c) => [
+            c.computer_id, t(c.last_status_at), t(c.last_reboot_at), t(c.last_scan_at), c.last_scan_result, t(c.last_reported_at),
+            [c.installed_count, c.needed_count, c.failed_count, c.pending_reboot_count, c.open_count],
+          ]),
         });
       };
       const expected = JSON.stringify({
@@ -185,7 +192,10 @@ export function statusProjectionContract(target: ProjectionTarget): void {
         ),
         computers: [...models.keys()].sort().map((c) => {
           const m = models.get(c)!;
-          return [c, m.lastStatusAt, m.lastRebootAt, m.lastScanAt, m.lastScanResult, m.lastReportedAt];
+          // The counters the projection keeps: every random update is in the catalog and not declined.
+          const n = (...statuses: string[]): number => [...m.rows.values()].filter((r) => statuses.includes(r.status)).length;
+          const counters = [n('installed'), n('needed', 'downloaded'), n('failed'), n('installed-pending-reboot'), n('needed', 'downloaded', 'failed', 'installed-pending-reboot')];
+          return [c, m.lastStatusAt, m.lastRebootAt, m.lastScanAt, m.lastScanResult, m.lastReportedAt, counters];
         }),
       });
       const before = await dump();
@@ -207,6 +217,29 @@ export function statusProjectionContract(target: ProjectionTarget): void {
       await store.waitForVisibility();
       await runner.rebuild();
       assert.equal(await dump(), before, 'replaying the log from position zero gives the same tables');
+
+      // Open work leaves the counters with a decline and comes back with the undecline.
+      const openCounts = async (): Promise<{ kept: number[]; recounted: number[] }> => {
+        const r = await store.db.query<{ kept: number; recounted: number }>(
+          `SELECT c.open_count AS kept,
+                  (SELECT count(*)::int FROM rpt_update_status s JOIN rpt_updates u ON u.update_id = s.update_id
+                    WHERE s.computer_id = c.computer_id AND s.status IN (2, 3, 5, 6) AND NOT u.declined) AS recounted
+             FROM rpt_computers c WHERE c.computer_id LIKE 'r%' ORDER BY c.computer_id`,
+        );
+        return { kept: r.rows.map((x) => x.kept), recounted: r.rows.map((x) => x.recounted) };
+      };
+      const openBefore = await openCounts();
+      const busiest = updates.find((u) => [...models.values()].some((m) => ['needed', 'downloaded', 'failed', 'installed-pending-reboot'].includes(m.rows.get(u)?.status ?? '')))!;
+      await declineUpdate(store, busiest);
+      await store.waitForVisibility();
+      await runner.catchUp();
+      const declined = await openCounts();
+      assert.deepEqual(declined.kept, declined.recounted, 'open work after a decline');
+      assert.notDeepEqual(declined.kept, openBefore.kept, 'the decline removed open work');
+      await declineUpdate(store, busiest, false);
+      await store.waitForVisibility();
+      await runner.catchUp();
+      assert.deepEqual((await openCounts()).kept, openBefore.kept, 'the undecline restored it');
     });
   });
 }

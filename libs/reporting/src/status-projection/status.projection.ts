@@ -71,11 +71,7 @@ export const statusProjection: Projection = {
         return applyImport(tx, event.data as Data<typeof UpdateRevisionImported>, event.recordedAt);
       case UpdateDeclined.type:
       case UpdateUndeclined.type:
-        await tx.query('UPDATE rpt_updates SET declined = $2 WHERE update_id = $1', [
-          (event.data as { updateId: string }).updateId,
-          event.type === UpdateDeclined.type,
-        ]);
-        return;
+        return applyDecline(tx, (event.data as { updateId: string }).updateId, event.type === UpdateDeclined.type);
       case ComputerAssignedToGroups.type:
         return applyAssignment(tx, event.data as Data<typeof ComputerAssignedToGroups>);
       case ComputerGroupCreated.type: {
@@ -182,6 +178,7 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
           WHERE computer_id = $1 AND status = $4 AND status_at < $2::timestamptz`,
         [d.computerId, iso(at), UPDATE_STATUS_CODES.installed, UPDATE_STATUS_CODES['installed-pending-reboot']],
       );
+      await refreshCounts(tx, d.computerId);
       return;
     case 'status': {
       const updateId = eventUpdateId(d.updateId);
@@ -203,6 +200,7 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
           d.win32HResult,
         ],
       );
+      await refreshCounts(tx, d.computerId);
       return;
     }
     case 'snapshot': {
@@ -217,22 +215,25 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
             AND update_id NOT IN (SELECT (x->>'u')::uuid FROM jsonb_array_elements($3::jsonb) AS x)`,
         [d.computerId, iso(at), listedJson],
       );
-      if (listed.length === 0) return;
-      await tx.query(
-        `INSERT INTO rpt_update_status (computer_id, update_id, status, revision_number, status_at, event_id, win32_hresult)
-         SELECT $1, (x->>'u')::uuid, (x->>'s')::smallint, NULL, $2::timestamptz, $4, 0
-           FROM jsonb_array_elements($3::jsonb) AS x
-         ON CONFLICT (computer_id, update_id) DO UPDATE SET
-           status = EXCLUDED.status, status_at = EXCLUDED.status_at, event_id = EXCLUDED.event_id, win32_hresult = 0
-         WHERE rpt_update_status.status_at <= EXCLUDED.status_at`,
-        [d.computerId, iso(at), listedJson, d.eventId],
-      );
+      if (listed.length > 0) {
+        await tx.query(
+          `INSERT INTO rpt_update_status (computer_id, update_id, status, revision_number, status_at, event_id, win32_hresult)
+           SELECT $1, (x->>'u')::uuid, (x->>'s')::smallint, NULL, $2::timestamptz, $4, 0
+             FROM jsonb_array_elements($3::jsonb) AS x
+           ON CONFLICT (computer_id, update_id) DO UPDATE SET
+             status = EXCLUDED.status, status_at = EXCLUDED.status_at, event_id = EXCLUDED.event_id, win32_hresult = 0
+           WHERE rpt_update_status.status_at <= EXCLUDED.status_at`,
+          [d.computerId, iso(at), listedJson, d.eventId],
+        );
+      }
+      await refreshCounts(tx, d.computerId);
       return;
     }
   }
 }
 
 async function applyImport(tx: SqlExecutor, d: Data<typeof UpdateRevisionImported>, recordedAt: Date): Promise<void> {
+  const known = (await tx.query('SELECT 1 FROM rpt_updates WHERE update_id = $1', [d.updateId])).rows.length > 0;
   await tx.query(
     `INSERT INTO rpt_updates (update_id, title, update_type, revision_number, arrived_at)
      VALUES ($1, $2, $3, $4, $5::timestamptz)
@@ -240,6 +241,46 @@ async function applyImport(tx: SqlExecutor, d: Data<typeof UpdateRevisionImporte
        revision_number = EXCLUDED.revision_number
      WHERE EXCLUDED.revision_number >= rpt_updates.revision_number`,
     [d.updateId, d.title, d.updateType, d.revisionNumber, new Date(recordedAt).toISOString()],
+  );
+  // Open work only counts catalog updates: statuses a client stated before the update arrived start counting now.
+  if (!known) await shiftOpenCounts(tx, d.updateId, 1);
+}
+
+/** A decline takes the update's open statuses out of every computer's open work; an undecline puts them back. */
+async function applyDecline(tx: SqlExecutor, updateId: string, declined: boolean): Promise<void> {
+  const changed = await tx.query('UPDATE rpt_updates SET declined = $2 WHERE update_id = $1 AND declined <> $2 RETURNING update_id', [updateId, declined]);
+  if (changed.rows.length > 0) await shiftOpenCounts(tx, updateId, declined ? -1 : 1);
+}
+
+/** Moves open_count of every computer with an open status on the update: one index range of that update's rows. */
+async function shiftOpenCounts(tx: SqlExecutor, updateId: string, by: 1 | -1): Promise<void> {
+  await tx.query(
+    `UPDATE rpt_computers c SET open_count = c.open_count + $2
+       FROM rpt_update_status s
+      WHERE s.update_id = $1 AND s.status IN (2, 3, 5, 6) AND c.computer_id = s.computer_id`,
+    [updateId, by],
+  );
+}
+
+/**
+ * Recounts one computer's status rows into its counters (migration reporting/0004): an index range
+ * of its own rows (a few hundred at most), after any statement that changed them. Recounting rather
+ * than adding deltas keeps the counters right whatever the upserts above decided to keep.
+ */
+async function refreshCounts(tx: SqlExecutor, computerId: string): Promise<void> {
+  await tx.query(
+    `UPDATE rpt_computers c
+        SET installed_count = x.installed, needed_count = x.needed, failed_count = x.failed,
+            pending_reboot_count = x.pending, open_count = x.open
+       FROM (SELECT count(*) FILTER (WHERE s.status = 4)::int AS installed,
+                    count(*) FILTER (WHERE s.status IN (2, 3))::int AS needed,
+                    count(*) FILTER (WHERE s.status = 5)::int AS failed,
+                    count(*) FILTER (WHERE s.status = 6)::int AS pending,
+                    count(*) FILTER (WHERE s.status IN (2, 3, 5, 6) AND u.update_id IS NOT NULL AND NOT u.declined)::int AS open
+               FROM rpt_update_status s LEFT JOIN rpt_updates u ON u.update_id = s.update_id
+              WHERE s.computer_id = $1) x
+      WHERE c.computer_id = $1`,
+    [computerId],
   );
 }
 
