@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   type CausationContext,
   ComputerAssignedToGroups,
+  ComputerGroupDeleted,
+  groupStream,
   ComputerRegistered,
   computerMembershipStream,
   computerStream,
@@ -60,6 +62,10 @@ export async function importUpdate(store: EventStore, updateId: string, title: s
 
 export async function declineUpdate(store: EventStore, updateId: string, declined = true): Promise<void> {
   await store.append(updateApprovalStream(updateId), [newEvent(ctx(), declined ? UpdateDeclined.type : UpdateUndeclined.type, 1, { updateId })], 'any');
+}
+
+export async function deleteGroup(store: EventStore, groupId: string): Promise<void> {
+  await store.append(groupStream(groupId), [newEvent(ctx(), ComputerGroupDeleted.type, 1, { groupId })], 'any');
 }
 
 export async function assignGroups(store: EventStore, computerId: string, groupIds: string[]): Promise<void> {

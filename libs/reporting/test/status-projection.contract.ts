@@ -8,7 +8,8 @@ import { readComputerReport } from '../src/computer-report/computer-report.query
 import { type ClientEventFacts, type ComputerReportState, deriveStatus, EMPTY_COMPUTER_STATE, evolveComputer } from '../src/domain/computer-status.js';
 import { countStatuses, EMPTY_COUNTS, statusFromCode } from '../src/domain/update-status.js';
 import { readUpdateStatusReport } from '../src/update-status-report/update-status-report.query.js';
-import { assignGroups, declineUpdate, importUpdate, openReportingStore, register, report, seededRandom } from './reporting-fixtures.js';
+import { RECOUNT_SQL } from '../src/status-projection/update-counts.js';
+import { assignGroups, declineUpdate, deleteGroup, importUpdate, openReportingStore, register, report, seededRandom } from './reporting-fixtures.js';
 
 export interface ProjectionTarget {
   readonly name: string;
@@ -135,6 +136,10 @@ export function statusProjectionContract(target: ProjectionTarget): void {
       const t0 = Date.now();
       const ids = [156, 156, 183, 182, 184, 191, 162, 161, 202, 222, 147, 148, 181, 167];
       for (let batch = 0; batch < 40; batch += 1) {
+        // Group moves in between (the per-update counters follow the computer's groups).
+        if (batch === 10) await assignGroups(store, 'r1', [G1]);
+        if (batch === 15) await assignGroups(store, 'r2', [G1, G2]);
+        if (batch === 25) await assignGroups(store, 'r1', [G2]);
         const computer = pick(computers);
         const specs = Array.from({ length: 1 + Math.floor(random() * 5) }, () => {
           const eventId = pick(ids);
@@ -200,6 +205,7 @@ export function statusProjectionContract(target: ProjectionTarget): void {
       });
       const before = await dump();
       assert.equal(before, expected);
+      await assertCountersMatchRows(store.db);
       assert.ok(JSON.parse(before).rows.length > 5, 'the random run produced statuses');
 
       // Per-update counts from SQL equal the pure deriveStatus over the same computers.
@@ -217,6 +223,7 @@ export function statusProjectionContract(target: ProjectionTarget): void {
       await store.waitForVisibility();
       await runner.rebuild();
       assert.equal(await dump(), before, 'replaying the log from position zero gives the same tables');
+      await assertCountersMatchRows(store.db);
 
       // Open work leaves the counters with a decline and comes back with the undecline.
       const openCounts = async (): Promise<{ kept: number[]; recounted: number[] }> => {
@@ -240,6 +247,28 @@ export function statusProjectionContract(target: ProjectionTarget): void {
       await store.waitForVisibility();
       await runner.catchUp();
       assert.deepEqual((await openCounts()).kept, openBefore.kept, 'the undecline restored it');
+
+      // A deleted group's members that were in no other group count in Unassigned Computers.
+      await deleteGroup(store, G2);
+      await store.waitForVisibility();
+      await runner.catchUp();
+      await assertCountersMatchRows(store.db);
+      const u = updates[0]!;
+      const unassigned = await readUpdateStatusReport(store.db, { updateId: u, byGroup: true });
+      assert.ok(!unassigned.groups!.some((g) => g.groupId === G2), 'the deleted group is gone from the breakdown');
     });
   });
+}
+
+/** The per-update counters the projection keeps by difference equal a recount from the status rows. */
+async function assertCountersMatchRows(db: SqlDatabase): Promise<void> {
+  const kept = await db.query<Record<string, unknown>>(
+    `SELECT update_id::text AS u, group_id::text AS g, installed, needed, downloaded, failed, pending_reboot, covered FROM rpt_update_counts
+      WHERE installed <> 0 OR needed <> 0 OR downloaded <> 0 OR failed <> 0 OR pending_reboot <> 0 OR covered <> 0 ORDER BY 1, 2`,
+  );
+  const recounted = await db.query<Record<string, unknown>>(
+    `SELECT update_id::text AS u, group_id::text AS g, installed, needed, downloaded, failed, pending_reboot, covered FROM (${RECOUNT_SQL('')}) x ORDER BY 1, 2`,
+  );
+  assert.ok(recounted.rows.length > 0, 'there are counters to compare');
+  assert.deepEqual(kept.rows, recounted.rows, 'per-update counters equal a recount from the rows');
 }

@@ -1,4 +1,5 @@
 import type { Migration } from '#event-store';
+import { RECOUNT_SQL } from './update-counts.js';
 
 /**
  * Tables of the reporting read model (all rebuilt from the log by the status projection).
@@ -125,6 +126,30 @@ export const REPORTING_MIGRATIONS: readonly Migration[] = [
                 FROM rpt_update_status s LEFT JOIN rpt_updates u ON u.update_id = s.update_id
                GROUP BY s.computer_id) x
        WHERE x.computer_id = c.computer_id;
+    `,
+  },
+  {
+    id: 'reporting/0005-update-counts',
+    description: 'per-update, per-group status counters for the per-update report, kept by the status projection',
+    sql: `
+      -- One row per (update, bucket): All Computers, each group, Unassigned Computers. See
+      -- update-counts.ts: the per-update report reads these instead of one status row per computer.
+      CREATE TABLE rpt_update_counts (
+        update_id       uuid NOT NULL,
+        group_id        uuid NOT NULL,
+        installed       integer NOT NULL DEFAULT 0,
+        -- needed or downloaded (2, 3); downloaded is also counted on its own
+        needed          integer NOT NULL DEFAULT 0,
+        downloaded      integer NOT NULL DEFAULT 0,
+        failed          integer NOT NULL DEFAULT 0,
+        pending_reboot  integer NOT NULL DEFAULT 0,
+        -- stated rows whose computer's last snapshot is not older than the update's arrival
+        covered         integer NOT NULL DEFAULT 0,
+        PRIMARY KEY (update_id, group_id)
+      );
+      -- Fill them from the rows already projected (no replay needed).
+      INSERT INTO rpt_update_counts (update_id, group_id, installed, needed, downloaded, failed, pending_reboot, covered)
+      ${RECOUNT_SQL('')};
     `,
   },
 ];

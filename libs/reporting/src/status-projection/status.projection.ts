@@ -1,5 +1,6 @@
 import {
   ALL_COMPUTERS_GROUP_ID,
+  UNASSIGNED_COMPUTERS_GROUP_ID,
   ClientEventReported,
   ComputerAssignedToGroups,
   ComputerGroupCreated,
@@ -20,6 +21,7 @@ import { snapshotStatuses } from '../domain/misc-data.js';
 import { effectiveEventTime } from '../domain/report-time.js';
 import { UPDATE_STATUS_CODES } from '../domain/update-status.js';
 import { REPORTING_MIGRATIONS } from './status.migrations.js';
+import { applyImageChange, imageOf, moveImage, RECOUNT_SQL, recountUpdate } from './update-counts.js';
 
 type Data<D extends { schema: z.ZodType }> = z.infer<D['schema']>;
 
@@ -89,6 +91,7 @@ export const statusProjection: Projection = {
         return;
       }
       case ComputerGroupDeleted.type:
+        await leaveDeletedGroup(tx, (event.data as { groupId: string }).groupId);
         await tx.query('DELETE FROM rpt_group_members WHERE group_id = $1', [(event.data as { groupId: string }).groupId]);
         await tx.query('DELETE FROM rpt_groups WHERE group_id = $1', [(event.data as { groupId: string }).groupId]);
         return;
@@ -96,7 +99,7 @@ export const statusProjection: Projection = {
   },
 
   async reset(tx: SqlExecutor): Promise<void> {
-    await tx.query('TRUNCATE rpt_computers, rpt_update_status, rpt_updates, rpt_group_members, rpt_groups');
+    await tx.query('TRUNCATE rpt_computers, rpt_update_status, rpt_updates, rpt_group_members, rpt_groups, rpt_update_counts');
   },
 };
 
@@ -172,17 +175,20 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
     }
     case 'reboot-completed':
       if (lastRebootAt !== null && at <= lastRebootAt) return;
+      const before = await imageOf(tx, d.computerId);
       await tx.query('UPDATE rpt_computers SET last_reboot_at = $2::timestamptz WHERE computer_id = $1', [d.computerId, iso(at)]);
       await tx.query(
         `UPDATE rpt_update_status SET status = $3
           WHERE computer_id = $1 AND status = $4 AND status_at < $2::timestamptz`,
         [d.computerId, iso(at), UPDATE_STATUS_CODES.installed, UPDATE_STATUS_CODES['installed-pending-reboot']],
       );
+      await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId));
       await refreshCounts(tx, d.computerId);
       return;
     case 'status': {
       const updateId = eventUpdateId(d.updateId);
       if (updateId === null || (lastStatusAt !== null && at < lastStatusAt)) return;
+      const before = await imageOf(tx, d.computerId, [updateId]);
       await tx.query(
         `INSERT INTO rpt_update_status (computer_id, update_id, status, revision_number, status_at, event_id, win32_hresult)
          VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7)
@@ -200,6 +206,7 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
           d.win32HResult,
         ],
       );
+      await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId, [updateId]));
       await refreshCounts(tx, d.computerId);
       return;
     }
@@ -207,6 +214,7 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
       if (lastStatusAt !== null && at < lastStatusAt) return;
       const listed = [...snapshotStatuses(d.miscData)].map(([u, s]) => ({ u, s: UPDATE_STATUS_CODES[afterReboot(s, at, lastRebootAt)] }));
       const listedJson = JSON.stringify(listed);
+      const before = await imageOf(tx, d.computerId);
       await tx.query('UPDATE rpt_computers SET last_status_at = $2::timestamptz WHERE computer_id = $1', [d.computerId, iso(at)]);
       // Older rows the snapshot does not list: the update is no longer applicable (derived, no row).
       await tx.query(
@@ -226,6 +234,7 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
           [d.computerId, iso(at), listedJson, d.eventId],
         );
       }
+      await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId));
       await refreshCounts(tx, d.computerId);
       return;
     }
@@ -243,7 +252,10 @@ async function applyImport(tx: SqlExecutor, d: Data<typeof UpdateRevisionImporte
     [d.updateId, d.title, d.updateType, d.revisionNumber, new Date(recordedAt).toISOString()],
   );
   // Open work only counts catalog updates: statuses a client stated before the update arrived start counting now.
-  if (!known) await shiftOpenCounts(tx, d.updateId, 1);
+  if (!known) {
+    await shiftOpenCounts(tx, d.updateId, 1);
+    await recountUpdate(tx, d.updateId);
+  }
 }
 
 /** A decline takes the update's open statuses out of every computer's open work; an undecline puts them back. */
@@ -285,13 +297,40 @@ async function refreshCounts(tx: SqlExecutor, computerId: string): Promise<void>
 }
 
 async function applyAssignment(tx: SqlExecutor, d: Data<typeof ComputerAssignedToGroups>): Promise<void> {
+  // The computer's statuses leave its old groups' per-update counters and join the new ones'.
+  const image = await imageOf(tx, d.computerId);
+  await moveImage(tx, d.computerId, image, -1);
   await tx.query('DELETE FROM rpt_group_members WHERE computer_id = $1', [d.computerId]);
   // Every computer is in All Computers; keeping it implicit keeps that group out of the table.
   const groups = [...new Set(d.groupIds)].filter((g) => g !== ALL_COMPUTERS_GROUP_ID);
-  if (groups.length === 0) return;
+  if (groups.length > 0) {
+    await tx.query(
+      `INSERT INTO rpt_group_members (computer_id, group_id)
+       SELECT $1, g::uuid FROM jsonb_array_elements_text($2::jsonb) AS g`,
+      [d.computerId, JSON.stringify(groups)],
+    );
+  }
+  await moveImage(tx, d.computerId, image, 1);
+}
+
+/**
+ * Before a group's memberships go: its per-update counters go with it, and the members that were in
+ * no other group now count in Unassigned Computers (one grouped statement, not one per member).
+ */
+async function leaveDeletedGroup(tx: SqlExecutor, groupId: string): Promise<void> {
+  await tx.query('DELETE FROM rpt_update_counts WHERE group_id = $1', [groupId]);
   await tx.query(
-    `INSERT INTO rpt_group_members (computer_id, group_id)
-     SELECT $1, g::uuid FROM jsonb_array_elements_text($2::jsonb) AS g`,
-    [d.computerId, JSON.stringify(groups)],
+    `INSERT INTO rpt_update_counts AS t (update_id, group_id, installed, needed, downloaded, failed, pending_reboot, covered)
+     SELECT update_id, $2::uuid, sum(installed), sum(needed), sum(downloaded), sum(failed), sum(pending_reboot), sum(covered)
+       FROM (${RECOUNT_SQL(`WHERE s.computer_id IN (
+               SELECT m.computer_id FROM rpt_group_members m WHERE m.group_id = $1
+                  AND NOT EXISTS (SELECT 1 FROM rpt_group_members o WHERE o.computer_id = m.computer_id AND o.group_id <> $1))`)}) AS x
+      WHERE x.group_id = $1
+      GROUP BY update_id
+     ON CONFLICT (update_id, group_id) DO UPDATE SET
+       installed = t.installed + EXCLUDED.installed, needed = t.needed + EXCLUDED.needed,
+       downloaded = t.downloaded + EXCLUDED.downloaded, failed = t.failed + EXCLUDED.failed,
+       pending_reboot = t.pending_reboot + EXCLUDED.pending_reboot, covered = t.covered + EXCLUDED.covered`,
+    [groupId, UNASSIGNED_COMPUTERS_GROUP_ID],
   );
 }

@@ -1,0 +1,120 @@
+import { ALL_COMPUTERS_GROUP_ID, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
+import type { SqlExecutor } from '#event-store';
+
+/**
+ * Per-update, per-group counters of stated statuses (table rpt_update_counts, migration
+ * reporting/0005), kept by the status projection so that a per-update report reads a few counter
+ * rows instead of joining the update's status rows (up to one per computer: 100,000) with every
+ * computer. Buckets: All Computers (every computer), each group the computer is in, and
+ * Unassigned Computers for a computer in none.
+ *
+ * `covered` counts the stated rows whose computer's last status snapshot is not older than the
+ * update's arrival: a report needs it to split the computers with no row into "not applicable"
+ * (covered) and "no status" (see deriveStatus in domain/computer-status.ts).
+ *
+ * The projection keeps them by difference: it takes an image of the rows an event may change
+ * (status and covered, per update), changes them, takes the image again and adds the difference to
+ * the computer's buckets. Tests hold the counters equal to a recount from the rows.
+ */
+export interface RowImage {
+  readonly status: number;
+  readonly covered: boolean;
+}
+
+/** The computer's rows (all, or those of the given updates) as the counters see them. */
+export async function imageOf(tx: SqlExecutor, computerId: string, updateIds?: readonly string[]): Promise<Map<string, RowImage>> {
+  const rows = await tx.query<{ update_id: string; status: number; covered: boolean }>(
+    `SELECT s.update_id::text AS update_id, s.status, coalesce(c.last_status_at >= u.arrived_at, false) AS covered
+       FROM rpt_update_status s
+       JOIN rpt_computers c ON c.computer_id = s.computer_id
+       LEFT JOIN rpt_updates u ON u.update_id = s.update_id
+      WHERE s.computer_id = $1 ${updateIds ? `AND s.update_id IN (SELECT jsonb_array_elements_text($2::jsonb)::uuid)` : ''}`,
+    updateIds ? [computerId, JSON.stringify(updateIds)] : [computerId],
+  );
+  return new Map(rows.rows.map((r) => [r.update_id, { status: Number(r.status), covered: r.covered }]));
+}
+
+interface Delta {
+  readonly u: string;
+  readonly s: number;
+  readonly c: boolean;
+  readonly d: 1 | -1;
+}
+
+/** Adds after − before to the computer's buckets; unchanged rows cost nothing. */
+export async function applyImageChange(tx: SqlExecutor, computerId: string, before: ReadonlyMap<string, RowImage>, after: ReadonlyMap<string, RowImage>): Promise<void> {
+  const deltas: Delta[] = [];
+  for (const [u, b] of before) {
+    const a = after.get(u);
+    if (a !== undefined && a.status === b.status && a.covered === b.covered) continue;
+    deltas.push({ u, s: b.status, c: b.covered, d: -1 });
+  }
+  for (const [u, a] of after) {
+    const b = before.get(u);
+    if (b !== undefined && a.status === b.status && a.covered === b.covered) continue;
+    deltas.push({ u, s: a.status, c: a.covered, d: 1 });
+  }
+  await addToBuckets(tx, computerId, deltas);
+}
+
+/** The whole image of the computer, added (+1) or taken out (-1) of its current buckets (a membership change). */
+export async function moveImage(tx: SqlExecutor, computerId: string, image: ReadonlyMap<string, RowImage>, d: 1 | -1): Promise<void> {
+  await addToBuckets(tx, computerId, [...image].map(([u, r]) => ({ u, s: r.status, c: r.covered, d })));
+}
+
+async function addToBuckets(tx: SqlExecutor, computerId: string, deltas: readonly Delta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await tx.query(
+    `INSERT INTO rpt_update_counts AS t (update_id, group_id, installed, needed, downloaded, failed, pending_reboot, covered)
+     SELECT (x->>'u')::uuid, b.group_id,
+            sum(CASE WHEN (x->>'s')::int = 4 THEN (x->>'d')::int ELSE 0 END),
+            sum(CASE WHEN (x->>'s')::int IN (2, 3) THEN (x->>'d')::int ELSE 0 END),
+            sum(CASE WHEN (x->>'s')::int = 3 THEN (x->>'d')::int ELSE 0 END),
+            sum(CASE WHEN (x->>'s')::int = 5 THEN (x->>'d')::int ELSE 0 END),
+            sum(CASE WHEN (x->>'s')::int = 6 THEN (x->>'d')::int ELSE 0 END),
+            sum(CASE WHEN (x->>'c')::boolean THEN (x->>'d')::int ELSE 0 END)
+       FROM jsonb_array_elements($2::jsonb) AS x
+      CROSS JOIN (${BUCKETS_SQL('$1', '$3', '$4')}) AS b
+      GROUP BY 1, 2
+     ON CONFLICT (update_id, group_id) DO UPDATE SET
+       installed = t.installed + EXCLUDED.installed, needed = t.needed + EXCLUDED.needed,
+       downloaded = t.downloaded + EXCLUDED.downloaded, failed = t.failed + EXCLUDED.failed,
+       pending_reboot = t.pending_reboot + EXCLUDED.pending_reboot, covered = t.covered + EXCLUDED.covered`,
+    [computerId, JSON.stringify(deltas), ALL_COMPUTERS_GROUP_ID, UNASSIGNED_COMPUTERS_GROUP_ID],
+  );
+}
+
+/** The buckets one computer counts in: All Computers, its groups, or Unassigned Computers when it has none. */
+const BUCKETS_SQL = (computer: string, all: string, unassigned: string): string => `
+  SELECT ${all}::uuid AS group_id
+  UNION ALL SELECT m.group_id FROM rpt_group_members m WHERE m.computer_id = ${computer}
+  UNION ALL SELECT ${unassigned}::uuid WHERE NOT EXISTS (SELECT 1 FROM rpt_group_members m WHERE m.computer_id = ${computer})`;
+
+/**
+ * The counters of every update from the rows, in one statement: the migration's fill, the recount
+ * of a newly imported update (statuses stated before it arrived) and the tests' reference.
+ */
+export const RECOUNT_SQL = (where: string): string => `
+  SELECT s.update_id, b.group_id,
+         count(*) FILTER (WHERE s.status = 4)::int AS installed,
+         count(*) FILTER (WHERE s.status IN (2, 3))::int AS needed,
+         count(*) FILTER (WHERE s.status = 3)::int AS downloaded,
+         count(*) FILTER (WHERE s.status = 5)::int AS failed,
+         count(*) FILTER (WHERE s.status = 6)::int AS pending_reboot,
+         count(*) FILTER (WHERE coalesce(c.last_status_at >= u.arrived_at, false))::int AS covered
+    FROM rpt_update_status s
+    JOIN rpt_computers c ON c.computer_id = s.computer_id
+    LEFT JOIN rpt_updates u ON u.update_id = s.update_id
+   CROSS JOIN LATERAL (${BUCKETS_SQL('s.computer_id', `'${ALL_COMPUTERS_GROUP_ID}'`, `'${UNASSIGNED_COMPUTERS_GROUP_ID}'`)}) AS b
+   ${where}
+   GROUP BY s.update_id, b.group_id`;
+
+/** Recounts one update's counters from its rows (an index range of that update). */
+export async function recountUpdate(tx: SqlExecutor, updateId: string): Promise<void> {
+  await tx.query('DELETE FROM rpt_update_counts WHERE update_id = $1', [updateId]);
+  await tx.query(
+    `INSERT INTO rpt_update_counts (update_id, group_id, installed, needed, downloaded, failed, pending_reboot, covered)
+     ${RECOUNT_SQL('WHERE s.update_id = $1')}`,
+    [updateId],
+  );
+}
