@@ -43,6 +43,8 @@ const { values } = parseArgs({
     /** Reports scenario: reuse a database a run kept with --keep-report-db (same sizes): skip import and seed. */
     'report-db': { type: 'string' },
     'keep-report-db': { type: 'boolean', default: false },
+    /** Reports scenario, PostgreSQL: VACUUM (ANALYZE) the read model before timing the queries. */
+    'report-vacuum': { type: 'boolean', default: false },
     'report-repeats': { type: 'string' },
     'skip-content': { type: 'boolean', default: false },
     /** Comma-separated subset of scan,rescan,content,reports (default: scan,rescan,content; --quick adds reports). */
@@ -141,6 +143,7 @@ if (selected.has('reports')) {
     repeats: num(values['report-repeats'], quick ? 1 : 5),
     ...(values['report-db'] ? { databaseUrl: values['report-db'] } : {}),
     keepDatabase: values['keep-report-db'] === true,
+    vacuum: values['report-vacuum'] === true,
     seed: 20261126,
     log,
   });

@@ -21,7 +21,7 @@ import { snapshotStatuses } from '../domain/misc-data.js';
 import { effectiveEventTime } from '../domain/report-time.js';
 import { UPDATE_STATUS_CODES } from '../domain/update-status.js';
 import { REPORTING_MIGRATIONS } from './status.migrations.js';
-import { applyImageChange, imageOf, moveImage, RECOUNT_SQL, recountUpdate } from './update-counts.js';
+import { applyImageChange, flushCounts, forgetBuckets, imageOf, moveImage, RECOUNT_SQL, recountUpdate } from './update-counts.js';
 
 type Data<D extends { schema: z.ZodType }> = z.infer<D['schema']>;
 
@@ -96,6 +96,11 @@ export const statusProjection: Projection = {
         await tx.query('DELETE FROM rpt_groups WHERE group_id = $1', [(event.data as { groupId: string }).groupId]);
         return;
     }
+  },
+
+  /** The per-update counters the batch's events changed, written once (update-counts.ts). */
+  async endBatch(tx: SqlExecutor): Promise<void> {
+    await flushCounts(tx);
   },
 
   async reset(tx: SqlExecutor): Promise<void> {
@@ -301,6 +306,7 @@ async function applyAssignment(tx: SqlExecutor, d: Data<typeof ComputerAssignedT
   const image = await imageOf(tx, d.computerId);
   await moveImage(tx, d.computerId, image, -1);
   await tx.query('DELETE FROM rpt_group_members WHERE computer_id = $1', [d.computerId]);
+  forgetBuckets(tx, d.computerId);
   // Every computer is in All Computers; keeping it implicit keeps that group out of the table.
   const groups = [...new Set(d.groupIds)].filter((g) => g !== ALL_COMPUTERS_GROUP_ID);
   if (groups.length > 0) {
@@ -318,6 +324,8 @@ async function applyAssignment(tx: SqlExecutor, d: Data<typeof ComputerAssignedT
  * no other group now count in Unassigned Computers (one grouped statement, not one per member).
  */
 async function leaveDeletedGroup(tx: SqlExecutor, groupId: string): Promise<void> {
+  await flushCounts(tx);
+  forgetBuckets(tx);
   await tx.query('DELETE FROM rpt_update_counts WHERE group_id = $1', [groupId]);
   await tx.query(
     `INSERT INTO rpt_update_counts AS t (update_id, group_id, installed, needed, downloaded, failed, pending_reboot, covered)

@@ -62,25 +62,85 @@ export async function moveImage(tx: SqlExecutor, computerId: string, image: Read
   await addToBuckets(tx, computerId, [...image].map(([u, r]) => ({ u, s: r.status, c: r.covered, d })));
 }
 
+/**
+ * Deltas accumulated over one projection batch, per transaction: counter rows of popular updates
+ * (All Computers, big groups) are touched by nearly every computer, and updating them per event
+ * would rewrite the same rows hundreds of times per batch. They are written once, by flushCounts,
+ * at the end of the batch (Projection.endBatch) or before a statement that reads the counters.
+ */
+interface PendingCounts {
+  /** `${updateId}|${groupId}` → [installed, needed, downloaded, failed, pending reboot, covered]. */
+  readonly counts: Map<string, number[]>;
+  /** Buckets of the computers seen in this batch (forgotten when their groups change). */
+  readonly buckets: Map<string, readonly string[]>;
+}
+
+const pendingByTransaction = new WeakMap<SqlExecutor, PendingCounts>();
+
+function pendingOf(tx: SqlExecutor): PendingCounts {
+  let pending = pendingByTransaction.get(tx);
+  if (!pending) {
+    pending = { counts: new Map(), buckets: new Map() };
+    pendingByTransaction.set(tx, pending);
+  }
+  return pending;
+}
+
+/** The buckets one computer counts in: All Computers, its groups, or Unassigned Computers when it has none. */
+async function bucketsOf(tx: SqlExecutor, computerId: string): Promise<readonly string[]> {
+  const pending = pendingOf(tx);
+  const known = pending.buckets.get(computerId);
+  if (known) return known;
+  const groups = (await tx.query<{ group_id: string }>('SELECT group_id::text AS group_id FROM rpt_group_members WHERE computer_id = $1', [computerId])).rows.map((r) => r.group_id);
+  const buckets = [ALL_COMPUTERS_GROUP_ID, ...(groups.length > 0 ? groups : [UNASSIGNED_COMPUTERS_GROUP_ID])];
+  pending.buckets.set(computerId, buckets);
+  return buckets;
+}
+
+/** The computer's groups changed: look them up again next time. */
+export function forgetBuckets(tx: SqlExecutor, computerId?: string): void {
+  const pending = pendingOf(tx);
+  if (computerId === undefined) pending.buckets.clear();
+  else pending.buckets.delete(computerId);
+}
+
 async function addToBuckets(tx: SqlExecutor, computerId: string, deltas: readonly Delta[]): Promise<void> {
   if (deltas.length === 0) return;
+  const buckets = await bucketsOf(tx, computerId);
+  const { counts } = pendingOf(tx);
+  for (const delta of deltas) {
+    for (const group of buckets) {
+      const key = `${delta.u}|${group}`;
+      let v = counts.get(key);
+      if (!v) {
+        v = [0, 0, 0, 0, 0, 0];
+        counts.set(key, v);
+      }
+      if (delta.s === 4) v[0]! += delta.d;
+      if (delta.s === 2 || delta.s === 3) v[1]! += delta.d;
+      if (delta.s === 3) v[2]! += delta.d;
+      if (delta.s === 5) v[3]! += delta.d;
+      if (delta.s === 6) v[4]! += delta.d;
+      if (delta.c) v[5]! += delta.d;
+    }
+  }
+}
+
+/** Writes the batch's accumulated deltas: one statement, each counter row once. */
+export async function flushCounts(tx: SqlExecutor): Promise<void> {
+  const { counts } = pendingOf(tx);
+  const rows = [...counts].filter(([, v]) => v.some((n) => n !== 0)).map(([key, v]) => [...key.split('|'), ...v]);
+  counts.clear();
+  if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO rpt_update_counts AS t (update_id, group_id, installed, needed, downloaded, failed, pending_reboot, covered)
-     SELECT (x->>'u')::uuid, b.group_id,
-            sum(CASE WHEN (x->>'s')::int = 4 THEN (x->>'d')::int ELSE 0 END),
-            sum(CASE WHEN (x->>'s')::int IN (2, 3) THEN (x->>'d')::int ELSE 0 END),
-            sum(CASE WHEN (x->>'s')::int = 3 THEN (x->>'d')::int ELSE 0 END),
-            sum(CASE WHEN (x->>'s')::int = 5 THEN (x->>'d')::int ELSE 0 END),
-            sum(CASE WHEN (x->>'s')::int = 6 THEN (x->>'d')::int ELSE 0 END),
-            sum(CASE WHEN (x->>'c')::boolean THEN (x->>'d')::int ELSE 0 END)
-       FROM jsonb_array_elements($2::jsonb) AS x
-      CROSS JOIN (${BUCKETS_SQL('$1', '$3', '$4')}) AS b
-      GROUP BY 1, 2
+     SELECT (x->>0)::uuid, (x->>1)::uuid, (x->>2)::int, (x->>3)::int, (x->>4)::int, (x->>5)::int, (x->>6)::int, (x->>7)::int
+       FROM jsonb_array_elements($1::jsonb) AS x
      ON CONFLICT (update_id, group_id) DO UPDATE SET
        installed = t.installed + EXCLUDED.installed, needed = t.needed + EXCLUDED.needed,
        downloaded = t.downloaded + EXCLUDED.downloaded, failed = t.failed + EXCLUDED.failed,
        pending_reboot = t.pending_reboot + EXCLUDED.pending_reboot, covered = t.covered + EXCLUDED.covered`,
-    [computerId, JSON.stringify(deltas), ALL_COMPUTERS_GROUP_ID, UNASSIGNED_COMPUTERS_GROUP_ID],
+    [JSON.stringify(rows)],
   );
 }
 
@@ -111,6 +171,7 @@ export const RECOUNT_SQL = (where: string): string => `
 
 /** Recounts one update's counters from its rows (an index range of that update). */
 export async function recountUpdate(tx: SqlExecutor, updateId: string): Promise<void> {
+  await flushCounts(tx);
   await tx.query('DELETE FROM rpt_update_counts WHERE update_id = $1', [updateId]);
   await tx.query(
     `INSERT INTO rpt_update_counts (update_id, group_id, installed, needed, downloaded, failed, pending_reboot, covered)
