@@ -293,8 +293,10 @@ async function refreshCounts(tx: SqlExecutor, computerId: string): Promise<void>
                     count(*) FILTER (WHERE s.status IN (2, 3))::int AS needed,
                     count(*) FILTER (WHERE s.status = 5)::int AS failed,
                     count(*) FILTER (WHERE s.status = 6)::int AS pending,
-                    count(*) FILTER (WHERE s.status IN (2, 3, 5, 6) AND u.update_id IS NOT NULL AND NOT u.declined)::int AS open
-               FROM rpt_update_status s LEFT JOIN rpt_updates u ON u.update_id = s.update_id
+                    -- declined as a scalar subquery on the open rows only: a join would hash the catalog per event
+                    count(*) FILTER (WHERE s.status IN (2, 3, 5, 6)
+                                       AND (SELECT NOT u.declined FROM rpt_updates u WHERE u.update_id = s.update_id))::int AS open
+               FROM rpt_update_status s
               WHERE s.computer_id = $1) x
       WHERE c.computer_id = $1`,
     [computerId],
