@@ -45,6 +45,8 @@ const { values } = parseArgs({
     'keep-report-db': { type: 'boolean', default: false },
     /** Reports scenario, PostgreSQL: VACUUM (ANALYZE) the read model before timing the queries. */
     'report-vacuum': { type: 'boolean', default: false },
+    /** Reports scenario with --report-db: time the queries on what is projected so far, without waiting for the catch-up. */
+    'report-partial': { type: 'boolean', default: false },
     'report-repeats': { type: 'string' },
     'skip-content': { type: 'boolean', default: false },
     /** Comma-separated subset of scan,rescan,content,reports (default: scan,rescan,content; --quick adds reports). */
@@ -144,6 +146,7 @@ if (selected.has('reports')) {
     ...(values['report-db'] ? { databaseUrl: values['report-db'] } : {}),
     keepDatabase: values['keep-report-db'] === true,
     vacuum: values['report-vacuum'] === true,
+    partial: values['report-partial'] === true,
     seed: 20261126,
     log,
   });

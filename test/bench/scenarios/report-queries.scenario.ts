@@ -29,12 +29,16 @@ export interface ReportScaleOptions {
    * a settled server in; without it the queries meet the tables as the catch-up left them.
    */
   readonly vacuum?: boolean;
+  /** With databaseUrl: time the queries on what the projection has built so far, without waiting for it to catch up (labelled partial). */
+  readonly partial?: boolean;
   readonly seed: number;
   readonly log: (line: string) => void;
 }
 
 export interface ReportScaleResult {
   readonly scenario: string;
+  /** True when the queries ran before the projection had caught up (--report-partial): tables hold `tables.computerRows` computers. */
+  readonly partial: boolean;
   readonly backend: 'postgres' | 'pglite';
   readonly computers: number;
   readonly catalog: { readonly revisions: number; readonly imported: number; readonly importSeconds: number; readonly updatesWithStatuses: number } | null;
@@ -142,7 +146,7 @@ export async function runReportScale(options: ReportScaleOptions): Promise<Repor
       options.log(`${name}: projection caught up in ${projection.catchUpSeconds}s (${projection.eventsPerSecond} events/s)`);
     } else {
       options.log(`${name}: reusing the seeded database`);
-      const resumed = await waitForCheckpoint(database!.url, (l) => options.log(`${name}: ${l}`));
+      const resumed = options.partial ? { events: 0, seconds: 0 } : await waitForCheckpoint(database!.url, (l) => options.log(`${name}: ${l}`));
       if (resumed.events > 0) projection = { events: resumed.events, catchUpSeconds: resumed.seconds, eventsPerSecond: Math.round(resumed.events / Math.max(0.1, resumed.seconds)), serverCpuSeconds: await cpuSeconds(server.pid) };
       groups = await findGroupTree(api);
       seed = describeSeed(options, await popularFromDatabase(database!.url));
@@ -160,6 +164,7 @@ export async function runReportScale(options: ReportScaleOptions): Promise<Repor
     const serverRss = await rssMiB(server.pid);
     return {
       scenario: name,
+      partial: options.partial === true,
       backend: options.backend,
       computers: options.computers,
       catalog,
