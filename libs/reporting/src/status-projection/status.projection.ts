@@ -178,7 +178,7 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
       ]);
       return;
     }
-    case 'reboot-completed':
+    case 'reboot-completed': {
       if (lastRebootAt !== null && at <= lastRebootAt) return;
       const before = await imageOf(tx, d.computerId);
       await tx.query('UPDATE rpt_computers SET last_reboot_at = $2::timestamptz WHERE computer_id = $1', [d.computerId, iso(at)]);
@@ -190,6 +190,7 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
       await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId));
       await refreshCounts(tx, d.computerId);
       return;
+    }
     case 'status': {
       const updateId = eventUpdateId(d.updateId);
       if (updateId === null || (lastStatusAt !== null && at < lastStatusAt)) return;
