@@ -5,6 +5,7 @@ import type { EventStore, ProjectionRunner, SqlDatabase } from '#event-store';
 import { statusProjection } from '#reporting';
 import { readComputerList } from '../src/computer-list/computer-list.query.js';
 import { readComputerReport } from '../src/computer-report/computer-report.query.js';
+import { readGroupCompliance } from '../src/group-compliance/group-compliance.query.js';
 import { type ClientEventFacts, type ComputerReportState, deriveStatus, EMPTY_COMPUTER_STATE, evolveComputer } from '../src/domain/computer-status.js';
 import { countStatuses, EMPTY_COUNTS, statusFromCode } from '../src/domain/update-status.js';
 import { readUpdateStatusReport } from '../src/update-status-report/update-status-report.query.js';
@@ -125,6 +126,11 @@ export function statusProjectionContract(target: ProjectionTarget): void {
       assert.deepEqual((await readComputerList(store.db, { groupId: UNASSIGNED_COMPUTERS_GROUP_ID })).computers.map((c) => c.computerId), ['c4', 'c3']);
       assert.deepEqual((await readComputerList(store.db, { search: 'PC-A' })).computers.map((c) => c.computerId), ['c2']);
       await assert.rejects(readComputerList(store.db, { after: 'garbage' }), { code: 'REQUEST.INVALID' });
+
+      // Compliance: c1 and c4 have nothing open; c2 failed U1 (in G1 and G2); c3 awaits a reboot (unassigned).
+      const compliance = new Map((await readGroupCompliance(store.db)).map((g) => [g.groupId, [g.computers, g.compliant, g.withFailures, g.needingReboot]]));
+      assert.deepEqual(compliance.get(ALL_COMPUTERS_GROUP_ID), [4, 2, 1, 1]);
+      assert.deepEqual(compliance.get(UNASSIGNED_COMPUTERS_GROUP_ID), [2, 1, 0, 1]);
     });
 
     it('matches the pure derivation for random client events in random order, and a rebuild from zero gives the same tables', async () => {
