@@ -53,7 +53,7 @@ describe('npm run bench -- --quick', () => {
   it('produces the JSON document, the tables and the charts, with no failed request', () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-out-'));
     try {
-      const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', '--out', out], { encoding: 'utf8', timeout: 240_000 });
+      const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', '--out', out], { encoding: 'utf8', timeout: 285_000 });
       assert.equal(run.status, 0, run.stderr);
       const document = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as {
         quick: boolean;

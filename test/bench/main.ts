@@ -138,8 +138,8 @@ if (selected.has('reports')) {
   if (backend !== 'postgres' && backend !== 'pglite') throw new Error(`--report-backend: postgres or pglite, not ${backend}`);
   log('report queries at scale');
   reportScale = await runReportScale({
-    computers: quick ? num(values['report-computers'], 60) : num(values['report-computers'], 100_000),
-    revisions: quick ? num(values['report-updates'], 200) : num(values['report-updates'], 10_000),
+    computers: quick ? num(values['report-computers'], 40) : num(values['report-computers'], 100_000),
+    revisions: quick ? num(values['report-updates'], 120) : num(values['report-updates'], 10_000),
     statusesPerComputer: quick ? num(values['report-statuses'], 40) : num(values['report-statuses'], 200),
     backend,
     repeats: num(values['report-repeats'], quick ? 1 : 5),

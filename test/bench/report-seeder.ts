@@ -88,10 +88,11 @@ export async function seedReportFleet(db: SqlDatabase, options: ReportFleetOptio
   const chunk = options.chunk ?? 250;
   const rng = new Prng(options.seed);
   const updates = options.updateIds;
-  const common = updates.slice(0, COMMON_UPDATES);
+  // A tiny catalog (--quick) keeps three quarters of its updates for the profiles.
+  const common = updates.slice(0, Math.min(COMMON_UPDATES, Math.ceil(updates.length / 4)));
   // The rest of the catalog is split in overlapping slices, one per profile: each profile's updates
   // are the ones its computers have (cumulative updates, servicing stacks, features).
-  const rest = updates.slice(COMMON_UPDATES);
+  const rest = updates.slice(common.length);
   const perProfile = Math.max(1, options.statusesPerComputer - COMMON_UPDATES - EXTRAS);
   const profileSlices = PROFILES.map((_, p) => {
     const start = Math.floor((p * rest.length) / PROFILES.length);
