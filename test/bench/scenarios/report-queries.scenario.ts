@@ -149,7 +149,9 @@ export async function runReportScale(options: ReportScaleOptions): Promise<Repor
       const resumed = options.partial ? { events: 0, seconds: 0 } : await waitForCheckpoint(database!.url, (l) => options.log(`${name}: ${l}`));
       if (resumed.events > 0) projection = { events: resumed.events, catchUpSeconds: resumed.seconds, eventsPerSecond: Math.round(resumed.events / Math.max(0.1, resumed.seconds)), serverCpuSeconds: await cpuSeconds(server.pid) };
       groups = await findGroupTree(api);
-      seed = describeSeed(options, await popularFromDatabase(database!.url));
+      // Partial: the checks and the sampled computers are over the computers projected so far (they are projected in seed order).
+      const projected = options.partial ? (await tableSizes(database!.url))!.computerRows : options.computers;
+      seed = describeSeed({ ...options, computers: projected }, await popularFromDatabase(database!.url));
     }
 
     let vacuumSeconds: number | null = null;
