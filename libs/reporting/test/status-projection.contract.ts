@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ALL_COMPUTERS_GROUP_ID, ClientEventReported, type RecordedEvent, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
+import { randomUUID } from 'node:crypto';
+import { ALL_COMPUTERS_GROUP_ID, ClientEventReported, ComputerRemoved, computerStream, newEvent, type RecordedEvent, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
 import type { EventStore, ProjectionRunner, SqlDatabase } from '#event-store';
 import { statusProjection } from '#reporting';
 import { readComputerList } from '../src/computer-list/computer-list.query.js';
@@ -10,7 +11,7 @@ import { type ClientEventFacts, type ComputerReportState, deriveStatus, EMPTY_CO
 import { countStatuses, EMPTY_COUNTS, statusFromCode } from '../src/domain/update-status.js';
 import { readUpdateStatusReport } from '../src/update-status-report/update-status-report.query.js';
 import { RECOUNT_SQL } from '../src/status-projection/update-counts.js';
-import { assignGroups, declineUpdate, deleteGroup, importUpdate, openReportingStore, register, report, seededRandom } from './reporting-fixtures.js';
+import { assignGroups, ctx, declineUpdate, deleteGroup, importUpdate, openReportingStore, register, report, seededRandom } from './reporting-fixtures.js';
 
 export interface ProjectionTarget {
   readonly name: string;
@@ -262,6 +263,12 @@ export function statusProjectionContract(target: ProjectionTarget): void {
       const u = updates[0]!;
       const unassigned = await readUpdateStatusReport(store.db, { updateId: u, byGroup: true });
       assert.ok(!unassigned.groups!.some((g) => g.groupId === G2), 'the deleted group is gone from the breakdown');
+
+      // A removed (stale) computer's statuses leave the counters of its groups.
+      await store.append(computerStream('r1'), [newEvent(ctx(), ComputerRemoved.type, 1, { computerId: 'r1', reason: 'stale', lastContactAt: null, runId: randomUUID() })], 'any');
+      await store.waitForVisibility();
+      await runner.catchUp();
+      await assertCountersMatchRows(store.db);
     });
   });
 }

@@ -40,7 +40,7 @@ export interface ComputerList {
   readonly total: number;
 }
 
-/** The per-computer counters the status projection keeps (migration reporting/0004). */
+/** The per-computer counters the status projection keeps (migration reporting/0005-computer-counts). */
 interface CounterColumns {
   installed_count: number;
   needed_count: number;

@@ -15,7 +15,7 @@ export interface GroupCompliance {
   readonly compliancePercent: number | null;
 }
 
-/** Per bucket, from the counters the projection keeps on each computer row (migration reporting/0004). */
+/** Per bucket, from the counters the projection keeps on each computer row (migration reporting/0005-computer-counts). */
 const FLAG_COUNTS = `count(*)::int AS computers,
   (count(*) FILTER (WHERE c.open_count = 0))::int AS compliant,
   (count(*) FILTER (WHERE c.failed_count > 0))::int AS with_failures,

@@ -129,7 +129,7 @@ export const REPORTING_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    id: 'reporting/0005-update-counts',
+    id: 'reporting/0006-update-counts',
     description: 'per-update, per-group status counters for the per-update report, kept by the status projection',
     sql: `
       -- One row per (update, bucket): All Computers, each group, Unassigned Computers. See

@@ -64,6 +64,9 @@ export const statusProjection: Projection = {
       case ComputerRemoved.type: {
         // Gone from every report and group; a computer that comes back registers anew.
         const computerId = (event.data as Data<typeof ComputerRemoved>).computerId;
+        // Its statuses leave the per-update counters of its groups first.
+        await moveImage(tx, computerId, await imageOf(tx, computerId), -1);
+        forgetBuckets(tx, computerId);
         await tx.query('DELETE FROM rpt_update_status WHERE computer_id = $1', [computerId]);
         await tx.query('DELETE FROM rpt_group_members WHERE computer_id = $1', [computerId]);
         await tx.query('DELETE FROM rpt_computers WHERE computer_id = $1', [computerId]);
@@ -281,7 +284,7 @@ async function shiftOpenCounts(tx: SqlExecutor, updateId: string, by: 1 | -1): P
 }
 
 /**
- * Recounts one computer's status rows into its counters (migration reporting/0004): an index range
+ * Recounts one computer's status rows into its counters (migration reporting/0005-computer-counts): an index range
  * of its own rows (a few hundred at most), after any statement that changed them. Recounting rather
  * than adding deltas keeps the counters right whatever the upserts above decided to keep.
  */

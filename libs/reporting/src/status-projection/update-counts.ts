@@ -3,7 +3,7 @@ import type { SqlExecutor } from '#event-store';
 
 /**
  * Per-update, per-group counters of stated statuses (table rpt_update_counts, migration
- * reporting/0005), kept by the status projection so that a per-update report reads a few counter
+ * reporting/0006-update-counts), kept by the status projection so that a per-update report reads a few counter
  * rows instead of joining the update's status rows (up to one per computer: 100,000) with every
  * computer. Buckets: All Computers (every computer), each group the computer is in, and
  * Unassigned Computers for a computer in none.
