@@ -8,7 +8,11 @@
  *   first scans then differential rescans, the same recorded requests replayed against a Fastify
  *   server answering recorded bytes (the ceiling), and report queries after a report load;
  * - `rescan-<M>`: a bigger catalog, a smaller fleet, rescans (the 100k-catalog question);
- * - `content-download`: 1 MiB ranges against Fastify streaming the same file.
+ * - `content-download`: 1 MiB ranges against Fastify streaming the same file;
+ * - `reports` (not in the default set: ~an hour at full size): a fleet of --report-computers
+ *   (default 100,000) over a catalog of --report-updates (default 10,000) revisions, seeded as real
+ *   events in bulk, the projection's catch-up, then every report route timed (JSON and CSV) on
+ *   PostgreSQL (--report-backend pglite for the embedded store). `--quick` runs it tiny on PGlite.
  * Any SOAP fault, protocol error or failed request makes the run fail (exit code 1).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +23,7 @@ import type { CatalogOptions } from '../support/catalog/catalog-generator.js';
 import { latencyChartSvg } from './latency-chart.svg.js';
 import { type CatalogFleetResult, runCatalogFleet } from './scenarios/catalog-fleet.scenario.js';
 import { runContentDownload } from './scenarios/content-download.scenario.js';
+import { type ReportScaleResult, runReportScale } from './scenarios/report-queries.scenario.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,9 +33,23 @@ const { values } = parseArgs({
     'big-revisions': { type: 'string' },
     clients: { type: 'string' },
     concurrency: { type: 'string' },
+    /** The scan scenario's extra reporting computers (default 1,000), and the reports scenario's fleet (default 100,000). */
     'report-computers': { type: 'string' },
+    /** Reports scenario: catalog revisions (default 10,000), average statuses per computer (default 200). */
+    'report-updates': { type: 'string' },
+    'report-statuses': { type: 'string' },
+    /** Reports scenario: postgres (default; PostgreSQL at WATERSHED_TEST_PG_URL) or pglite. */
+    'report-backend': { type: 'string' },
+    /** Reports scenario: reuse a database a run kept with --keep-report-db (same sizes): skip import and seed. */
+    'report-db': { type: 'string' },
+    'keep-report-db': { type: 'boolean', default: false },
+    /** Reports scenario, PostgreSQL: VACUUM (ANALYZE) the read model before timing the queries. */
+    'report-vacuum': { type: 'boolean', default: false },
+    /** Reports scenario with --report-db: time the queries on what is projected so far, without waiting for the catch-up. */
+    'report-partial': { type: 'boolean', default: false },
+    'report-repeats': { type: 'string' },
     'skip-content': { type: 'boolean', default: false },
-    /** Comma-separated subset of scan,rescan,content (default: all three). */
+    /** Comma-separated subset of scan,rescan,content,reports (default: scan,rescan,content; --quick adds reports). */
     scenarios: { type: 'string' },
     'rescan-rounds': { type: 'string' },
     /** Directory for per-phase server CPU profiles (`.cpuprofile`; summarize with dist/test/bench/profile-summary.js). */
@@ -40,8 +59,8 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 const outDir = path.resolve(values.out ?? 'docs/benchmarks');
-const selected = new Set((values.scenarios ?? 'scan,rescan,content').split(',').map((v) => v.trim()));
-for (const name of selected) if (!['scan', 'rescan', 'content'].includes(name)) throw new Error(`--scenarios: unknown scenario ${name} (scan, rescan, content)`);
+const selected = new Set((values.scenarios ?? (quick ? 'scan,rescan,content,reports' : 'scan,rescan,content')).split(',').map((v) => v.trim()));
+for (const name of selected) if (!['scan', 'rescan', 'content', 'reports'].includes(name)) throw new Error(`--scenarios: unknown scenario ${name} (scan, rescan, content, reports)`);
 if (values['skip-content'] === true) selected.delete('content');
 const profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
 if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -113,13 +132,32 @@ if (selected.has('rescan')) fleets.push(await runCatalogFleet({
   log,
   ...(profileDir ? { profileDir } : {}),
 }));
+let reportScale: ReportScaleResult | null = null;
+if (selected.has('reports')) {
+  const backend = values['report-backend'] ?? (quick ? 'pglite' : 'postgres');
+  if (backend !== 'postgres' && backend !== 'pglite') throw new Error(`--report-backend: postgres or pglite, not ${backend}`);
+  log('report queries at scale');
+  reportScale = await runReportScale({
+    computers: quick ? num(values['report-computers'], 40) : num(values['report-computers'], 100_000),
+    revisions: quick ? num(values['report-updates'], 120) : num(values['report-updates'], 10_000),
+    statusesPerComputer: quick ? num(values['report-statuses'], 40) : num(values['report-statuses'], 200),
+    backend,
+    repeats: num(values['report-repeats'], quick ? 1 : 5),
+    ...(values['report-db'] ? { databaseUrl: values['report-db'] } : {}),
+    keepDatabase: values['keep-report-db'] === true,
+    vacuum: values['report-vacuum'] === true,
+    partial: values['report-partial'] === true,
+    seed: 20261126,
+    log,
+  });
+}
 let content: Awaited<ReturnType<typeof runContentDownload>> | null = null;
 if (selected.has('content')) {
   log('content download');
   content = await runContentDownload(quick ? { fileMiB: 4, concurrency: [1, 4], rounds: 1 } : { fileMiB: 64, concurrency: [1, 8, 32, 64], rounds: 2 });
 }
 
-const document = { kind: 'watershed-benchmark', version: 2, quick, startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: os.loadavg()[0] }, scenarios: [...fleets, ...(content ? [content] : [])] };
+const document = { kind: 'watershed-benchmark', version: 2, quick, startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: os.loadavg()[0] }, scenarios: [...fleets, ...(reportScale ? [reportScale] : []), ...(content ? [content] : [])] };
 
 // Tables.
 const table = (rows: string[][]): string => {
@@ -147,7 +185,9 @@ content?.watershed.forEach((run, i) => {
   contentRows.push(['content-download', 'watershed', s(run.concurrency), s(run.requestsPerSecond), s(run.megabytesPerSecond), s(run.latencyMs.p50), s(run.latencyMs.p95), s(run.latencyMs.p99), s(run.errors), s(content.ratioToCeiling[i]!.ratio)]);
   contentRows.push(['content-download', 'ceiling (fastify)', s(raw.concurrency), s(raw.requestsPerSecond), s(raw.megabytesPerSecond), s(raw.latencyMs.p50), s(raw.latencyMs.p95), s(raw.latencyMs.p99), s(raw.errors), '1']);
 });
-const text = [table(phaseRows), table(opRows), table(ceilingRows), table(serverRows), table(contentRows)].join('\n\n');
+const reportRows: string[][] = [['scenario', 'query', 'count', 'p50 ms', 'p95 ms', 'max ms', 'errors']];
+if (reportScale) for (const [q, l] of Object.entries(reportScale.latencyMs)) reportRows.push([reportScale.scenario, q, s(l.count), s(l.p50), s(l.p95), s(l.max), s(l.errors)]);
+const text = [table(phaseRows), table(opRows), table(ceilingRows), table(serverRows), table(contentRows), ...(reportScale ? [table(reportRows)] : [])].join('\n\n');
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(document, null, 2)}\n`);
@@ -171,8 +211,8 @@ writeFileSync(
 
 process.stdout.write(`${text}\n\n(files in ${outDir})\n\n`);
 process.stdout.write(`${JSON.stringify(document)}\n`);
-const failures = fleets.reduce((n, f) => n + f.errors, 0) + [...(content?.watershed ?? []), ...(content?.ceiling ?? [])].reduce((n, r) => n + r.errors, 0);
+const failures = fleets.reduce((n, f) => n + f.errors, 0) + (reportScale?.errors ?? 0) + [...(content?.watershed ?? []), ...(content?.ceiling ?? [])].reduce((n, r) => n + r.errors, 0);
 if (failures > 0) {
-  process.stderr.write(`bench: ${failures} failed requests or walks: the run is invalid\n${fleets.flatMap((f) => f.phases.flatMap((p) => p.firstErrors)).join('\n')}\n`);
+  process.stderr.write(`bench: ${failures} failed requests or walks: the run is invalid\n${[...fleets.flatMap((f) => f.phases.flatMap((p) => p.firstErrors)), ...(reportScale?.firstErrors ?? [])].join('\n')}\n`);
   process.exitCode = 1;
 }

@@ -10,7 +10,11 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
-export async function startWatershedForBench(env: NodeJS.ProcessEnv, options: { inspect?: boolean } = {}): Promise<BenchProcess> {
+/**
+ * `startTimeoutMs`: how long to wait for "watershed is serving" (default 60 s). A start after a bulk
+ * load waits longer: the deployment service catches its state up before serving.
+ */
+export async function startWatershedForBench(env: NodeJS.ProcessEnv, options: { inspect?: boolean; startTimeoutMs?: number } = {}): Promise<BenchProcess> {
   const inspect = options.inspect === true ? ['--inspect=127.0.0.1:0'] : [];
   const child = spawn(process.execPath, [...inspect, path.resolve('dist/apps/watershed/src/main.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], {
     env: { ...process.env, WATERSHED_LOG_LEVEL: 'info', DATABASE_URL: '', NATS_URL: '', ...env },
@@ -31,7 +35,7 @@ export async function startWatershedForBench(env: NodeJS.ProcessEnv, options: { 
   const url = await waitForLine(child, (line) => {
     const parsed = safeJson(line) as { msg?: string; url?: string } | null;
     return parsed?.msg === 'watershed is serving' ? parsed.url ?? null : null;
-  });
+  }, options.startTimeoutMs);
   return { ...wrap(child, url), ...(inspectorUrl ? { inspectorUrl: await inspectorUrl } : {}) };
 }
 

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   type CausationContext,
   ComputerAssignedToGroups,
+  ComputerGroupDeleted,
+  groupStream,
   ComputerRegistered,
   computerMembershipStream,
   computerStream,
@@ -12,6 +14,7 @@ import {
   type NewEvent,
   REPORTING_EVENTS,
   UpdateDeclined,
+  UpdateUndeclined,
   UpdateRevisionImported,
   updateApprovalStream,
   updateStream,
@@ -57,8 +60,12 @@ export async function importUpdate(store: EventStore, updateId: string, title: s
   await store.append(updateStream(updateId), [newEvent(ctx(), UpdateRevisionImported.type, 1, data)], 'any');
 }
 
-export async function declineUpdate(store: EventStore, updateId: string): Promise<void> {
-  await store.append(updateApprovalStream(updateId), [newEvent(ctx(), UpdateDeclined.type, 1, { updateId })], 'any');
+export async function declineUpdate(store: EventStore, updateId: string, declined = true): Promise<void> {
+  await store.append(updateApprovalStream(updateId), [newEvent(ctx(), declined ? UpdateDeclined.type : UpdateUndeclined.type, 1, { updateId })], 'any');
+}
+
+export async function deleteGroup(store: EventStore, groupId: string): Promise<void> {
+  await store.append(groupStream(groupId), [newEvent(ctx(), ComputerGroupDeleted.type, 1, { groupId })], 'any');
 }
 
 export async function assignGroups(store: EventStore, computerId: string, groupIds: string[]): Promise<void> {

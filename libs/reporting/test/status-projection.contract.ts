@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ALL_COMPUTERS_GROUP_ID, ClientEventReported, type RecordedEvent, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
+import { randomUUID } from 'node:crypto';
+import { ALL_COMPUTERS_GROUP_ID, ClientEventReported, ComputerRemoved, computerStream, newEvent, type RecordedEvent, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
 import type { EventStore, ProjectionRunner, SqlDatabase } from '#event-store';
 import { statusProjection } from '#reporting';
 import { readComputerList } from '../src/computer-list/computer-list.query.js';
 import { readComputerReport } from '../src/computer-report/computer-report.query.js';
+import { readGroupCompliance } from '../src/group-compliance/group-compliance.query.js';
 import { type ClientEventFacts, type ComputerReportState, deriveStatus, EMPTY_COMPUTER_STATE, evolveComputer } from '../src/domain/computer-status.js';
 import { countStatuses, EMPTY_COUNTS, statusFromCode } from '../src/domain/update-status.js';
 import { readUpdateStatusReport } from '../src/update-status-report/update-status-report.query.js';
-import { assignGroups, declineUpdate, importUpdate, openReportingStore, register, report, seededRandom } from './reporting-fixtures.js';
+import { RECOUNT_SQL } from '../src/status-projection/update-counts.js';
+import { assignGroups, ctx, declineUpdate, deleteGroup, importUpdate, openReportingStore, register, report, seededRandom } from './reporting-fixtures.js';
 
 export interface ProjectionTarget {
   readonly name: string;
@@ -124,6 +127,11 @@ export function statusProjectionContract(target: ProjectionTarget): void {
       assert.deepEqual((await readComputerList(store.db, { groupId: UNASSIGNED_COMPUTERS_GROUP_ID })).computers.map((c) => c.computerId), ['c4', 'c3']);
       assert.deepEqual((await readComputerList(store.db, { search: 'PC-A' })).computers.map((c) => c.computerId), ['c2']);
       await assert.rejects(readComputerList(store.db, { after: 'garbage' }), { code: 'REQUEST.INVALID' });
+
+      // Compliance: c1 and c4 have nothing open; c2 failed U1 (in G1 and G2); c3 awaits a reboot (unassigned).
+      const compliance = new Map((await readGroupCompliance(store.db)).map((g) => [g.groupId, [g.computers, g.compliant, g.withFailures, g.needingReboot]]));
+      assert.deepEqual(compliance.get(ALL_COMPUTERS_GROUP_ID), [4, 2, 1, 1]);
+      assert.deepEqual(compliance.get(UNASSIGNED_COMPUTERS_GROUP_ID), [2, 1, 0, 1]);
     });
 
     it('matches the pure derivation for random client events in random order, and a rebuild from zero gives the same tables', async () => {
@@ -135,6 +143,10 @@ export function statusProjectionContract(target: ProjectionTarget): void {
       const t0 = Date.now();
       const ids = [156, 156, 183, 182, 184, 191, 162, 161, 202, 222, 147, 148, 181, 167];
       for (let batch = 0; batch < 40; batch += 1) {
+        // Group moves in between (the per-update counters follow the computer's groups).
+        if (batch === 10) await assignGroups(store, 'r1', [G1]);
+        if (batch === 15) await assignGroups(store, 'r2', [G1, G2]);
+        if (batch === 25) await assignGroups(store, 'r1', [G2]);
         const computer = pick(computers);
         const specs = Array.from({ length: 1 + Math.floor(random() * 5) }, () => {
           const eventId = pick(ids);
@@ -169,14 +181,21 @@ export function statusProjectionContract(target: ProjectionTarget): void {
           `SELECT computer_id, update_id::text AS update_id, status, status_at, event_id FROM rpt_update_status
             WHERE computer_id LIKE 'r%' ORDER BY computer_id, update_id`,
         );
-        const comps = await store.db.query<{ computer_id: string; last_status_at: Date | null; last_reboot_at: Date | null; last_scan_at: Date | null; last_scan_result: string | null; last_reported_at: Date | null }>(
-          `SELECT computer_id, last_status_at, last_reboot_at, last_scan_at, last_scan_result, last_reported_at FROM rpt_computers
-            WHERE computer_id LIKE 'r%' ORDER BY computer_id`,
+        const comps = await store.db.query<{
+          computer_id: string; last_status_at: Date | null; last_reboot_at: Date | null; last_scan_at: Date | null; last_scan_result: string | null; last_reported_at: Date | null;
+          installed_count: number; needed_count: number; failed_count: number; pending_reboot_count: number; open_count: number;
+        }>(
+          `SELECT computer_id, last_status_at, last_reboot_at, last_scan_at, last_scan_result, last_reported_at,
+                  installed_count, needed_count, failed_count, pending_reboot_count, open_count
+             FROM rpt_computers WHERE computer_id LIKE 'r%' ORDER BY computer_id`,
         );
         const t = (d: Date | null): number | null => (d === null ? null : new Date(d).getTime());
         return JSON.stringify({
           rows: rows.rows.map((r) => [r.computer_id, r.update_id, statusFromCode(r.status), t(r.status_at), r.event_id]),
-          computers: comps.rows.map((c) => [c.computer_id, t(c.last_status_at), t(c.last_reboot_at), t(c.last_scan_at), c.last_scan_result, t(c.last_reported_at)]),
+          computers: comps.rows.map((c) => [
+            c.computer_id, t(c.last_status_at), t(c.last_reboot_at), t(c.last_scan_at), c.last_scan_result, t(c.last_reported_at),
+            [c.installed_count, c.needed_count, c.failed_count, c.pending_reboot_count, c.open_count],
+          ]),
         });
       };
       const expected = JSON.stringify({
@@ -185,11 +204,15 @@ export function statusProjectionContract(target: ProjectionTarget): void {
         ),
         computers: [...models.keys()].sort().map((c) => {
           const m = models.get(c)!;
-          return [c, m.lastStatusAt, m.lastRebootAt, m.lastScanAt, m.lastScanResult, m.lastReportedAt];
+          // The counters the projection keeps: every random update is in the catalog and not declined.
+          const n = (...statuses: string[]): number => [...m.rows.values()].filter((r) => statuses.includes(r.status)).length;
+          const counters = [n('installed'), n('needed', 'downloaded'), n('failed'), n('installed-pending-reboot'), n('needed', 'downloaded', 'failed', 'installed-pending-reboot')];
+          return [c, m.lastStatusAt, m.lastRebootAt, m.lastScanAt, m.lastScanResult, m.lastReportedAt, counters];
         }),
       });
       const before = await dump();
       assert.equal(before, expected);
+      await assertCountersMatchRows(store.db);
       assert.ok(JSON.parse(before).rows.length > 5, 'the random run produced statuses');
 
       // Per-update counts from SQL equal the pure deriveStatus over the same computers.
@@ -207,6 +230,58 @@ export function statusProjectionContract(target: ProjectionTarget): void {
       await store.waitForVisibility();
       await runner.rebuild();
       assert.equal(await dump(), before, 'replaying the log from position zero gives the same tables');
+      await assertCountersMatchRows(store.db);
+
+      // Open work leaves the counters with a decline and comes back with the undecline.
+      const openCounts = async (): Promise<{ kept: number[]; recounted: number[] }> => {
+        const r = await store.db.query<{ kept: number; recounted: number }>(
+          `SELECT c.open_count AS kept,
+                  (SELECT count(*)::int FROM rpt_update_status s JOIN rpt_updates u ON u.update_id = s.update_id
+                    WHERE s.computer_id = c.computer_id AND s.status IN (2, 3, 5, 6) AND NOT u.declined) AS recounted
+             FROM rpt_computers c WHERE c.computer_id LIKE 'r%' ORDER BY c.computer_id`,
+        );
+        return { kept: r.rows.map((x) => x.kept), recounted: r.rows.map((x) => x.recounted) };
+      };
+      const openBefore = await openCounts();
+      const busiest = updates.find((u) => [...models.values()].some((m) => ['needed', 'downloaded', 'failed', 'installed-pending-reboot'].includes(m.rows.get(u)?.status ?? '')))!;
+      await declineUpdate(store, busiest);
+      await store.waitForVisibility();
+      await runner.catchUp();
+      const declined = await openCounts();
+      assert.deepEqual(declined.kept, declined.recounted, 'open work after a decline');
+      assert.notDeepEqual(declined.kept, openBefore.kept, 'the decline removed open work');
+      await declineUpdate(store, busiest, false);
+      await store.waitForVisibility();
+      await runner.catchUp();
+      assert.deepEqual((await openCounts()).kept, openBefore.kept, 'the undecline restored it');
+
+      // A deleted group's members that were in no other group count in Unassigned Computers.
+      await deleteGroup(store, G2);
+      await store.waitForVisibility();
+      await runner.catchUp();
+      await assertCountersMatchRows(store.db);
+      const u = updates[0]!;
+      const unassigned = await readUpdateStatusReport(store.db, { updateId: u, byGroup: true });
+      assert.ok(!unassigned.groups!.some((g) => g.groupId === G2), 'the deleted group is gone from the breakdown');
+
+      // A removed (stale) computer's statuses leave the counters of its groups.
+      await store.append(computerStream('r1'), [newEvent(ctx(), ComputerRemoved.type, 1, { computerId: 'r1', reason: 'stale', lastContactAt: null, runId: randomUUID() })], 'any');
+      await store.waitForVisibility();
+      await runner.catchUp();
+      await assertCountersMatchRows(store.db);
     });
   });
+}
+
+/** The per-update counters the projection keeps by difference equal a recount from the status rows. */
+async function assertCountersMatchRows(db: SqlDatabase): Promise<void> {
+  const kept = await db.query<Record<string, unknown>>(
+    `SELECT update_id::text AS u, group_id::text AS g, installed, needed, downloaded, failed, pending_reboot, covered FROM rpt_update_counts
+      WHERE installed <> 0 OR needed <> 0 OR downloaded <> 0 OR failed <> 0 OR pending_reboot <> 0 OR covered <> 0 ORDER BY 1, 2`,
+  );
+  const recounted = await db.query<Record<string, unknown>>(
+    `SELECT update_id::text AS u, group_id::text AS g, installed, needed, downloaded, failed, pending_reboot, covered FROM (${RECOUNT_SQL('')}) x ORDER BY 1, 2`,
+  );
+  assert.ok(recounted.rows.length > 0, 'there are counters to compare');
+  assert.deepEqual(kept.rows, recounted.rows, 'per-update counters equal a recount from the rows');
 }

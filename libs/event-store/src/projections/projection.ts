@@ -15,6 +15,12 @@ export interface Projection {
   /** Tables the projection owns. */
   readonly migrations?: readonly Migration[];
   apply(tx: SqlExecutor, event: RecordedEvent): Promise<void>;
+  /**
+   * Called once after the batch's events were applied, in the same transaction (before the
+   * checkpoint moves): lets a projection write what it accumulated over the batch once, e.g.
+   * counters many events touch, which updated per event would rewrite the same rows hundreds of times.
+   */
+  endBatch?(tx: SqlExecutor): Promise<void>;
   /** Empties the projection's tables before a rebuild from position zero. */
   reset(tx: SqlExecutor): Promise<void>;
 }

@@ -40,6 +40,14 @@ export interface ComputerList {
   readonly total: number;
 }
 
+/** The per-computer counters the status projection keeps (migration reporting/0005-computer-counts). */
+interface CounterColumns {
+  installed_count: number;
+  needed_count: number;
+  failed_count: number;
+  pending_reboot_count: number;
+}
+
 const encodeCursor = (name: string, id: string): string => Buffer.from(JSON.stringify([name, id])).toString('base64url');
 
 function decodeCursor(cursor: string): [string, string] {
@@ -82,40 +90,26 @@ export async function readComputerList(db: SqlExecutor, query: ComputerListInput
   }
   pageParams.push(limit + 1);
   const rows = (
-    await db.query<ComputerRow>(
-      `SELECT ${COMPUTER_COLUMNS} FROM rpt_computers c ${where(pageFilters)}
+    await db.query<ComputerRow & CounterColumns>(
+      `SELECT ${COMPUTER_COLUMNS}, c.installed_count, c.needed_count, c.failed_count, c.pending_reboot_count
+         FROM rpt_computers c ${where(pageFilters)}
         ORDER BY coalesce(c.dns_name, ''), c.computer_id LIMIT $${pageParams.length}`,
       pageParams,
     )
   ).rows;
   const page = rows.slice(0, limit);
   const ids = page.map((r) => r.computer_id);
-  const counts = new Map<string, { installed: number; needed: number; failed: number; pending: number }>();
-  if (ids.length > 0) {
-    const result = await db.query<{ computer_id: string; installed: number; needed: number; failed: number; pending: number }>(
-      `SELECT computer_id,
-              count(*) FILTER (WHERE status = 4)::int AS installed,
-              count(*) FILTER (WHERE status IN (2, 3))::int AS needed,
-              count(*) FILTER (WHERE status = 5)::int AS failed,
-              count(*) FILTER (WHERE status = 6)::int AS pending
-         FROM rpt_update_status WHERE computer_id IN (SELECT jsonb_array_elements_text($1::jsonb))
-        GROUP BY computer_id`,
-      [JSON.stringify(ids)],
-    );
-    for (const r of result.rows) counts.set(r.computer_id, r);
-  }
   const groups = await groupsOf(db, ids);
   const last = page[page.length - 1];
   return {
     computers: page.map((r) => {
-      const c = counts.get(r.computer_id);
       return {
         ...toComputerView(r),
         groupIds: groups.get(r.computer_id) ?? [],
-        installed: c?.installed ?? 0,
-        needed: c?.needed ?? 0,
-        failed: c?.failed ?? 0,
-        installedPendingReboot: c?.pending ?? 0,
+        installed: r.installed_count,
+        needed: r.needed_count,
+        failed: r.failed_count,
+        installedPendingReboot: r.pending_reboot_count,
       };
     }),
     next: rows.length > limit && last ? encodeCursor(last.dns_name ?? '', last.computer_id) : null,

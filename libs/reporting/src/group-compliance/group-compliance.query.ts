@@ -15,35 +15,29 @@ export interface GroupCompliance {
   readonly compliancePercent: number | null;
 }
 
+/** Per bucket, from the counters the projection keeps on each computer row (migration reporting/0005-computer-counts). */
+const FLAG_COUNTS = `count(*)::int AS computers,
+  (count(*) FILTER (WHERE c.open_count = 0))::int AS compliant,
+  (count(*) FILTER (WHERE c.failed_count > 0))::int AS with_failures,
+  (count(*) FILTER (WHERE c.pending_reboot_count > 0))::int AS needing_reboot`;
+
 /**
  * Compliance per computer group, as the WSUS console's group view shows it: the share of computers
  * that have every update they reported on installed. Declined updates do not count against a
- * computer. One grouped pass over the computers; each computer's flags come from an index range of
- * its status rows.
+ * computer. One grouped pass over the computers, whose flags come from the counters the projection
+ * keeps on each computer row (not from its status rows: 100,000 computers × hundreds of statuses).
  */
 export async function readGroupCompliance(db: SqlExecutor): Promise<GroupCompliance[]> {
   const rows = (
     await db.query<{ group_id: string; computers: number; compliant: number; with_failures: number; needing_reboot: number }>(
-      `WITH flags AS (
-         SELECT c.computer_id,
-                EXISTS (SELECT 1 FROM rpt_update_status s JOIN rpt_updates u ON u.update_id = s.update_id
-                         WHERE s.computer_id = c.computer_id AND s.status IN (2, 3, 5, 6) AND NOT u.declined) AS open_work,
-                EXISTS (SELECT 1 FROM rpt_update_status s WHERE s.computer_id = c.computer_id AND s.status = 5) AS failed,
-                EXISTS (SELECT 1 FROM rpt_update_status s WHERE s.computer_id = c.computer_id AND s.status = 6) AS reboot
-           FROM rpt_computers c
-       ), placed AS (
-         SELECT $1::uuid AS group_id, f.* FROM flags f
-         UNION ALL
-         SELECT m.group_id, f.* FROM flags f JOIN rpt_group_members m ON m.computer_id = f.computer_id
-         UNION ALL
-         SELECT $2::uuid, f.* FROM flags f
-          WHERE NOT EXISTS (SELECT 1 FROM rpt_group_members m WHERE m.computer_id = f.computer_id)
-       )
-       SELECT group_id::text AS group_id, count(*)::int AS computers,
-              (count(*) FILTER (WHERE NOT open_work))::int AS compliant,
-              (count(*) FILTER (WHERE failed))::int AS with_failures,
-              (count(*) FILTER (WHERE reboot))::int AS needing_reboot
-         FROM placed GROUP BY group_id`,
+      // Every computer once under All Computers, then once per group it is in (a computer in none, or
+      // placed in Unassigned Computers by targeting, under Unassigned Computers): two passes over the
+      // computers, no per-computer subqueries.
+      `SELECT $1::uuid::text AS group_id, ${FLAG_COUNTS} FROM rpt_computers c
+       UNION ALL
+       SELECT coalesce(m.group_id, $2::uuid)::text, ${FLAG_COUNTS}
+         FROM rpt_computers c LEFT JOIN rpt_group_members m ON m.computer_id = c.computer_id
+        GROUP BY 1`,
       [ALL_COMPUTERS_GROUP_ID, UNASSIGNED_COMPUTERS_GROUP_ID],
     )
   ).rows;

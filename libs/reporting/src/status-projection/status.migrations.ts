@@ -1,4 +1,5 @@
 import type { Migration } from '#event-store';
+import { RECOUNT_SQL } from './update-counts.js';
 
 /**
  * Tables of the reporting read model (all rebuilt from the log by the status projection).
@@ -93,6 +94,62 @@ export const REPORTING_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE rpt_computers ADD COLUMN last_contact_at timestamptz;
       UPDATE rpt_computers SET last_contact_at = greatest(registered_at, last_reported_at);
       CREATE INDEX rpt_computers_by_last_contact ON rpt_computers (last_contact_at);
+    `,
+  },
+  {
+    id: 'reporting/0005-computer-counts',
+    description: 'per-computer status counters (installed, needed, failed, pending reboot, open work) kept by the status projection',
+    sql: `
+      -- What the computer list and group compliance show per computer, kept up to date by the
+      -- projection whenever a computer's status rows change (status.projection.ts refreshCounts), so
+      -- those reports read one row per computer instead of all ~hundreds of its status rows (100,000
+      -- computers x a few hundred statuses: docs/benchmarks/report-queries.md).
+      ALTER TABLE rpt_computers
+        ADD COLUMN installed_count       integer NOT NULL DEFAULT 0,
+        -- needed or downloaded-not-installed (2, 3)
+        ADD COLUMN needed_count          integer NOT NULL DEFAULT 0,
+        ADD COLUMN failed_count          integer NOT NULL DEFAULT 0,
+        ADD COLUMN pending_reboot_count  integer NOT NULL DEFAULT 0,
+        -- needed, downloaded, failed or pending reboot on a catalog update that is not declined:
+        -- what keeps the computer from being compliant
+        ADD COLUMN open_count            integer NOT NULL DEFAULT 0;
+      -- Fill them from the rows already projected (no replay needed).
+      UPDATE rpt_computers c
+         SET installed_count = x.installed, needed_count = x.needed, failed_count = x.failed,
+             pending_reboot_count = x.pending, open_count = x.open
+        FROM (SELECT s.computer_id,
+                     count(*) FILTER (WHERE s.status = 4) AS installed,
+                     count(*) FILTER (WHERE s.status IN (2, 3)) AS needed,
+                     count(*) FILTER (WHERE s.status = 5) AS failed,
+                     count(*) FILTER (WHERE s.status = 6) AS pending,
+                     count(*) FILTER (WHERE s.status IN (2, 3, 5, 6) AND u.update_id IS NOT NULL AND NOT u.declined) AS open
+                FROM rpt_update_status s LEFT JOIN rpt_updates u ON u.update_id = s.update_id
+               GROUP BY s.computer_id) x
+       WHERE x.computer_id = c.computer_id;
+    `,
+  },
+  {
+    id: 'reporting/0006-update-counts',
+    description: 'per-update, per-group status counters for the per-update report, kept by the status projection',
+    sql: `
+      -- One row per (update, bucket): All Computers, each group, Unassigned Computers. See
+      -- update-counts.ts: the per-update report reads these instead of one status row per computer.
+      CREATE TABLE rpt_update_counts (
+        update_id       uuid NOT NULL,
+        group_id        uuid NOT NULL,
+        installed       integer NOT NULL DEFAULT 0,
+        -- needed or downloaded (2, 3); downloaded is also counted on its own
+        needed          integer NOT NULL DEFAULT 0,
+        downloaded      integer NOT NULL DEFAULT 0,
+        failed          integer NOT NULL DEFAULT 0,
+        pending_reboot  integer NOT NULL DEFAULT 0,
+        -- stated rows whose computer's last snapshot is not older than the update's arrival
+        covered         integer NOT NULL DEFAULT 0,
+        PRIMARY KEY (update_id, group_id)
+      );
+      -- Fill them from the rows already projected (no replay needed).
+      INSERT INTO rpt_update_counts (update_id, group_id, installed, needed, downloaded, failed, pending_reboot, covered)
+      ${RECOUNT_SQL('')};
     `,
   },
 ];

@@ -1,5 +1,6 @@
 import {
   ALL_COMPUTERS_GROUP_ID,
+  UNASSIGNED_COMPUTERS_GROUP_ID,
   ClientEventReported,
   ComputerAssignedToGroups,
   ComputerGroupCreated,
@@ -20,6 +21,7 @@ import { snapshotStatuses } from '../domain/misc-data.js';
 import { effectiveEventTime } from '../domain/report-time.js';
 import { UPDATE_STATUS_CODES } from '../domain/update-status.js';
 import { REPORTING_MIGRATIONS } from './status.migrations.js';
+import { applyImageChange, flushCounts, forgetBuckets, imageOf, moveImage, RECOUNT_SQL, recountUpdate } from './update-counts.js';
 
 type Data<D extends { schema: z.ZodType }> = z.infer<D['schema']>;
 
@@ -62,6 +64,9 @@ export const statusProjection: Projection = {
       case ComputerRemoved.type: {
         // Gone from every report and group; a computer that comes back registers anew.
         const computerId = (event.data as Data<typeof ComputerRemoved>).computerId;
+        // Its statuses leave the per-update counters of its groups first.
+        await moveImage(tx, computerId, await imageOf(tx, computerId), -1);
+        forgetBuckets(tx, computerId);
         await tx.query('DELETE FROM rpt_update_status WHERE computer_id = $1', [computerId]);
         await tx.query('DELETE FROM rpt_group_members WHERE computer_id = $1', [computerId]);
         await tx.query('DELETE FROM rpt_computers WHERE computer_id = $1', [computerId]);
@@ -71,11 +76,7 @@ export const statusProjection: Projection = {
         return applyImport(tx, event.data as Data<typeof UpdateRevisionImported>, event.recordedAt);
       case UpdateDeclined.type:
       case UpdateUndeclined.type:
-        await tx.query('UPDATE rpt_updates SET declined = $2 WHERE update_id = $1', [
-          (event.data as { updateId: string }).updateId,
-          event.type === UpdateDeclined.type,
-        ]);
-        return;
+        return applyDecline(tx, (event.data as { updateId: string }).updateId, event.type === UpdateDeclined.type);
       case ComputerAssignedToGroups.type:
         return applyAssignment(tx, event.data as Data<typeof ComputerAssignedToGroups>);
       case ComputerGroupCreated.type: {
@@ -93,14 +94,20 @@ export const statusProjection: Projection = {
         return;
       }
       case ComputerGroupDeleted.type:
+        await leaveDeletedGroup(tx, (event.data as { groupId: string }).groupId);
         await tx.query('DELETE FROM rpt_group_members WHERE group_id = $1', [(event.data as { groupId: string }).groupId]);
         await tx.query('DELETE FROM rpt_groups WHERE group_id = $1', [(event.data as { groupId: string }).groupId]);
         return;
     }
   },
 
+  /** The per-update counters the batch's events changed, written once (update-counts.ts). */
+  async endBatch(tx: SqlExecutor): Promise<void> {
+    await flushCounts(tx);
+  },
+
   async reset(tx: SqlExecutor): Promise<void> {
-    await tx.query('TRUNCATE rpt_computers, rpt_update_status, rpt_updates, rpt_group_members, rpt_groups');
+    await tx.query('TRUNCATE rpt_computers, rpt_update_status, rpt_updates, rpt_group_members, rpt_groups, rpt_update_counts');
   },
 };
 
@@ -174,18 +181,23 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
       ]);
       return;
     }
-    case 'reboot-completed':
+    case 'reboot-completed': {
       if (lastRebootAt !== null && at <= lastRebootAt) return;
+      const before = await imageOf(tx, d.computerId);
       await tx.query('UPDATE rpt_computers SET last_reboot_at = $2::timestamptz WHERE computer_id = $1', [d.computerId, iso(at)]);
       await tx.query(
         `UPDATE rpt_update_status SET status = $3
           WHERE computer_id = $1 AND status = $4 AND status_at < $2::timestamptz`,
         [d.computerId, iso(at), UPDATE_STATUS_CODES.installed, UPDATE_STATUS_CODES['installed-pending-reboot']],
       );
+      await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId));
+      await refreshCounts(tx, d.computerId);
       return;
+    }
     case 'status': {
       const updateId = eventUpdateId(d.updateId);
       if (updateId === null || (lastStatusAt !== null && at < lastStatusAt)) return;
+      const before = await imageOf(tx, d.computerId, [updateId]);
       await tx.query(
         `INSERT INTO rpt_update_status (computer_id, update_id, status, revision_number, status_at, event_id, win32_hresult)
          VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7)
@@ -203,12 +215,15 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
           d.win32HResult,
         ],
       );
+      await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId, [updateId]));
+      await refreshCounts(tx, d.computerId);
       return;
     }
     case 'snapshot': {
       if (lastStatusAt !== null && at < lastStatusAt) return;
       const listed = [...snapshotStatuses(d.miscData)].map(([u, s]) => ({ u, s: UPDATE_STATUS_CODES[afterReboot(s, at, lastRebootAt)] }));
       const listedJson = JSON.stringify(listed);
+      const before = await imageOf(tx, d.computerId);
       await tx.query('UPDATE rpt_computers SET last_status_at = $2::timestamptz WHERE computer_id = $1', [d.computerId, iso(at)]);
       // Older rows the snapshot does not list: the update is no longer applicable (derived, no row).
       await tx.query(
@@ -217,22 +232,26 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
             AND update_id NOT IN (SELECT (x->>'u')::uuid FROM jsonb_array_elements($3::jsonb) AS x)`,
         [d.computerId, iso(at), listedJson],
       );
-      if (listed.length === 0) return;
-      await tx.query(
-        `INSERT INTO rpt_update_status (computer_id, update_id, status, revision_number, status_at, event_id, win32_hresult)
-         SELECT $1, (x->>'u')::uuid, (x->>'s')::smallint, NULL, $2::timestamptz, $4, 0
-           FROM jsonb_array_elements($3::jsonb) AS x
-         ON CONFLICT (computer_id, update_id) DO UPDATE SET
-           status = EXCLUDED.status, status_at = EXCLUDED.status_at, event_id = EXCLUDED.event_id, win32_hresult = 0
-         WHERE rpt_update_status.status_at <= EXCLUDED.status_at`,
-        [d.computerId, iso(at), listedJson, d.eventId],
-      );
+      if (listed.length > 0) {
+        await tx.query(
+          `INSERT INTO rpt_update_status (computer_id, update_id, status, revision_number, status_at, event_id, win32_hresult)
+           SELECT $1, (x->>'u')::uuid, (x->>'s')::smallint, NULL, $2::timestamptz, $4, 0
+             FROM jsonb_array_elements($3::jsonb) AS x
+           ON CONFLICT (computer_id, update_id) DO UPDATE SET
+             status = EXCLUDED.status, status_at = EXCLUDED.status_at, event_id = EXCLUDED.event_id, win32_hresult = 0
+           WHERE rpt_update_status.status_at <= EXCLUDED.status_at`,
+          [d.computerId, iso(at), listedJson, d.eventId],
+        );
+      }
+      await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId));
+      await refreshCounts(tx, d.computerId);
       return;
     }
   }
 }
 
 async function applyImport(tx: SqlExecutor, d: Data<typeof UpdateRevisionImported>, recordedAt: Date): Promise<void> {
+  const known = (await tx.query('SELECT 1 FROM rpt_updates WHERE update_id = $1', [d.updateId])).rows.length > 0;
   await tx.query(
     `INSERT INTO rpt_updates (update_id, title, update_type, revision_number, arrived_at)
      VALUES ($1, $2, $3, $4, $5::timestamptz)
@@ -241,16 +260,91 @@ async function applyImport(tx: SqlExecutor, d: Data<typeof UpdateRevisionImporte
      WHERE EXCLUDED.revision_number >= rpt_updates.revision_number`,
     [d.updateId, d.title, d.updateType, d.revisionNumber, new Date(recordedAt).toISOString()],
   );
+  // Open work only counts catalog updates: statuses a client stated before the update arrived start counting now.
+  if (!known) {
+    await shiftOpenCounts(tx, d.updateId, 1);
+    await recountUpdate(tx, d.updateId);
+  }
+}
+
+/** A decline takes the update's open statuses out of every computer's open work; an undecline puts them back. */
+async function applyDecline(tx: SqlExecutor, updateId: string, declined: boolean): Promise<void> {
+  const changed = await tx.query('UPDATE rpt_updates SET declined = $2 WHERE update_id = $1 AND declined <> $2 RETURNING update_id', [updateId, declined]);
+  if (changed.rows.length > 0) await shiftOpenCounts(tx, updateId, declined ? -1 : 1);
+}
+
+/** Moves open_count of every computer with an open status on the update: one index range of that update's rows. */
+async function shiftOpenCounts(tx: SqlExecutor, updateId: string, by: 1 | -1): Promise<void> {
+  await tx.query(
+    `UPDATE rpt_computers c SET open_count = c.open_count + $2
+       FROM rpt_update_status s
+      WHERE s.update_id = $1 AND s.status IN (2, 3, 5, 6) AND c.computer_id = s.computer_id`,
+    [updateId, by],
+  );
+}
+
+/**
+ * Recounts one computer's status rows into its counters (migration reporting/0005-computer-counts): an index range
+ * of its own rows (a few hundred at most), after any statement that changed them. Recounting rather
+ * than adding deltas keeps the counters right whatever the upserts above decided to keep.
+ */
+async function refreshCounts(tx: SqlExecutor, computerId: string): Promise<void> {
+  await tx.query(
+    `UPDATE rpt_computers c
+        SET installed_count = x.installed, needed_count = x.needed, failed_count = x.failed,
+            pending_reboot_count = x.pending, open_count = x.open
+       FROM (SELECT count(*) FILTER (WHERE s.status = 4)::int AS installed,
+                    count(*) FILTER (WHERE s.status IN (2, 3))::int AS needed,
+                    count(*) FILTER (WHERE s.status = 5)::int AS failed,
+                    count(*) FILTER (WHERE s.status = 6)::int AS pending,
+                    -- declined as a scalar subquery on the open rows only: a join would hash the catalog per event
+                    count(*) FILTER (WHERE s.status IN (2, 3, 5, 6)
+                                       AND (SELECT NOT u.declined FROM rpt_updates u WHERE u.update_id = s.update_id))::int AS open
+               FROM rpt_update_status s
+              WHERE s.computer_id = $1) x
+      WHERE c.computer_id = $1`,
+    [computerId],
+  );
 }
 
 async function applyAssignment(tx: SqlExecutor, d: Data<typeof ComputerAssignedToGroups>): Promise<void> {
+  // The computer's statuses leave its old groups' per-update counters and join the new ones'.
+  const image = await imageOf(tx, d.computerId);
+  await moveImage(tx, d.computerId, image, -1);
   await tx.query('DELETE FROM rpt_group_members WHERE computer_id = $1', [d.computerId]);
+  forgetBuckets(tx, d.computerId);
   // Every computer is in All Computers; keeping it implicit keeps that group out of the table.
   const groups = [...new Set(d.groupIds)].filter((g) => g !== ALL_COMPUTERS_GROUP_ID);
-  if (groups.length === 0) return;
+  if (groups.length > 0) {
+    await tx.query(
+      `INSERT INTO rpt_group_members (computer_id, group_id)
+       SELECT $1, g::uuid FROM jsonb_array_elements_text($2::jsonb) AS g`,
+      [d.computerId, JSON.stringify(groups)],
+    );
+  }
+  await moveImage(tx, d.computerId, image, 1);
+}
+
+/**
+ * Before a group's memberships go: its per-update counters go with it, and the members that were in
+ * no other group now count in Unassigned Computers (one grouped statement, not one per member).
+ */
+async function leaveDeletedGroup(tx: SqlExecutor, groupId: string): Promise<void> {
+  await flushCounts(tx);
+  forgetBuckets(tx);
+  await tx.query('DELETE FROM rpt_update_counts WHERE group_id = $1', [groupId]);
   await tx.query(
-    `INSERT INTO rpt_group_members (computer_id, group_id)
-     SELECT $1, g::uuid FROM jsonb_array_elements_text($2::jsonb) AS g`,
-    [d.computerId, JSON.stringify(groups)],
+    `INSERT INTO rpt_update_counts AS t (update_id, group_id, installed, needed, downloaded, failed, pending_reboot, covered)
+     SELECT update_id, $2::uuid, sum(installed), sum(needed), sum(downloaded), sum(failed), sum(pending_reboot), sum(covered)
+       FROM (${RECOUNT_SQL(`WHERE s.computer_id IN (
+               SELECT m.computer_id FROM rpt_group_members m WHERE m.group_id = $1
+                  AND NOT EXISTS (SELECT 1 FROM rpt_group_members o WHERE o.computer_id = m.computer_id AND o.group_id <> $1))`)}) AS x
+      WHERE x.group_id = $1
+      GROUP BY update_id
+     ON CONFLICT (update_id, group_id) DO UPDATE SET
+       installed = t.installed + EXCLUDED.installed, needed = t.needed + EXCLUDED.needed,
+       downloaded = t.downloaded + EXCLUDED.downloaded, failed = t.failed + EXCLUDED.failed,
+       pending_reboot = t.pending_reboot + EXCLUDED.pending_reboot, covered = t.covered + EXCLUDED.covered`,
+    [groupId, UNASSIGNED_COMPUTERS_GROUP_ID],
   );
 }
