@@ -52,6 +52,10 @@ const { values } = parseArgs({
     /** Comma-separated subset of scan,rescan,content,reports (default: scan,rescan,content; --quick adds reports). */
     scenarios: { type: 'string' },
     'rescan-rounds': { type: 'string' },
+    /** Documents per import-batch request (1 = the single import route per document). */
+    'import-batch': { type: 'string' },
+    /** pglite (default) or postgres: the server's event store (postgres: a fresh database on the test PostgreSQL). */
+    store: { type: 'string' },
     /** Directory for per-phase server CPU profiles (`.cpuprofile`; summarize with dist/test/bench/profile-summary.js). */
     profile: { type: 'string' },
   },
@@ -62,6 +66,9 @@ const outDir = path.resolve(values.out ?? 'docs/benchmarks');
 const selected = new Set((values.scenarios ?? (quick ? 'scan,rescan,content,reports' : 'scan,rescan,content')).split(',').map((v) => v.trim()));
 for (const name of selected) if (!['scan', 'rescan', 'content', 'reports'].includes(name)) throw new Error(`--scenarios: unknown scenario ${name} (scan, rescan, content, reports)`);
 if (values['skip-content'] === true) selected.delete('content');
+const store = values.store ?? 'pglite';
+if (store !== 'pglite' && store !== 'postgres') throw new Error(`--store: pglite or postgres, not ${store}`);
+const storeOptions = { store, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
 const profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
@@ -108,6 +115,7 @@ if (selected.has('scan')) fleets.push(await runCatalogFleet({
   name: `scan-${sizes.revisions}`,
   catalog: baseCatalog(sizes.revisions, true),
   importConcurrency: 4,
+  ...storeOptions,
   clients: sizes.clients,
   concurrency: sizes.concurrency,
   rescanRounds: sizes.rescanRounds,
@@ -122,6 +130,7 @@ if (selected.has('rescan')) fleets.push(await runCatalogFleet({
   name: `rescan-${sizes.big}`,
   catalog: { ...baseCatalog(sizes.big, false), seed: 20261126 },
   importConcurrency: 4,
+  ...storeOptions,
   clients: sizes.bigClients,
   concurrency: Math.min(sizes.concurrency, sizes.bigClients),
   rescanRounds: quick ? 3 : num(values['rescan-rounds'], 25),

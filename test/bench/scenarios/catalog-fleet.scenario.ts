@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type CatalogOptions, documentSizeSpread, generateCatalog } from '../../support/catalog/catalog-generator.js';
 import { Prng } from '../../support/catalog/prng.js';
+import { createTestDatabase, type TestDatabase } from '../../support/required-services.js';
 import { WindowsUpdateAgentClient } from '../../support/wua-client/wua-client.js';
 import { AdminApi, type CatalogLoadResult, loadCatalog } from '../catalog-loader.js';
 import { type Exchange, type FleetContext, type FleetPhaseResult, runFleetPhase, type SimulatedComputer } from '../fleet.js';
@@ -26,6 +27,10 @@ export interface CatalogFleetOptions {
   readonly reportComputers: number;
   readonly eventsPerComputer: number;
   readonly log: (line: string) => void;
+  /** Documents per import-batch request; 1 = the single import route per document (the loader's default otherwise). */
+  readonly importBatch?: number;
+  /** The server's event store: embedded PGlite (default) or a fresh database on the test PostgreSQL (DATABASE_URL). */
+  readonly store?: 'pglite' | 'postgres';
   /** Write one server CPU profile per phase (`<scenario>-<phase>.cpuprofile`) into this directory. */
   readonly profileDir?: string;
 }
@@ -76,6 +81,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
   const token = randomBytes(32).toString('hex');
   let server: BenchProcess | null = null;
   let ceiling: BenchProcess | null = null;
+  let database: TestDatabase | null = null;
   let peak = 0;
   const sampleRss = async (): Promise<number | null> => {
     const v = server ? await rssMiB(server.pid) : null;
@@ -85,7 +91,11 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
   try {
     const catalog = generateCatalog(options.catalog);
     options.log(`${options.name}: generated ${catalog.items.length} documents, ${catalog.approvals.length} approvals`);
-    server = await startWatershedForBench({ WATERSHED_DATA_DIR: dataDir, WATERSHED_ADMIN_TOKENS: token }, { inspect: options.profileDir !== undefined });
+    if (options.store === 'postgres') database = await createTestDatabase(`bench_${options.name}`);
+    server = await startWatershedForBench(
+      { WATERSHED_DATA_DIR: dataDir, WATERSHED_ADMIN_TOKENS: token, ...(database ? { DATABASE_URL: database.url } : {}) },
+      { inspect: options.profileDir !== undefined },
+    );
     const serverPid = server.pid;
     const profiler = options.profileDir !== undefined && server.inspectorUrl ? await ServerProfiler.connect(server.inspectorUrl, options.profileDir) : null;
     const profiled = <T>(phase: string, work: () => Promise<T>): Promise<T> => (profiler ? profiler.around(`${options.name}-${phase}`, work) : work());
@@ -95,7 +105,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
     try {
       const api = new AdminApi(server.url, token);
       const cpuBeforeLoad = await cpuSeconds(serverPid);
-      const loaded = await profiled('import', () => loadCatalog(api, catalog, { concurrency: options.importConcurrency, log: options.log }));
+      const loaded = await profiled('import', () => loadCatalog(api, catalog, { concurrency: options.importConcurrency, log: options.log, ...(options.importBatch === undefined ? {} : { batchDocuments: options.importBatch }) }));
       // Server CPU per imported document and per approval: what the shared machine's load does not move.
       const load = { ...loaded, serverCpuSeconds: round((await cpuSeconds(serverPid)) - cpuBeforeLoad, 2), serverCpuMsPerDocument: 0 };
       load.serverCpuMsPerDocument = round((1000 * load.serverCpuSeconds) / Math.max(1, load.documents + load.approvals), 2);
@@ -171,6 +181,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
   } finally {
     await ceiling?.stop();
     await server?.stop();
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
