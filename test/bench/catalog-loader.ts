@@ -43,13 +43,19 @@ function importBody(item: CatalogItem): { xml: string; source: 'imported'; files
   return { xml: item.xml, source: 'imported', files: item.files.map((f) => ({ fileName: f.fileName, sha1: f.sha1Base64, contentBase64: fileContent(f).toString('base64') })) };
 }
 
-/** Consecutive documents of one wave, in order, cut at `max` documents or BATCH_BYTES; the giant one alone. */
-function intoBatches(wave: readonly CatalogItem[], max: number): CatalogItem[][] {
+/**
+ * Consecutive documents, in order, cut at `max` documents or BATCH_BYTES. The giant document goes
+ * alone through the single route: it is there to show the body limit.
+ */
+function intoBatches(items: readonly CatalogItem[], max: number): CatalogItem[][] {
   const batches: CatalogItem[][] = [];
   let current: CatalogItem[] = [];
   let size = 0;
-  for (const item of wave) {
+  for (const item of items) {
     if (item.kind === 'giant') {
+      if (current.length > 0) batches.push(current);
+      current = [];
+      size = 0;
       batches.push([item]);
       continue;
     }
@@ -103,12 +109,14 @@ export async function loadCatalog(
     }
   };
   const batchDocuments = options.batchDocuments ?? DEFAULT_BATCH_DOCUMENTS;
-  for (const wave of waves) {
-    // The giant document goes alone through the single route: it exists to show the body limit.
-    const units = batchDocuments <= 1 ? wave.map((item) => [item]) : intoBatches(wave, batchDocuments);
+  // Single imports: the waves, `concurrency` requests in flight within one. Batches: the catalog in
+  // order, one request at a time (a batch is one transaction and PGlite runs one at a time anyway),
+  // so a bundle's children and a revision's predecessor are always committed first.
+  const rounds = batchDocuments <= 1 ? waves.map((wave) => ({ units: wave.map((item) => [item]), concurrency: options.concurrency })) : [{ units: intoBatches(catalog.items, batchDocuments), concurrency: 1 }];
+  for (const { units, concurrency } of rounds) {
     let next = 0;
     await Promise.all(
-      Array.from({ length: Math.min(options.concurrency, units.length) }, async () => {
+      Array.from({ length: Math.min(concurrency, units.length) }, async () => {
         while (next < units.length) {
           const unit = units[next++]!;
           if (unit.length > 1 || (unit.length === 1 && batchDocuments > 1 && unit[0]!.kind !== 'giant')) {

@@ -56,6 +56,8 @@ const { values } = parseArgs({
     'import-batch': { type: 'string' },
     /** pglite (default) or postgres: the server's event store (postgres: a fresh database on the test PostgreSQL). */
     store: { type: 'string' },
+    /** Also run a fleet whose computers each have this many of the 24 products (0 = not run; --quick: 2). */
+    'products-per-computer': { type: 'string' },
     /** Directory for per-phase server CPU profiles (`.cpuprofile`; summarize with dist/test/bench/profile-summary.js). */
     profile: { type: 'string' },
   },
@@ -66,12 +68,13 @@ const outDir = path.resolve(values.out ?? 'docs/benchmarks');
 const selected = new Set((values.scenarios ?? (quick ? 'scan,rescan,content,reports' : 'scan,rescan,content')).split(',').map((v) => v.trim()));
 for (const name of selected) if (!['scan', 'rescan', 'content', 'reports'].includes(name)) throw new Error(`--scenarios: unknown scenario ${name} (scan, rescan, content, reports)`);
 if (values['skip-content'] === true) selected.delete('content');
-const store = values.store ?? 'pglite';
-if (store !== 'pglite' && store !== 'postgres') throw new Error(`--store: pglite or postgres, not ${store}`);
-const storeOptions = { store, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
 const profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
+const store = values.store ?? 'pglite';
+if (store !== 'pglite' && store !== 'postgres') throw new Error(`--store: pglite or postgres, not ${store}`);
+const productsPerComputer = num(values['products-per-computer'], quick ? 2 : 0);
+const storeOptions = { store, productsPerComputer, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 const MiB = 1024 * 1024;
