@@ -19,6 +19,8 @@ interface Phase {
   walksPerSecond: number;
   walksPerCoreSecond: number;
   serverCpuMsPerWalk: number;
+  updatesOfferedPerWalk: number;
+  cachedIdsPerCall?: number;
   latencyMs: Record<string, Latency>;
   errors: number;
 }
@@ -70,7 +72,11 @@ describe('npm run bench -- --quick', () => {
         assert.ok(fleet.catalog.load.documents > 0 && fleet.catalog.load.documentsPerSecond > 0 && fleet.catalog.approvals > 0);
         assert.ok(fleet.catalog.load.serverCpuMsPerDocument > 0, 'server CPU per imported document');
         assert.ok(fleet.catalog.documents.from2To20KB > fleet.catalog.revisions / 2, 'most documents are 2–20 KB');
-        assert.deepEqual(fleet.phases.map((p) => p.phase), ['first-scan', 'rescan']);
+        // --quick also runs the product-set fleet (2 of the 24 products per computer): it sees less of the catalog.
+        assert.deepEqual(fleet.phases.map((p) => p.phase), ['first-scan', 'rescan', 'first-scan (2 of 24 products)', 'rescan (2 of 24 products)']);
+        const [everyProduct, , twoProducts, twoProductsRescan] = fleet.phases;
+        assert.ok(twoProducts!.updatesOfferedPerWalk < everyProduct!.updatesOfferedPerWalk, `${fleet.scenario}: a computer with 2 of 24 products is offered less than one with all of them`);
+        assert.ok((twoProductsRescan!.cachedIdsPerCall ?? 0) > 0, `${fleet.scenario}: rescans report the ids they send`);
         for (const phase of fleet.phases) {
           assert.ok(phase.walks > 0 && phase.requestsPerSecond > 0 && phase.walksPerSecond > 0 && phase.walksPerCoreSecond > 0 && phase.serverCpuMsPerWalk > 0, `${fleet.scenario} ${phase.phase}`);
           assert.ok(phase.latencyMs.SyncUpdates && phase.latencyMs.SyncUpdates.count > 0 && phase.latencyMs.SyncUpdates.p99 > 0);

@@ -33,11 +33,56 @@ export interface CatalogLoadResult {
 }
 
 /**
+ * Documents per `POST /api/v1/updates/import-batch` request (1 = one `POST /api/v1/updates/import`
+ * each, the single route). Batches also stop at BATCH_BYTES of JSON, under the 8 MiB body limit.
+ */
+export const DEFAULT_BATCH_DOCUMENTS = 250;
+const BATCH_BYTES = 6 * 1024 * 1024;
+
+function importBody(item: CatalogItem): { xml: string; source: 'imported'; files: { fileName: string; sha1: string; contentBase64: string }[] } {
+  return { xml: item.xml, source: 'imported', files: item.files.map((f) => ({ fileName: f.fileName, sha1: f.sha1Base64, contentBase64: fileContent(f).toString('base64') })) };
+}
+
+/**
+ * Consecutive documents, in order, cut at `max` documents or BATCH_BYTES. The giant document goes
+ * alone through the single route: it is there to show the body limit.
+ */
+function intoBatches(items: readonly CatalogItem[], max: number): CatalogItem[][] {
+  const batches: CatalogItem[][] = [];
+  let current: CatalogItem[] = [];
+  let size = 0;
+  for (const item of items) {
+    if (item.kind === 'giant') {
+      if (current.length > 0) batches.push(current);
+      current = [];
+      size = 0;
+      batches.push([item]);
+      continue;
+    }
+    // Base64 file bytes are 4/3 of the files; the XML is JSON-escaped (a little over its length).
+    const itemBytes = Math.ceil(Buffer.byteLength(item.xml) * 1.1) + item.files.reduce((n, f) => n + Math.ceil((f.size * 4) / 3) + 200, 0);
+    if (current.length > 0 && (current.length >= max || size + itemBytes > BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += itemBytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
  * Feeds a generated catalog through the real admin API: imports in order (a dependency before its
- * dependants, a bundle's children before it) with a few requests in flight, then groups, targeting
+ * dependants, a bundle's children before it) in batches (import-batch), a few requests in flight, then groups, targeting
  * mode and approvals. Throughput is measured here, since it bounds the catalog sizes we can build.
  */
-export async function loadCatalog(api: AdminApi, catalog: Catalog, options: { concurrency: number; log?: (line: string) => void }): Promise<CatalogLoadResult> {
+export async function loadCatalog(
+  api: AdminApi,
+  catalog: Catalog,
+  options: { concurrency: number; batchDocuments?: number; log?: (line: string) => void },
+): Promise<CatalogLoadResult> {
   const refused: CatalogLoadResult['refused'] = [];
   let bytes = 0;
   const started = performance.now();
@@ -57,14 +102,41 @@ export async function loadCatalog(api: AdminApi, catalog: Catalog, options: { co
   if (current.length > 0) waves.push(current);
   let done = 0;
   let lastLog = performance.now();
-  for (const wave of waves) {
+  const progress = (): void => {
+    if (options.log && performance.now() - lastLog > 10_000) {
+      lastLog = performance.now();
+      options.log(`imported ${done}/${catalog.items.length} (${round(done / ((performance.now() - started) / 1000), 1)}/s)`);
+    }
+  };
+  const batchDocuments = options.batchDocuments ?? DEFAULT_BATCH_DOCUMENTS;
+  // Single imports: the waves, `concurrency` requests in flight within one. Batches: the catalog in
+  // order, one request at a time (a batch is one transaction and PGlite runs one at a time anyway),
+  // so a bundle's children and a revision's predecessor are always committed first.
+  const rounds = batchDocuments <= 1 ? waves.map((wave) => ({ units: wave.map((item) => [item]), concurrency: options.concurrency })) : [{ units: intoBatches(catalog.items, batchDocuments), concurrency: 1 }];
+  for (const { units, concurrency } of rounds) {
     let next = 0;
     await Promise.all(
-      Array.from({ length: Math.min(options.concurrency, wave.length) }, async () => {
-        while (next < wave.length) {
-          const item = wave[next++]!;
-          const body = { xml: item.xml, source: 'imported', files: item.files.map((f) => ({ fileName: f.fileName, sha1: f.sha1Base64, contentBase64: fileContent(f).toString('base64') })) };
-          const json = JSON.stringify(body);
+      Array.from({ length: Math.min(concurrency, units.length) }, async () => {
+        while (next < units.length) {
+          const unit = units[next++]!;
+          if (unit.length > 1 || (unit.length === 1 && batchDocuments > 1 && unit[0]!.kind !== 'giant')) {
+            const json = JSON.stringify({ documents: unit.map(importBody) });
+            bytes += json.length;
+            const response = await fetch(`${api.baseUrl}/api/v1/updates/import-batch`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+              body: json,
+            });
+            const text = await response.text();
+            if (response.status !== 200) throw new Error(`import batch of ${unit.length} from ${unit[0]!.updateId}: HTTP ${response.status} ${text.slice(0, 400)}`);
+            const created = (JSON.parse(text) as { results: { created: boolean }[] }).results.filter((r) => r.created).length;
+            if (created !== unit.length) throw new Error(`import batch of ${unit.length}: only ${created} created`);
+            done += unit.length;
+            progress();
+            continue;
+          }
+          const item = unit[0]!;
+          const json = JSON.stringify(importBody(item));
           bytes += json.length;
           let response: Response;
           let text: string;
@@ -87,10 +159,7 @@ export async function loadCatalog(api: AdminApi, catalog: Catalog, options: { co
           }
           if (response.status !== 201) throw new Error(`import ${item.kind} ${item.updateId}: HTTP ${response.status} ${text.slice(0, 400)}`);
           done += 1;
-          if (options.log && performance.now() - lastLog > 10_000) {
-            lastLog = performance.now();
-            options.log(`imported ${done}/${catalog.items.length} (${round(done / ((performance.now() - started) / 1000), 1)}/s)`);
-          }
+          progress();
         }
       }),
     );

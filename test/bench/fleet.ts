@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { type SimulatedSystemSpec, WindowsUpdateAgentClient } from '../support/wua-client/wua-client.js';
+import { type ApplicabilityEvaluator, type SimulatedSystemSpec, WindowsUpdateAgentClient } from '../support/wua-client/wua-client.js';
 import type { CatalogFile } from '../support/catalog/catalog-generator.js';
 import { LatencyRecorder } from './stats.js';
 
@@ -49,6 +49,8 @@ export interface SimulatedComputer {
   readonly group: string;
   /** Devices and installed drivers sent in the driver pass (none: an empty SystemSpec). */
   readonly systemSpec?: SimulatedSystemSpec;
+  /** What the client evaluates as installed (default: every category and detectoid, i.e. every product). */
+  readonly evaluator?: ApplicabilityEvaluator;
   client?: WindowsUpdateAgentClient;
 }
 
@@ -69,6 +71,8 @@ export interface FleetPhaseResult {
   readonly serverCpuMsPerWalk: number;
   readonly syncUpdatesCallsPerWalk: number;
   readonly updatesOfferedPerWalk: number;
+  /** Rescans: revision ids the client sent per software-pass call (its cache: InstalledNonLeaf + OtherCached). */
+  readonly cachedIdsPerCall?: number;
   readonly latencyMs: ReturnType<LatencyRecorder['summary']>;
   readonly errors: number;
   readonly firstErrors: string[];
@@ -89,7 +93,7 @@ const RANGE = 1024 * 1024;
  * one approved file (SHA-1 verified), and a report of the outcomes.
  */
 async function firstScan(ctx: FleetContext, computer: SimulatedComputer, recorder: LatencyRecorder, counters: { syncCalls: number; offered: number }): Promise<void> {
-  const client = new WindowsUpdateAgentClient(ctx.baseUrl, { clientId: computer.clientId, dnsName: computer.dnsName, targetGroups: [computer.group] });
+  const client = new WindowsUpdateAgentClient(ctx.baseUrl, { clientId: computer.clientId, dnsName: computer.dnsName, targetGroups: [computer.group] }, computer.evaluator ? { evaluator: computer.evaluator } : {});
   computer.client = client;
   try {
     await client.handshake();
@@ -120,10 +124,11 @@ async function firstScan(ctx: FleetContext, computer: SimulatedComputer, recorde
 }
 
 /** A differential rescan: the software pass with the client's cache, then the driver pass. */
-async function rescan(computer: SimulatedComputer, recorder: LatencyRecorder, counters: { syncCalls: number; offered: number }): Promise<void> {
+async function rescan(computer: SimulatedComputer, recorder: LatencyRecorder, counters: { syncCalls: number; offered: number; cachedIds: number }): Promise<void> {
   const client = computer.client;
   if (!client) throw new Error(`${computer.clientId}: rescan before first scan`);
   try {
+    counters.cachedIds += client.installedNonLeaf.size + client.otherCached.size;
     const pages = await client.syncSoftware();
     await client.syncDrivers(computer.systemSpec);
     counters.syncCalls += pages.length + 1;
@@ -165,11 +170,11 @@ export async function runFleetPhase(
   ctx: FleetContext,
   phase: 'first-scan' | 'rescan',
   computers: readonly SimulatedComputer[],
-  options: { concurrency: number; rounds?: number; recordWalks?: number; recordFrom?: 'start' | 'end' },
+  options: { concurrency: number; rounds?: number; recordWalks?: number; recordFrom?: 'start' | 'end'; label?: string },
 ): Promise<{ result: FleetPhaseResult; recorded: Exchange[] }> {
   wrapFetch();
   const recorder = new LatencyRecorder();
-  const counters = { syncCalls: 0, offered: 0 };
+  const counters = { syncCalls: 0, offered: 0, cachedIds: 0 };
   const recorded: Exchange[] = [];
   const firstErrors: string[] = [];
   const work: SimulatedComputer[] = [];
@@ -203,7 +208,7 @@ export async function runFleetPhase(
   return {
     recorded,
     result: {
-      phase,
+      phase: options.label ?? phase,
       clients: computers.length,
       concurrency: options.concurrency,
       wallSeconds: r2(wallSeconds),
@@ -216,6 +221,7 @@ export async function runFleetPhase(
       serverCpuMsPerWalk: r2((serverCpuSeconds * 1000) / Math.max(1, walks)),
       syncUpdatesCallsPerWalk: r2(counters.syncCalls / Math.max(1, walks)),
       updatesOfferedPerWalk: r2(counters.offered / Math.max(1, walks)),
+      ...(phase === 'rescan' ? { cachedIdsPerCall: r2(counters.cachedIds / Math.max(1, walks)) } : {}),
       latencyMs,
       errors: recorder.totalErrors,
       firstErrors,

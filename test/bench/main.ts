@@ -52,6 +52,12 @@ const { values } = parseArgs({
     /** Comma-separated subset of scan,rescan,content,reports (default: scan,rescan,content; --quick adds reports). */
     scenarios: { type: 'string' },
     'rescan-rounds': { type: 'string' },
+    /** Documents per import-batch request (1 = the single import route per document). */
+    'import-batch': { type: 'string' },
+    /** pglite (default) or postgres: the server's event store (postgres: a fresh database on the test PostgreSQL). */
+    store: { type: 'string' },
+    /** Also run a fleet whose computers each have this many of the 24 products (0 = not run; --quick: 2). */
+    'products-per-computer': { type: 'string' },
     /** Directory for per-phase server CPU profiles (`.cpuprofile`; summarize with dist/test/bench/profile-summary.js). */
     profile: { type: 'string' },
   },
@@ -65,6 +71,10 @@ if (values['skip-content'] === true) selected.delete('content');
 const profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
+const store = values.store ?? 'pglite';
+if (store !== 'pglite' && store !== 'postgres') throw new Error(`--store: pglite or postgres, not ${store}`);
+const productsPerComputer = num(values['products-per-computer'], quick ? 2 : 0);
+const storeOptions = { store, productsPerComputer, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 const MiB = 1024 * 1024;
@@ -108,6 +118,7 @@ if (selected.has('scan')) fleets.push(await runCatalogFleet({
   name: `scan-${sizes.revisions}`,
   catalog: baseCatalog(sizes.revisions, true),
   importConcurrency: 4,
+  ...storeOptions,
   clients: sizes.clients,
   concurrency: sizes.concurrency,
   rescanRounds: sizes.rescanRounds,
@@ -122,6 +133,7 @@ if (selected.has('rescan')) fleets.push(await runCatalogFleet({
   name: `rescan-${sizes.big}`,
   catalog: { ...baseCatalog(sizes.big, false), seed: 20261126 },
   importConcurrency: 4,
+  ...storeOptions,
   clients: sizes.bigClients,
   concurrency: Math.min(sizes.concurrency, sizes.bigClients),
   rescanRounds: quick ? 3 : num(values['rescan-rounds'], 25),

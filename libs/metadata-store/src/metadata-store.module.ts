@@ -6,6 +6,8 @@ import { GetFileLocationsRpcController } from './get-file-locations/get-file-loc
 import { GetEulaRpcController } from './get-eula/get-eula.rpc.controller.js';
 import { GetFragmentsRpcController } from './get-fragments/get-fragments.rpc.controller.js';
 import { GetRevisionRpcController } from './get-revision/get-revision.rpc.controller.js';
+import { ImportBatchHttpController } from './import-batch/import-batch.http.controller.js';
+import { ImportBatchUseCase } from './import-batch/import-batch.use-case.js';
 import { ImportUpdateRpcController } from './import-update/import-update.rpc.controller.js';
 import { ImportUpdateUseCase } from './import-update/import-update.use-case.js';
 import { CatalogHttpController } from './catalog-http/catalog.http.controller.js';
@@ -32,6 +34,7 @@ import { UploadedContentStore } from './upload-content/uploaded-content.store.js
     PublishUpdateRpcController,
     CatalogHttpController,
     ContentHttpController,
+    ImportBatchHttpController,
   ],
   providers: [
     UpdateRevisionsFollower,
@@ -54,6 +57,12 @@ import { UploadedContentStore } from './upload-content/uploaded-content.store.js
           onProjectionError: (error) => logger.warn({ err: error }, 'revisions projection did not catch up after an import'),
         }),
       inject: [EVENT_STORE, ContentStore, UpdateRevisionsFollower, LOGGER],
+    },
+    {
+      provide: ImportBatchUseCase,
+      useFactory: (store: EventStore, content: ContentStore, importer: ImportUpdateUseCase, logger: Logger) =>
+        new ImportBatchUseCase(store, content, importer, (error) => logger.error({ err: error }, 'could not record the end of an import batch\'s synchronization run')),
+      inject: [EVENT_STORE, ContentStore, ImportUpdateUseCase, LOGGER],
     },
     {
       provide: PublishUpdateUseCase,

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type CatalogOptions, documentSizeSpread, generateCatalog } from '../../support/catalog/catalog-generator.js';
+import { type Catalog, type CatalogOptions, documentSizeSpread, generateCatalog } from '../../support/catalog/catalog-generator.js';
+import type { ApplicabilityEvaluator } from '../../support/wua-client/wua-client.js';
 import { Prng } from '../../support/catalog/prng.js';
+import { createTestDatabase, type TestDatabase } from '../../support/required-services.js';
 import { WindowsUpdateAgentClient } from '../../support/wua-client/wua-client.js';
 import { AdminApi, type CatalogLoadResult, loadCatalog } from '../catalog-loader.js';
 import { type Exchange, type FleetContext, type FleetPhaseResult, runFleetPhase, type SimulatedComputer } from '../fleet.js';
@@ -26,6 +28,16 @@ export interface CatalogFleetOptions {
   readonly reportComputers: number;
   readonly eventsPerComputer: number;
   readonly log: (line: string) => void;
+  /** Documents per import-batch request; 1 = the single import route per document (the loader's default otherwise). */
+  readonly importBatch?: number;
+  /**
+   * After the proportional fleet (every computer has every product), a second fleet of as many
+   * computers that each have only this many of the catalog's products installed: first scans and
+   * rescans, phases labelled with the share. 0 or absent: not run.
+   */
+  readonly productsPerComputer?: number;
+  /** The server's event store: embedded PGlite (default) or a fresh database on the test PostgreSQL (DATABASE_URL). */
+  readonly store?: 'pglite' | 'postgres';
   /** Write one server CPU profile per phase (`<scenario>-<phase>.cpuprofile`) into this directory. */
   readonly profileDir?: string;
 }
@@ -76,6 +88,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
   const token = randomBytes(32).toString('hex');
   let server: BenchProcess | null = null;
   let ceiling: BenchProcess | null = null;
+  let database: TestDatabase | null = null;
   let peak = 0;
   const sampleRss = async (): Promise<number | null> => {
     const v = server ? await rssMiB(server.pid) : null;
@@ -85,7 +98,11 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
   try {
     const catalog = generateCatalog(options.catalog);
     options.log(`${options.name}: generated ${catalog.items.length} documents, ${catalog.approvals.length} approvals`);
-    server = await startWatershedForBench({ WATERSHED_DATA_DIR: dataDir, WATERSHED_ADMIN_TOKENS: token }, { inspect: options.profileDir !== undefined });
+    if (options.store === 'postgres') database = await createTestDatabase(`bench_${options.name}`);
+    server = await startWatershedForBench(
+      { WATERSHED_DATA_DIR: dataDir, WATERSHED_ADMIN_TOKENS: token, ...(database ? { DATABASE_URL: database.url } : {}) },
+      { inspect: options.profileDir !== undefined },
+    );
     const serverPid = server.pid;
     const profiler = options.profileDir !== undefined && server.inspectorUrl ? await ServerProfiler.connect(server.inspectorUrl, options.profileDir) : null;
     const profiled = <T>(phase: string, work: () => Promise<T>): Promise<T> => (profiler ? profiler.around(`${options.name}-${phase}`, work) : work());
@@ -95,7 +112,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
     try {
       const api = new AdminApi(server.url, token);
       const cpuBeforeLoad = await cpuSeconds(serverPid);
-      const loaded = await profiled('import', () => loadCatalog(api, catalog, { concurrency: options.importConcurrency, log: options.log }));
+      const loaded = await profiled('import', () => loadCatalog(api, catalog, { concurrency: options.importConcurrency, log: options.log, ...(options.importBatch === undefined ? {} : { batchDocuments: options.importBatch }) }));
       // Server CPU per imported document and per approval: what the shared machine's load does not move.
       const load = { ...loaded, serverCpuSeconds: round((await cpuSeconds(serverPid)) - cpuBeforeLoad, 2), serverCpuMsPerDocument: 0 };
       load.serverCpuMsPerDocument = round((1000 * load.serverCpuSeconds) / Math.max(1, load.documents + load.approvals), 2);
@@ -128,6 +145,22 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
       phases.push(re.result);
       recordings.push({ phase: 'rescan', exchanges: re.recorded });
       options.log(`${options.name}: rescans: ${re.result.walks} in ${re.result.wallSeconds}s, errors ${re.result.errors}`);
+
+      const perComputer = options.productsPerComputer ?? 0;
+      if (perComputer > 0) {
+        const label = `${perComputer} of ${catalog.products.length} products`;
+        const fleet = productSetFleet(catalog, options, perComputer);
+        const firstSet = await profiled('first-scan-products', () => runFleetPhase(ctx, 'first-scan', fleet, { concurrency: options.concurrency, label: `first-scan (${label})` }));
+        phases.push(firstSet.result);
+        options.log(`${options.name}: first scans (${label}): ${firstSet.result.walks} in ${firstSet.result.wallSeconds}s, ${firstSet.result.updatesOfferedPerWalk} offered per walk, errors ${firstSet.result.errors}`);
+        // As for the first fleet: a few new approvals, brought by the first rescan round.
+        const more = catalog.items.filter((i) => (i.kind === 'leaf' || i.kind === 'bundle') && !approved.has(i.updateId) && !refusedIds.has(i.updateId)).slice(5, 10);
+        for (const item of more) await api.call('POST', `/api/v1/updates/${item.updateId}/approvals`, { groupId: load.groupIds.Workstations, action: 'Install' });
+        await new Promise((r) => setTimeout(r, 500));
+        const reSet = await profiled('rescan-products', () => runFleetPhase(ctx, 'rescan', fleet, { concurrency: options.concurrency, rounds: options.rescanRounds, label: `rescan (${label})` }));
+        phases.push(reSet.result);
+        options.log(`${options.name}: rescans (${label}): ${reSet.result.walks} in ${reSet.result.wallSeconds}s, errors ${reSet.result.errors}`);
+      }
       const afterScans = await sampleRss();
 
       let reports: ReportQueriesResult | null = null;
@@ -171,8 +204,39 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
   } finally {
     await ceiling?.stop();
     await server?.stop();
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Computers that each have `perComputer` of the catalog's products installed (an OS and an
+ * application or two, say), so each is applicable to its products' share of the catalog: the client
+ * evaluates the Product categories and detectoid chains of its own products as installed and every
+ * other product's as not installed, as the WUA test client's evaluator hook lets it. Deterministic:
+ * computer i has product i mod P and then the next ones at a stride of 7 (so sets overlap unevenly).
+ */
+function productSetFleet(catalog: Catalog, options: CatalogFleetOptions, perComputer: number): SimulatedComputer[] {
+  const rng = new Prng(options.catalog.seed ^ 0x9e0d);
+  const allProducts = new Set(catalog.products.map((p) => p.productId));
+  const count = catalog.products.length;
+  return Array.from({ length: options.clients }, (_, i) => {
+    const mine = Array.from({ length: Math.min(perComputer, count) }, (_, k) => catalog.products[(i + 7 * k) % count]!);
+    const products = new Set(mine.map((p) => p.productId));
+    const detectoids = new Set(mine.flatMap((p) => p.detectoidIds));
+    const evaluator: ApplicabilityEvaluator = (u) => {
+      if (u.updateType === 'Category') return u.updateId !== undefined && allProducts.has(u.updateId) && !products.has(u.updateId) ? 'not-installed' : 'installed';
+      if (u.updateType === 'Detectoid') return u.updateId !== undefined && detectoids.has(u.updateId) ? 'installed' : 'not-installed';
+      return 'not-installed';
+    };
+    return {
+      clientId: rng.uuid(),
+      dnsName: `ps-${String(i).padStart(6, '0')}.${options.name}.bench.test`,
+      group: catalog.clientGroups[i % catalog.clientGroups.length]!,
+      ...(catalog.systemSpecs.length > 0 ? { systemSpec: catalog.systemSpecs[i % catalog.systemSpecs.length]! } : {}),
+      evaluator,
+    };
+  });
 }
 
 /** Approvals reach the gateway's scan index through the log: wait until a probe's scan stops growing. */

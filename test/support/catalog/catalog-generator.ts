@@ -73,6 +73,16 @@ export interface Catalog {
    * computers take them in turn. Empty when the catalog has no drivers.
    */
   readonly systemSpecs: readonly SimulatedSystemSpec[];
+  /**
+   * The catalog's products (Product categories) and the detectoid chain under each: what a client
+   * that has only some products installed evaluates as installed (see the bench's product-set fleet).
+   */
+  readonly products: readonly CatalogProduct[];
+}
+
+export interface CatalogProduct {
+  readonly productId: string;
+  readonly detectoidIds: readonly string[];
 }
 
 export const CLASSIFICATIONS: readonly { id: string; title: string }[] = [
@@ -134,8 +144,10 @@ export function generateCatalog(options: CatalogOptions): Catalog {
 
   // Detectoid chains: d1 needs the product, d2 needs d1, d3 needs d2.
   const chainTip = new Map<string, string>();
+  const productDetectoids: CatalogProduct[] = [];
   for (const product of products) {
     let previous: string | null = null;
+    const detectoidIds: string[] = [];
     for (let level = 0; level < DETECTOID_DEPTH; level += 1) {
       const updateId = rng.uuid();
       const xml = updateDocumentXml({
@@ -147,9 +159,11 @@ export function generateCatalog(options: CatalogOptions): Catalog {
         prerequisites: previous === null ? { categories: [[product]] } : { all: [previous] },
       });
       items.push({ kind: 'detectoid', updateId, revisionNumber: 100, xml, files: [] });
+      detectoidIds.push(updateId);
       previous = updateId;
     }
     chainTip.set(product, previous!);
+    productDetectoids.push({ productId: product, detectoidIds });
   }
 
   // Software: series of leaves (each superseding the last of its series), bundles, second revisions.
@@ -254,7 +268,7 @@ export function generateCatalog(options: CatalogOptions): Catalog {
   const drivers = (options.drivers ?? 0) > 0 ? generateDrivers(options.seed, options.drivers!, products) : { items: [], approvals: [], systemSpecs: [] };
   items.push(...drivers.items);
   approvals.push(...drivers.approvals);
-  return { items, groups: GROUPS, clientGroups: CLIENT_GROUPS, approvals, downloadable, systemSpecs: drivers.systemSpecs };
+  return { items, groups: GROUPS, clientGroups: CLIENT_GROUPS, approvals, downloadable, systemSpecs: drivers.systemSpecs, products: productDetectoids };
 }
 
 export const DRIVERS_CLASSIFICATION = { id: 'ebfc1fc5-71a4-4f7b-9aca-3b9a503104a0', title: 'Drivers' };

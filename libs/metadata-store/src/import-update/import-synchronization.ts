@@ -105,7 +105,7 @@ export async function importAsSynchronization(
 }
 
 /** The document's UpdateIdentity, read loosely, for a document the parser refused. */
-function identityHint(xml: string): { updateId: string | null; revisionNumber: number | null } {
+export function identityHint(xml: string): { updateId: string | null; revisionNumber: number | null } {
   const tag = /<(?:[\w.-]+:)?UpdateIdentity\b[^>]*>/.exec(xml.slice(0, 4096))?.[0] ?? '';
   const updateId = /\bUpdateID\s*=\s*"([0-9a-fA-F-]{36})"/.exec(tag)?.[1]?.toLowerCase() ?? null;
   const revision = /\bRevisionNumber\s*=\s*"(\d{1,9})"/.exec(tag)?.[1];

@@ -90,19 +90,17 @@ export class ImportUpdateUseCase {
   ) {}
 
   async execute(command: ImportUpdateCommand, context: CausationContext): Promise<ImportUpdateResult> {
-    const document = parseDocument(command.xml);
-    const sha256 = documentSha256(command.xml);
+    const prepared = prepareImport(command.xml, command.source);
+    const { document, sha256, streamId } = prepared;
     const { updateId, revisionNumber } = document.summary.identity;
-    const streamId = updateStream(updateId);
-    checkEventData(document, sha256, command.source);
 
     // Refuse a conflicting document before any file is written.
     refuseConflict(decideImport((await loadState(this.store.db, streamId)).state, revisionNumber, sha256), updateId, revisionNumber);
 
-    const staged = await this.stageFiles(document, command.files ?? []);
+    const staged = await stageFiles(this.content, document, command.files ?? []);
     let outcome: { revisionId: number; created: boolean; change: ImportChange };
     try {
-      outcome = await this.commit(document, command, sha256, streamId, context);
+      outcome = await this.commit(prepared, context);
     } catch (error) {
       await Promise.all(staged.map((s) => s.discard()));
       throw error;
@@ -112,37 +110,16 @@ export class ImportUpdateUseCase {
       await s.commit();
       storedFiles.push(`/Content/${s.relativePath}`);
     }
-    if (outcome.created) await this.awaitProjection(updateId, revisionNumber);
+    if (outcome.created) await this.awaitRevision(updateId, revisionNumber);
     return { revisionId: outcome.revisionId, updateId, revisionNumber, created: outcome.created, change: outcome.change, storedFiles };
   }
 
-  private async commit(
-    document: UpdateDocument,
-    command: ImportUpdateCommand,
-    sha256: string,
-    streamId: string,
-    context: CausationContext,
-  ): Promise<{ revisionId: number; created: boolean; change: ImportChange }> {
-    const { updateId, revisionNumber } = document.summary.identity;
+  private async commit(prepared: PreparedImport, context: CausationContext): Promise<{ revisionId: number; created: boolean; change: ImportChange }> {
+    const { updateId } = prepared.document.summary.identity;
     const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.store.db.transaction(async (tx) => {
-          const { state, version } = await loadState(tx, streamId);
-          const decision = decideImport(state, revisionNumber, sha256);
-          refuseConflict(decision, updateId, revisionNumber);
-          if (decision.kind === 'unchanged') return { revisionId: decision.revision.revisionId, created: false, change: 'unchanged' as const };
-          const revisionId = await allocateRevisionId(tx);
-          await storeDocument(tx, sha256, command.xml);
-          const built = revisionImportedData(document, revisionId, sha256, command.source);
-          if ('problem' in built) throw invalidDocument(built.problem);
-          const event = newEvent(context, UpdateRevisionImported.type, UpdateRevisionImported.schemaVersion, built.data);
-          const expected: ExpectedVersion = version === 0n ? 'no-stream' : version;
-          await this.store.appendInTransaction(tx, streamId, [event], expected);
-          const change: ImportChange =
-            document.summary.publicationState?.toLowerCase() === 'expired' ? 'expired' : state.revisions.size === 0 ? 'new' : 'revised';
-          return { revisionId, created: true, change };
-        });
+        const outcome = await this.store.db.transaction((tx) => importInTransaction(this.store, tx, prepared, context));
         if (outcome.created) this.store.notifyAppended();
         return outcome;
       } catch (error) {
@@ -154,19 +131,11 @@ export class ImportUpdateUseCase {
     }
   }
 
-  /** Verifies every supplied file before anything is kept; one bad file discards them all. */
-  private async stageFiles(document: UpdateDocument, files: readonly ImportFile[]): Promise<StagedContent[]> {
-    const staged: StagedContent[] = [];
-    try {
-      for (const file of files) staged.push(await this.content.stage(declaredFile(document, file), file.content));
-      return staged;
-    } catch (error) {
-      await Promise.all(staged.map((s) => s.discard()));
-      throw error;
-    }
-  }
-
-  private async awaitProjection(updateId: string, revisionNumber: number): Promise<void> {
+  /**
+   * Read-your-writes for the caller's next query: waits (bounded) until the revisions projection
+   * shows this revision. A failed catch-up is reported, not thrown: the event is committed.
+   */
+  async awaitRevision(updateId: string, revisionNumber: number): Promise<void> {
     if (this.revisions === null) return;
     const deadline = Date.now() + (this.options.projectionWaitMs ?? DEFAULT_PROJECTION_WAIT_MS);
     try {
@@ -180,6 +149,65 @@ export class ImportUpdateUseCase {
     } catch (error) {
       this.options.onProjectionError?.(error);
     }
+  }
+}
+
+/** A document read and checked against the event schema, before anything is stored. */
+export interface PreparedImport {
+  readonly document: UpdateDocument;
+  readonly xml: string;
+  readonly sha256: string;
+  readonly source: ImportUpdateCommand['source'];
+  readonly streamId: string;
+}
+
+/** Parses and checks one document; throws UPDATE.INVALID_DOCUMENT (nothing stored) when it cannot be imported. */
+export function prepareImport(xml: string, source: ImportUpdateCommand['source']): PreparedImport {
+  const document = parseDocument(xml);
+  const sha256 = documentSha256(xml);
+  checkEventData(document, sha256, source);
+  return { document, xml, sha256, source, streamId: updateStream(document.summary.identity.updateId) };
+}
+
+/**
+ * Inside the caller's transaction: decides the import against the update's stream, and for a new
+ * revision allocates its RevisionID, stores the document and appends UpdateRevisionImported. Throws
+ * on a conflicting document (the caller's transaction then stores nothing). The caller notifies
+ * the store's followers after its commit.
+ */
+export async function importInTransaction(
+  store: EventStore,
+  tx: SqlExecutor,
+  prepared: PreparedImport,
+  context: CausationContext,
+): Promise<{ revisionId: number; created: boolean; change: ImportChange }> {
+  const { document, sha256, streamId } = prepared;
+  const { updateId, revisionNumber } = document.summary.identity;
+  const { state, version } = await loadState(tx, streamId);
+  const decision = decideImport(state, revisionNumber, sha256);
+  refuseConflict(decision, updateId, revisionNumber);
+  if (decision.kind === 'unchanged') return { revisionId: decision.revision.revisionId, created: false, change: 'unchanged' };
+  const revisionId = await allocateRevisionId(tx);
+  await storeDocument(tx, sha256, prepared.xml);
+  const built = revisionImportedData(document, revisionId, sha256, prepared.source);
+  if ('problem' in built) throw invalidDocument(built.problem);
+  const event = newEvent(context, UpdateRevisionImported.type, UpdateRevisionImported.schemaVersion, built.data);
+  const expected: ExpectedVersion = version === 0n ? 'no-stream' : version;
+  await store.appendInTransaction(tx, streamId, [event], expected);
+  const change: ImportChange =
+    document.summary.publicationState?.toLowerCase() === 'expired' ? 'expired' : state.revisions.size === 0 ? 'new' : 'revised';
+  return { revisionId, created: true, change };
+}
+
+/** Verifies every supplied file before anything is kept; one bad file discards them all. */
+export async function stageFiles(content: ContentStore, document: UpdateDocument, files: readonly ImportFile[]): Promise<StagedContent[]> {
+  const staged: StagedContent[] = [];
+  try {
+    for (const file of files) staged.push(await content.stage(declaredFile(document, file), file.content));
+    return staged;
+  } catch (error) {
+    await Promise.all(staged.map((s) => s.discard()));
+    throw error;
   }
 }
 
