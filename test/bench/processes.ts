@@ -16,7 +16,10 @@ export interface BenchProcess {
  */
 export async function startWatershedForBench(env: NodeJS.ProcessEnv, options: { inspect?: boolean; startTimeoutMs?: number } = {}): Promise<BenchProcess> {
   const inspect = options.inspect === true ? ['--inspect=127.0.0.1:0'] : [];
-  const child = spawn(process.execPath, [...inspect, path.resolve('dist/apps/watershed/src/main.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], {
+  // Node options for the server only (e.g. BENCH_SERVER_NODE_ARGS="--max-old-space-size=640" to run it
+  // with the heap cap a deployment would set); the bench process keeps its own.
+  const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
+  const child = spawn(process.execPath, [...serverNodeArgs, ...inspect, path.resolve('dist/apps/watershed/src/main.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], {
     env: { ...process.env, WATERSHED_LOG_LEVEL: 'info', DATABASE_URL: '', NATS_URL: '', ...env },
     stdio: ['ignore', 'pipe', inspect.length > 0 ? 'pipe' : 'inherit'],
   });
