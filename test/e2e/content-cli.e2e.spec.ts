@@ -69,6 +69,48 @@ describe('CLI: updates publish --file, updates import, content upload|show|delet
     assert.match(again.stdout, /unchanged/);
   });
 
+  it('imports with --all-or-nothing in one request: all of the documents, or none when one is refused', () => {
+    const contentDir = path.join(work, 'batch-content');
+    mkdirSync(contentDir);
+    const documents = [1, 2].map((n) => {
+      const bytes = randomBytes(64 * 1024);
+      writeFileSync(path.join(contentDir, `batch-${n}.exe`), bytes);
+      const updateId = randomUUID();
+      const document = softwareDocument({
+        updateId,
+        localizations: [{ language: 'en', title: `Batch ${n}` }],
+        categoryIds: [productId, UPDATES_CLASSIFICATION],
+        files: [{ fileName: `batch-${n}.exe`, bytes }],
+      });
+      const file = path.join(work, `batch-${n}.xml`);
+      writeFileSync(file, document.xml);
+      return { file, updateId };
+    });
+    const broken = path.join(work, 'batch-broken.xml');
+    writeFileSync(broken, '<Update><NotAnUpdate/></Update>');
+    const third = softwareDocument({ updateId: randomUUID(), localizations: [{ language: 'en', title: 'Batch 3' }], categoryIds: [productId, UPDATES_CLASSIFICATION] });
+    const thirdPath = path.join(work, 'batch-3.xml');
+    writeFileSync(thirdPath, third.xml);
+
+    // One refused document: nothing of the batch is imported, the exit code is "refused".
+    const refused = runWatershedCli(['updates', 'import', thirdPath, broken, '--all-or-nothing'], env);
+    assert.equal(refused.code, 5, refused.stderr);
+    assert.match(refused.stderr, /UPDATE_DOCUMENT|INVALID|document/i);
+    const alone = runWatershedCli(['updates', 'import', thirdPath, '--json'], env);
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.equal((JSON.parse(alone.stdout) as { imports: { change: string }[] }).imports[0]!.change, 'new', 'the valid document of the refused batch had not been imported');
+
+    const result = runWatershedCli(['updates', 'import', ...documents.map((d) => d.file), '--content', contentDir, '--all-or-nothing', '--json'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const body = JSON.parse(result.stdout) as { imports: { path: string; updateId: string; change: string; storedFiles: string[]; synchronizationId: string }[] };
+    assert.deepEqual(body.imports.map((i) => [i.path, i.updateId, i.change, i.storedFiles.length]), documents.map((d) => [d.file, d.updateId, 'new', 1]));
+    assert.equal(new Set(body.imports.map((i) => i.synchronizationId)).size, 1, 'one synchronization run for the batch');
+
+    const tooMany = runWatershedCli(['updates', 'import', ...Array.from({ length: 1001 }, () => thirdPath), '--all-or-nothing'], env);
+    assert.equal(tooMany.code, 2, tooMany.stderr);
+    assert.match(tooMany.stderr, /at most 1000 documents/);
+  });
+
   it('publishes with --file (a 10 MiB file, over the JSON body limit) and --eula; content show and delete', () => {
     const setup = randomBytes(10 * 1024 * 1024);
     const setupPath = path.join(work, 'setup.exe');

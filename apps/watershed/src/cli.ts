@@ -92,7 +92,7 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
           return ExitCode.Ok;
         }
         if (rest[0] === 'import') {
-          const { positionals, values } = parseCommand(rest.slice(1), { ...ADMIN_FLAGS, content: 'string', source: 'string' });
+          const { positionals, values } = parseCommand(rest.slice(1), { ...ADMIN_FLAGS, content: 'string', source: 'string', 'all-or-nothing': 'boolean' });
           await importCommand(positionals, values);
           return ExitCode.Ok;
         }

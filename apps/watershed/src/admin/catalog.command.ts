@@ -15,13 +15,20 @@ export const PUBLISH_USAGE = `updates publish --metadata FILE.json --file PATH [
                                          classification, applicability, installer…); each --file is
                                          uploaded streamed first, then published by its digest; each --eula
                                          adds license terms in a language (approval then needs --accept-eula)`;
-export const IMPORT_USAGE = `updates import PATH… [--content DIR] [--source imported|published|synced]
+export const IMPORT_USAGE = `updates import PATH… [--content DIR] [--source imported|published|synced] [--all-or-nothing]
                                          import WSUS update documents (each recorded as a synchronization
                                          run); the files they list are uploaded from DIR when found there,
-                                         by file name or in the WSUS layout (XX/<SHA1>.<ext>)`;
+                                         by file name or in the WSUS layout (XX/<SHA1>.<ext>). With
+                                         --all-or-nothing the documents (up to 1000, with their files, 8 MiB
+                                         in all) go in one request and one transaction: one refused
+                                         document imports none of them (one synchronization run)`;
 
 /** The admin API operations `watershed updates publish|import` call (with the content upload of `watershed content`). */
-export const CATALOG_OPERATIONS = ['POST /api/v1/updates/publish', 'POST /api/v1/updates/import'] as const satisfies readonly AdminOperation[];
+export const CATALOG_OPERATIONS = ['POST /api/v1/updates/publish', 'POST /api/v1/updates/import', 'POST /api/v1/updates/import-batch'] as const satisfies readonly AdminOperation[];
+
+/** What one all-or-nothing request may carry: the server's batch bound and its 8 MiB body limit (less room for JSON). */
+const BATCH_MAX_DOCUMENTS = 1000;
+const BATCH_MAX_BODY_BYTES = 8 * 1024 * 1024 - 64 * 1024;
 const call = adminCalls(CATALOG_OPERATIONS);
 
 interface PublishReply {
@@ -83,6 +90,7 @@ export async function importCommand(paths: string[], flags: Flags): Promise<void
   if (contentDir !== null && !existsSync(contentDir)) throw new CliError(ExitCode.Usage, `--content ${contentDir}: no such directory`);
   for (const p of paths) await localFile(p);
   const connection = adminConnection(flags as Record<string, string | boolean | undefined>);
+  if (flags['all-or-nothing'] === true) return importAllOrNothing(connection, paths, contentDir, source, json);
 
   const results: (ImportReply & { path: string })[] = [];
   const failures: { path: string; error: CliError }[] = [];
@@ -111,20 +119,58 @@ export async function importCommand(paths: string[], flags: Flags): Promise<void
   }
 }
 
-async function importOne(connection: AdminConnection, documentPath: string, contentDir: string | null, source: string, quiet: boolean): Promise<ImportReply> {
-  const xml = await readFile(documentPath, 'utf8');
-  let declared: { fileName: string; sha1: string }[];
+/**
+ * One request to the batch route: every document with its files inline, imported in one transaction.
+ * For scripts that fill a catalog and want "all of these or none" (and for speed: one round trip and one
+ * transaction instead of one per document). Bounded by the server's body limit, so it is refused here,
+ * before sending, when the documents and files would not fit.
+ */
+async function importAllOrNothing(connection: AdminConnection, paths: string[], contentDir: string | null, source: string, json: boolean): Promise<void> {
+  if (paths.length > BATCH_MAX_DOCUMENTS) throw new CliError(ExitCode.Usage, `--all-or-nothing takes at most ${BATCH_MAX_DOCUMENTS} documents, got ${paths.length}`);
+  let bytes = 0;
+  const documents = [];
+  for (const documentPath of paths) {
+    const xml = (await readFile(documentPath, 'utf8')).replace(/^\uFEFF/, '');
+    const files: { fileName: string; sha1: string; contentBase64: string }[] = [];
+    for (const f of contentDir === null ? [] : declaredFiles(xml)) {
+      const found = findContent(contentDir!, f.fileName, f.sha1);
+      if (found === null || files.some((x) => x.sha1 === f.sha1)) continue;
+      const content = await readFile(found);
+      bytes += Math.ceil(content.length / 3) * 4;
+      files.push({ fileName: f.fileName, sha1: f.sha1, contentBase64: content.toString('base64') });
+    }
+    bytes += Buffer.byteLength(xml);
+    if (bytes > BATCH_MAX_BODY_BYTES) {
+      throw new CliError(ExitCode.Usage, `--all-or-nothing: the documents and their files exceed one request (8 MiB) at ${documentPath}; import fewer at a time, or without --all-or-nothing (files are then streamed)`);
+    }
+    documents.push({ xml, source, files });
+  }
+  const { body } = await call.json<{ results: Omit<ImportReply, 'synchronizationId'>[]; synchronizationId: string }>(connection, 'POST /api/v1/updates/import-batch', { body: { documents } });
+  const imports = body.results.map((r, i) => ({ path: paths[i]!, ...r, synchronizationId: body.synchronizationId }));
+  printResult(json, { imports, failures: [] }, {
+    headers: ['DOCUMENT', 'UPDATE', 'REVISION', 'REVISION ID', 'CHANGE', 'FILES STORED'],
+    rows: imports.map((r) => [r.path, r.updateId, String(r.revisionNumber), String(r.revisionId), r.change, String(r.storedFiles.length)]),
+  });
+}
+
+/** The files a document lists (its installers and its license texts); none when the CLI cannot read it — the server judges documents. */
+function declaredFiles(xml: string): { fileName: string; sha1: string }[] {
   try {
-    const { summary } = readUpdateDocument(xml.replace(/^\uFEFF/, ''));
-    declared = [
+    const { summary } = readUpdateDocument(xml);
+    return [
       ...summary.files.map((f) => ({ fileName: f.fileName, sha1: f.digest.base64 })),
       ...summary.eulaFiles.flatMap((e) => (e.fileName !== undefined && e.digest !== undefined ? [{ fileName: e.fileName, sha1: e.digest.base64 }] : [])),
     ];
   } catch (error) {
-    // The server has the last word on documents; the CLI only needs the file list to upload.
     if (!isUpdateMetadataError(error)) throw error;
-    declared = [];
+    return [];
   }
+}
+
+async function importOne(connection: AdminConnection, documentPath: string, contentDir: string | null, source: string, quiet: boolean): Promise<ImportReply> {
+  const xml = await readFile(documentPath, 'utf8');
+  // The server has the last word on documents; the CLI only needs the file list to upload.
+  const declared = declaredFiles(xml.replace(/^\uFEFF/, ''));
   const document = await uploadFile(connection, CONTENT_TRANSPORT, documentPath, quiet);
   const files = [];
   const seen = new Set<string>();
