@@ -13,6 +13,8 @@ export const MetadataSubjects = {
   fileLocations: subject('metadata', 'qry', 'file-locations'),
   revision: subject('metadata', 'qry', 'revision'),
   eula: subject('metadata', 'qry', 'eula'),
+  /** Payload: DeleteUnusedContentRequest; reply: DeleteUnusedContentReply. Asked by a cleanup run. */
+  deleteUnusedContent: subject('metadata', 'cmd', 'delete-unused-content'),
 } as const;
 
 export const FRAGMENT_KINDS = ['Core', 'Extended', 'LocalizedProperties', 'Eula'] as const;
@@ -155,4 +157,27 @@ export interface EulaReply {
   readonly available: readonly { readonly locale: string; readonly geoId: string | null }[];
   /** The EulaFiles of the chosen locale (one per region). Empty when the document has no EulaFile. */
   readonly files: readonly EulaFileReply[];
+}
+
+/**
+ * A cleanup run's "content nothing else uses": delete the files no live revision names (live = its
+ * update is not expired), and the uploads no live revision uses that were uploaded before
+ * `uploadedBefore`. A dry run lists and counts, deletes nothing.
+ */
+export const DeleteUnusedContentRequest = z.strictObject({
+  runId: z.string().uuid(),
+  dryRun: z.boolean(),
+  uploadedBefore: z.string().datetime(),
+});
+export type DeleteUnusedContentRequest = z.input<typeof DeleteUnusedContentRequest>;
+
+export interface DeleteUnusedContentReply {
+  /** Content paths (`XX/<SHA1>.<ext>`) deleted, or that a dry run would delete; at most the first 1000. */
+  readonly paths: readonly string[];
+  readonly deletedFiles: number;
+  /** Bytes of the deleted files and uploads. */
+  readonly freedBytes: number;
+  /** Uploads (`.uploads/<sha256>`) deleted, at most the first 1000 listed. */
+  readonly uploads: readonly string[];
+  readonly deletedUploads: number;
 }
