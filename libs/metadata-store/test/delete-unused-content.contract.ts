@@ -122,6 +122,18 @@ export function deleteUnusedContentContract(target: MetadataStoreTarget & { read
       assert.deepEqual((await run(false)).paths, [live.relative], 'once its last live revision expires, the shared file goes too');
     });
 
+    it('a dry run counts the files of the updates the run would expire (expiringUpdateIds) as unused, and deletes nothing', async () => {
+      const bytes = randomBytes(7_000);
+      const leaf = await importLeaf(bytes);
+      const dry = await useCase.execute(
+        { runId: randomUUID(), dryRun: true, uploadedBefore: new Date(0).toISOString(), expiringUpdateIds: [leaf.updateId] },
+        context('system:cleanup'),
+      );
+      assert.deepEqual([dry.paths, dry.freedBytes], [[leaf.relative], 7_000]);
+      assert.deepEqual((await run(true)).paths, [], 'without it the update is live');
+      assert.equal(await exists(path.join(contentDir, leaf.relative)), true);
+    });
+
     it('treats license files like files: kept while a live revision names one, deleted after', async () => {
       const terms = Buffer.from(`LICENSE TERMS ${randomUUID()}\n`, 'utf8');
       const d = digests(terms);

@@ -24,6 +24,8 @@ export type FragmentKind = (typeof FRAGMENT_KINDS)[number];
 export const MAX_REVISION_IDS_PER_QUERY = 5000;
 export const MAX_SHA1S_PER_QUERY = 5000;
 export const MAX_LOCALES_PER_QUERY = 64;
+/** Keeps a cleanup request well under the bus's message size (a GUID is ~40 bytes of JSON). */
+export const MAX_EXPIRING_UPDATE_IDS = 10_000;
 
 const guid = z
   .string()
@@ -168,6 +170,12 @@ export const DeleteUnusedContentRequest = z.strictObject({
   runId: z.string().uuid(),
   dryRun: z.boolean(),
   uploadedBefore: z.string().datetime(),
+  /**
+   * The updates this run expires (or, in a dry run, would expire): counted as expired even before
+   * the metadata store has read their UpdateExpired, so a dry run shows the files its expiry frees.
+   * At most the first MAX_EXPIRING_UPDATE_IDS; the rest count from the log as usual.
+   */
+  expiringUpdateIds: z.array(guid).max(MAX_EXPIRING_UPDATE_IDS).default([]),
 });
 export type DeleteUnusedContentRequest = z.input<typeof DeleteUnusedContentRequest>;
 

@@ -6,6 +6,7 @@ import {
   type CleanupRunCounts,
   type DeleteUnusedContentReply,
   type DeleteUnusedContentRequest,
+  MAX_EXPIRING_UPDATE_IDS,
   MetadataSubjects,
   newEvent,
   type RecordedEvent,
@@ -165,6 +166,8 @@ export class CleanupService implements OnModuleInit, OnModuleDestroy {
           dryRun: request.dryRun,
           // An upload no live revision uses is kept as long as a superseded update: time to publish it.
           uploadedBefore: new Date(clock().getTime() - settings.supersededUpdateDays * DAY_MS).toISOString(),
+          // A dry run expired nothing: its content figure must still count the files its expiry would free.
+          expiringUpdateIds: expiries.slice(0, MAX_EXPIRING_UPDATE_IDS).map((e) => e.updateId),
         };
         content = await this.bus.request<DeleteUnusedContentReply>(MetadataSubjects.deleteUnusedContent, message, {
           timeoutMs: UNUSED_CONTENT_TIMEOUT_MS,

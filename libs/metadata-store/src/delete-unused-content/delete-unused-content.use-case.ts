@@ -53,7 +53,7 @@ export class DeleteUnusedContentUseCase {
     // The run expired updates a moment ago: the same run deletes their files.
     await this.projections.expiredUpdates.catchUp();
     await this.projections.revisions.catchUp();
-    const references = await loadFileReferences(this.store.db);
+    const references = await loadFileReferences(this.store.db, new Set(request.expiringUpdateIds ?? []));
     const unused = decideUnusedFiles(references);
     const held = await this.uploads.files.list();
     const described = await Promise.all(held.map(async (h) => ({ file: h, sha1: (await this.uploads.describe(h.sha256))?.sha1 ?? null })));
@@ -139,18 +139,18 @@ export class DeleteUnusedContentUseCase {
 
 /**
  * What the decision rests on: every (revision, file) pair, from the projections (files and license
- * files, live unless the update is expired), plus the references of revisions the projection does
+ * files, live unless the update is expired or `expiring`), plus the references of revisions the projection does
  * not show yet (live: nothing says they are not).
  */
-export async function loadFileReferences(db: SqlExecutor): Promise<FileReference[]> {
-  const files = await db.query<{ revision_id: number; sha1: string; live: boolean }>(
-    `SELECT rf.revision_id, rf.sha1, (e.update_id IS NULL) AS live
+export async function loadFileReferences(db: SqlExecutor, expiring: ReadonlySet<string> = new Set()): Promise<FileReference[]> {
+  const files = await db.query<{ revision_id: number; update_id: string; sha1: string; live: boolean }>(
+    `SELECT rf.revision_id, r.update_id, rf.sha1, (e.update_id IS NULL) AS live
        FROM ms_revision_files rf
        JOIN ms_revisions r ON r.revision_id = rf.revision_id
        LEFT JOIN ms_expired_updates e ON e.update_id = r.update_id`,
   );
-  const eulas = await db.query<{ revision_id: number; xml: string; live: boolean }>(
-    `SELECT fr.revision_id, fr.xml, (e.update_id IS NULL) AS live
+  const eulas = await db.query<{ revision_id: number; update_id: string; xml: string; live: boolean }>(
+    `SELECT fr.revision_id, r.update_id, fr.xml, (e.update_id IS NULL) AS live
        FROM ms_revision_fragments fr
        JOIN ms_revisions r ON r.revision_id = fr.revision_id
        LEFT JOIN ms_expired_updates e ON e.update_id = r.update_id
@@ -159,12 +159,13 @@ export async function loadFileReferences(db: SqlExecutor): Promise<FileReference
   const pending = await db.query<{ revision_id: number; sha1: string }>(
     `SELECT c.revision_id, c.sha1 FROM ms_content_references c WHERE NOT EXISTS (SELECT 1 FROM ms_revisions r WHERE r.revision_id = c.revision_id)`,
   );
-  const references: FileReference[] = files.rows.map((r) => ({ revisionId: r.revision_id, sha1: r.sha1, live: r.live }));
+  const live = (r: { update_id: string; live: boolean }): boolean => r.live && !expiring.has(r.update_id);
+  const references: FileReference[] = files.rows.map((r) => ({ revisionId: r.revision_id, sha1: r.sha1, live: live(r) }));
   for (const r of eulas.rows) {
     const a = startTagAttributes(r.xml);
     const digest = a.get('Digest');
     if (digest === undefined || (a.get('DigestAlgorithm') ?? 'SHA1').toUpperCase() !== 'SHA1') continue;
-    references.push({ revisionId: r.revision_id, sha1: digest, live: r.live });
+    references.push({ revisionId: r.revision_id, sha1: digest, live: live(r) });
   }
   for (const r of pending.rows) references.push({ revisionId: r.revision_id, sha1: r.sha1, live: true });
   return references;
