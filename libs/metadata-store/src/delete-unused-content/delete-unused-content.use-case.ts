@@ -78,9 +78,11 @@ export class DeleteUnusedContentUseCase {
     const uploads: string[] = [];
     let deletedUploads = 0;
     const bySha256 = new Map(described.map((d) => [d.file.sha256, d]));
+    const unusedBySha1 = new Map(unused.map((u) => [u.sha1, u.revisionIds]));
     for (const upload of unusedUploads) {
       const entry = bySha256.get(upload.sha256)!;
-      const knownRevisions = unused.find((u) => u.sha1 === (upload.sha1 === null ? null : canonicalSha1(upload.sha1)))?.revisionIds ?? [];
+      // The expired revisions that name these bytes: only another revision keeps the upload.
+      const knownRevisions = (upload.sha1 === null ? undefined : unusedBySha1.get(canonicalSha1(upload.sha1) ?? upload.sha1)) ?? [];
       const gone = request.dryRun ? entry.file : await this.deleteUpload(entry.file, upload.sha1, knownRevisions, request.runId, ctx);
       if (gone === null) continue;
       removed.push(gone);
