@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -7,6 +10,7 @@ import {
   type CausationContext,
   ComputerRegistered,
   computerStream,
+  contentFileStream,
   DEPLOYMENT_EVENTS,
   EventSchemaRegistry,
   METADATA_EVENTS,
@@ -14,9 +18,9 @@ import {
   REPORTING_EVENTS,
   UNASSIGNED_COMPUTERS_GROUP_ID,
   updateApprovalStream,
-  updateStream,
 } from '#contracts';
 import { EventStore, PgDatabase } from '#event-store';
+import { digests, leafWithFile } from '../../libs/metadata-store/test/metadata-store.fixtures.js';
 import { createTestDatabase, requireServices, startWatershed, TEST_NATS_URL, type TestDatabase, uniqueNatsNamespace, type WatershedProcess } from '#test-support';
 
 const skip = await requireServices('postgres', 'nats');
@@ -36,10 +40,11 @@ const registration = (computerId: string) => ({
 /**
  * Cleanup across services in split mode: the deployment process runs it (updates), the reporting
  * process removes stale computers when asked over NATS, and the deployment projection drops their
- * group membership from the ComputerRemoved it reads in the shared log. Two deployment replicas
- * never run one cleanup twice at once.
+ * group membership from the ComputerRemoved it reads in the shared log; the metadata-store process
+ * deletes the files of the updates the run expired. Two deployment replicas never run one cleanup
+ * twice at once.
  */
-describe('cleanup in split mode: deployment and reporting in separate processes over NATS and PostgreSQL', { skip }, () => {
+describe('cleanup in split mode: deployment, reporting and metadata store in separate processes over NATS and PostgreSQL', { skip }, () => {
   let database: TestDatabase;
   const { namespace, streamName } = uniqueNatsNamespace('cleanup');
   const started: WatershedProcess[] = [];
@@ -47,6 +52,8 @@ describe('cleanup in split mode: deployment and reporting in separate processes 
   let deployment: WatershedProcess;
   let replica: WatershedProcess;
   let reporting: WatershedProcess;
+  let metadata: WatershedProcess;
+  const contentDir = mkdtempSync(path.join(os.tmpdir(), 'watershed-cleanup-split-'));
 
   const call = async (base: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
     const response = await fetch(base + url, {
@@ -73,7 +80,7 @@ describe('cleanup in split mode: deployment and reporting in separate processes 
     database = await createTestDatabase('cleanup-split');
     const env = {
       DATABASE_URL: database.url, NATS_URL: TEST_NATS_URL, WATERSHED_NATS_NAMESPACE: namespace, WATERSHED_NATS_STREAM: streamName, WATERSHED_INSTANCE_ID: '',
-      WATERSHED_ADMIN_TOKENS: TOKEN,
+      WATERSHED_ADMIN_TOKENS: TOKEN, WATERSHED_CONTENT_DIR: contentDir,
     };
     deployment = await startWatershed(['--port', '0', '--services', 'deployment'], env);
     started.push(deployment);
@@ -81,6 +88,8 @@ describe('cleanup in split mode: deployment and reporting in separate processes 
     started.push(replica);
     reporting = await startWatershed(['--port', '0', '--services', 'reporting'], env);
     started.push(reporting);
+    metadata = await startWatershed(['--port', '0', '--services', 'metadata-store'], env);
+    started.push(metadata);
     store = await EventStore.open(new PgDatabase({ connectionString: database.url }), {
       registry: new EventSchemaRegistry([...REPORTING_EVENTS, ...DEPLOYMENT_EVENTS, ...METADATA_EVENTS]),
       migrations: [],
@@ -93,15 +102,18 @@ describe('cleanup in split mode: deployment and reporting in separate processes 
     const nc = await connect({ servers: TEST_NATS_URL });
     await (await jetstreamManager(nc)).streams.delete(streamName).catch(() => undefined);
     await nc.close();
+    rmSync(contentDir, { recursive: true, force: true });
   });
 
-  it('one run expires an old declined update (deployment) and removes a computer silent for 40 days (reporting), groups and reports included', async () => {
-    await store.append(updateStream(UPDATE), [
-      newEvent(at(0), 'UpdateRevisionImported', 1, {
-        revisionId: 1, updateId: UPDATE, revisionNumber: 100, updateType: 'Software', title: 'old', prerequisites: [], categoryIds: [], bundledRevisions: [],
-        supersededUpdateIds: [], files: [], eulaId: null, languages: [], coreXml: '<x/>', documentSha256: '0'.repeat(64), source: 'synced',
-      }),
-    ], 'any');
+  it('one run expires an old declined update (deployment), removes a computer silent for 40 days (reporting) and deletes the update\'s file (metadata store)', async () => {
+    const bytes = randomBytes(64_000);
+    const d = digests(bytes);
+    const { xml } = leafWithFile({ sha1: d.sha1, sha256: d.sha256, size: bytes.length }, { updateId: UPDATE });
+    const imported = await call(metadata.url, 'POST', '/api/v1/updates/import', { xml, source: 'imported', files: [{ fileName: 'AM_Delta.exe', contentBase64: bytes.toString('base64') }] });
+    assert.equal(imported.status, 201, JSON.stringify(imported.body));
+    const relative = `${d.sha1Hex.slice(-2)}/${d.sha1Hex}.exe`;
+    const file = path.join(contentDir, ...relative.split('/'));
+    assert.ok(existsSync(file));
     await store.append(updateApprovalStream(UPDATE), [newEvent(at(40 * DAY), 'UpdateDeclined', 1, { updateId: UPDATE })], 'any');
     await store.append(computerStream('stale-pc'), [newEvent(at(40 * DAY), ComputerRegistered.type, 1, registration('stale-pc'))], 'any');
     await store.append(computerStream('fresh-pc'), [newEvent(at(0), ComputerRegistered.type, 1, registration('fresh-pc'))], 'any');
@@ -114,13 +126,21 @@ describe('cleanup in split mode: deployment and reporting in separate processes 
 
     const dry = await call(deployment.url, 'POST', '/api/v1/cleanup/runs', { dryRun: true });
     assert.equal(dry.status, 201, JSON.stringify(dry.body));
-    assert.deepEqual([dry.body.status, dry.body.removedComputerIds, dry.body.expiredUpdateIds], ['completed', ['stale-pc'], [UPDATE]]);
+    assert.deepEqual([dry.body.status, dry.body.removedComputerIds, dry.body.expiredUpdateIds], ['completed', ['stale-pc'], [UPDATE]], JSON.stringify(dry.body));
+    assert.deepEqual([dry.body.counts.deletedContentFiles, dry.body.deletedContentPaths], [1, [relative]]);
+    assert.ok(existsSync(file), 'a dry run deletes nothing');
     assert.deepEqual(await computerIds(), ['fresh-pc', 'stale-pc']);
 
     const run = await call(deployment.url, 'POST', '/api/v1/cleanup/runs', {});
     assert.equal(run.status, 201, JSON.stringify(run.body));
     assert.equal(run.body.status, 'completed', JSON.stringify(run.body));
-    assert.deepEqual(run.body.counts, { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 1, removedApprovals: 0, removedComputers: 1 });
+    assert.deepEqual(run.body.counts, {
+      expiredSupersededUpdates: 0, expiredDeclinedUpdates: 1, removedApprovals: 0, removedComputers: 1, deletedContentFiles: 1, deletedUploads: 0, freedContentBytes: bytes.length,
+    });
+    assert.equal(existsSync(file), false, 'the metadata-store process deleted the file');
+    await store.waitForVisibility();
+    const deleted = (await store.readStream(contentFileStream(d.sha1Hex))).events.map((e) => [e.type, (e.data as { runId: string }).runId]);
+    assert.deepEqual(deleted, [['ContentFileDeleted', run.body.id]]);
     assert.deepEqual(run.body.removedComputerIds, ['stale-pc']);
 
     await eventually(computerIds, (ids) => ids.join() === 'fresh-pc', 'the stale computer gone from the reports');

@@ -1,20 +1,26 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Module } from '@nestjs/common';
-import { type CausationContext, ComputerRegistered, computerStream, METADATA_EVENTS, newEvent, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
+import {
+  type CausationContext,
+  ComputerRegistered,
+  computerStream,
+  contentFileStream,
+  newEvent,
+  UNASSIGNED_COMPUTERS_GROUP_ID,
+  updateApprovalStream,
+} from '#contracts';
 import { DeploymentService } from '#deployment';
-import { createLogger, loadConfig, type RunningServer, serve, type ServiceRegistration } from '#platform';
+import { MetadataStoreService } from '#metadata-store';
+import { createLogger, loadConfig, type RunningServer, serve, type WatershedConfig } from '#platform';
 import { ReportingService } from '#reporting';
+import { digests, leafWithFile } from '../../libs/metadata-store/test/metadata-store.fixtures.js';
 
 const TOKEN = 'f'.repeat(48);
 const DAY = 86_400_000;
-@Module({})
-class NoModule {}
-const catalogEvents: ServiceRegistration = { name: 'metadata-store', module: NoModule, eventDefinitions: [...METADATA_EVENTS], migrations: [] };
 const at = (msAgo: number): CausationContext => ({
   correlationId: randomUUID(), causationId: null, traceparent: null, actor: 'test', now: () => new Date(Date.now() - msAgo), newId: randomUUID,
 });
@@ -23,9 +29,10 @@ const registration = (computerId: string) => ({
   computerManufacturer: null, computerModel: null, clientVersion: null, clientIp: null,
 });
 
-/** All-in-one (PGlite, in-process bus): a cleanup run reaches the reporting module in the same process. */
-describe('cleanup in one process: deployment and reporting on PGlite and the in-process bus', () => {
+/** All-in-one (PGlite, in-process bus): a cleanup run reaches the reporting and metadata-store modules in the same process. */
+describe('cleanup in one process: deployment, reporting and metadata store on PGlite and the in-process bus', () => {
   let server: RunningServer;
+  let config: WatershedConfig;
   let dir: string;
   const call = async (method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
     const response = await fetch(server.url + url, {
@@ -50,11 +57,11 @@ describe('cleanup in one process: deployment and reporting on PGlite and the in-
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'watershed-cleanup-aio-'));
-    const config = loadConfig(
+    config = loadConfig(
       { WATERSHED_DATA_DIR: dir, WATERSHED_LOG_LEVEL: 'silent', WATERSHED_ADMIN_TOKENS: TOKEN, DATABASE_URL: '', NATS_URL: '' },
       { port: '0', host: '127.0.0.1' },
     );
-    server = await serve(config, createLogger({ level: 'silent', instanceId: 'test', services: config.services }), [DeploymentService, ReportingService, catalogEvents]);
+    server = await serve(config, createLogger({ level: 'silent', instanceId: 'test', services: config.services }), [DeploymentService, ReportingService, MetadataStoreService]);
   });
   after(async () => {
     await server?.stop('test done');
@@ -81,5 +88,45 @@ describe('cleanup in one process: deployment and reporting on PGlite and the in-
     assert.deepEqual((await call('GET', '/api/v1/computers/here-pc/groups')).body.groupIds, [group.body.id]);
     const removed = (await store.readStream(computerStream('gone-pc'))).events.at(-1);
     assert.deepEqual([removed?.type, (removed?.data as { runId: string }).runId], ['ComputerRemoved', run.body.id]);
+  });
+
+  it('deletes the file only an expired update names (ContentFileDeleted with the run), keeps a live update\'s; the dry run deletes nothing', async () => {
+    const importLeaf = async (bytes: Buffer): Promise<{ updateId: string; file: string; sha1Hex: string }> => {
+      const d = digests(bytes);
+      const { xml, updateId } = leafWithFile({ sha1: d.sha1, sha256: d.sha256, size: bytes.length });
+      const reply = await call('POST', '/api/v1/updates/import', { xml, source: 'imported', files: [{ fileName: 'AM_Delta.exe', contentBase64: bytes.toString('base64') }] });
+      assert.equal(reply.status, 201, JSON.stringify(reply.body));
+      return { updateId, file: path.join(config.contentDir, d.sha1Hex.slice(-2), `${d.sha1Hex}.exe`), sha1Hex: d.sha1Hex };
+    };
+    const old = await importLeaf(randomBytes(40_000));
+    const live = await importLeaf(randomBytes(50_000));
+    assert.ok(existsSync(old.file) && existsSync(live.file));
+    // Declined 40 days ago (past declinedUpdateDays): this run expires it, and deletes its file.
+    await server.runtime.store.append(updateApprovalStream(old.updateId), [newEvent(at(40 * DAY), 'UpdateDeclined', 1, { updateId: old.updateId })], 'any');
+    await eventually(async () => (await call('GET', `/api/v1/updates/${old.updateId}/approvals`)).body?.declined, (d) => d === true, 'the decline projected');
+
+    const dry = await call('POST', '/api/v1/cleanup/runs', { dryRun: true });
+    assert.equal(dry.status, 201, JSON.stringify(dry.body));
+    const oldPath = `${old.sha1Hex.slice(-2)}/${old.sha1Hex}.exe`;
+    // The dry run expires nothing, yet counts the file its expiry would free.
+    assert.deepEqual(
+      [dry.body.status, dry.body.expiredUpdateIds, dry.body.counts.deletedContentFiles, dry.body.counts.freedContentBytes, dry.body.deletedContentPaths],
+      ['completed', [old.updateId], 1, 40_000, [oldPath]],
+    );
+    assert.ok(existsSync(old.file), 'a dry run deletes nothing');
+
+    const run = await call('POST', '/api/v1/cleanup/runs', {});
+    assert.equal(run.status, 201, JSON.stringify(run.body));
+    assert.equal(run.body.status, 'completed', JSON.stringify(run.body));
+    assert.deepEqual(
+      [run.body.counts.expiredDeclinedUpdates, run.body.counts.deletedContentFiles, run.body.counts.freedContentBytes, run.body.deletedContentPaths],
+      [1, 1, 40_000, [oldPath]],
+    );
+    assert.equal(existsSync(old.file), false);
+    assert.equal(existsSync(live.file), true);
+    const deleted = (await server.runtime.store.readStream(contentFileStream(old.sha1Hex))).events;
+    assert.deepEqual(deleted.map((e) => [e.type, (e.data as { runId: string; path: string }).runId, (e.data as { path: string }).path]), [['ContentFileDeleted', run.body.id, oldPath]]);
+    const shown = await call('GET', `/api/v1/cleanup/runs/${run.body.id}`);
+    assert.deepEqual(shown.body.deletedContentPaths, [oldPath]);
   });
 });

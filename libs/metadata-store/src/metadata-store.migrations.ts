@@ -64,4 +64,27 @@ export const METADATA_STORE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 'metadata-store/0002',
+    description: 'content references (write side, for cleanup) and expired updates projection',
+    sql: `
+      -- Which revision names which file (SHA-1, base64), written by the import in the transaction
+      -- that appends its UpdateRevisionImported, under the file's content lock. A cleanup run
+      -- re-checks it under the same lock before deleting a file, so a revision committed after the
+      -- run read the (possibly lagging) projections still keeps its file. Revisions imported before
+      -- this table existed are in ms_revision_files, which the run reads too.
+      CREATE TABLE ms_content_references (
+        sha1         text NOT NULL,
+        revision_id  integer NOT NULL,
+        PRIMARY KEY (sha1, revision_id)
+      );
+
+      -- Projection of UpdateExpired (a deployment event): a revision of an expired update is not
+      -- live, and a file only such revisions name is content nothing else uses.
+      CREATE TABLE ms_expired_updates (
+        update_id   text PRIMARY KEY,
+        expired_at  timestamptz NOT NULL
+      );
+    `,
+  },
 ];

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import type { EventStore } from '#event-store';
 import { EVENT_STORE, LOGGER, type Logger, serviceStatusController, WATERSHED_CONFIG, type WatershedConfig } from '#platform';
 import { ContentStore } from './content-store/content-store.js';
+import { DeleteUnusedContentRpcController } from './delete-unused-content/delete-unused-content.rpc.controller.js';
+import { DeleteUnusedContentUseCase } from './delete-unused-content/delete-unused-content.use-case.js';
+import { expiredUpdatesProjection } from './delete-unused-content/expired-updates.projection.js';
 import { GetFileLocationsRpcController } from './get-file-locations/get-file-locations.rpc.controller.js';
 import { GetEulaRpcController } from './get-eula/get-eula.rpc.controller.js';
 import { GetFragmentsRpcController } from './get-fragments/get-fragments.rpc.controller.js';
@@ -35,6 +38,7 @@ import { UploadedContentStore } from './upload-content/uploaded-content.store.js
     CatalogHttpController,
     ContentHttpController,
     ImportBatchHttpController,
+    DeleteUnusedContentRpcController,
   ],
   providers: [
     UpdateRevisionsFollower,
@@ -63,6 +67,13 @@ import { UploadedContentStore } from './upload-content/uploaded-content.store.js
       useFactory: (store: EventStore, content: ContentStore, importer: ImportUpdateUseCase, logger: Logger) =>
         new ImportBatchUseCase(store, content, importer, (error) => logger.error({ err: error }, 'could not record the end of an import batch\'s synchronization run')),
       inject: [EVENT_STORE, ContentStore, ImportUpdateUseCase, LOGGER],
+    },
+    {
+      provide: DeleteUnusedContentUseCase,
+      // The expired-updates projection is caught up by each cleanup request, not followed: it is read nowhere else.
+      useFactory: (store: EventStore, content: ContentStore, uploads: UploadedContentService, follower: UpdateRevisionsFollower) =>
+        new DeleteUnusedContentUseCase(store, content, uploads, { revisions: follower.runner, expiredUpdates: store.projectionRunner(expiredUpdatesProjection) }),
+      inject: [EVENT_STORE, ContentStore, UploadedContentService, UpdateRevisionsFollower],
     },
     {
       provide: PublishUpdateUseCase,

@@ -5,10 +5,12 @@ import { printResult } from './output.js';
 export const CLEANUP_USAGE = `watershed cleanup run [--dry-run] | history | show RUN_ID
 
   run                  runs a cleanup now: expires superseded and declined updates past their retention
-                       (approvals removed, declined, never offered again) and removes computers that
-                       stopped contacting the server; --dry-run lists what would go and changes nothing. Refused (exit 5, CLEANUP.ALREADY_RUNNING) while another run is on.
+                       (approvals removed, declined, never offered again), removes computers that
+                       stopped contacting the server and deletes the update files no live update
+                       names (and uploads no live update uses, older than the superseded-update
+                       retention); --dry-run lists what would go and changes nothing. Refused (exit 5, CLEANUP.ALREADY_RUNNING) while another run is on.
   history              cleanup runs, newest first (manual and scheduled)
-  show RUN_ID          one run, with the ids of the updates it expired
+  show RUN_ID          one run, with the ids of the updates it expired and the content files it deleted
   The schedule and retention periods: watershed configuration set --cleanup-schedule ... (see 'help configuration').
   Common: --server URL (WATERSHED_SERVER), --token T (WATERSHED_TOKEN), --json`;
 
@@ -25,19 +27,25 @@ interface CleanupRun {
   startedAt: string;
   startedBy: string | null;
   finishedAt: string | null;
-  counts: { expiredSupersededUpdates: number; expiredDeclinedUpdates: number; removedApprovals: number; removedComputers: number };
+  counts: { expiredSupersededUpdates: number; expiredDeclinedUpdates: number; removedApprovals: number; removedComputers: number;
+    deletedContentFiles?: number; deletedUploads?: number; freedContentBytes?: number };
   expiredUpdateIds: string[];
   removedComputerIds: string[];
+  deletedContentPaths?: string[];
   error: string | null;
   errors: { part: string; code: string; message: string }[];
 }
 
-const HEADERS = ['RUN', 'STARTED', 'TRIGGER', 'DRY RUN', 'STATUS', 'SUPERSEDED', 'DECLINED', 'APPROVALS REMOVED', 'COMPUTERS', 'BY', 'ERRORS'];
+const HEADERS = ['RUN', 'STARTED', 'TRIGGER', 'DRY RUN', 'STATUS', 'SUPERSEDED', 'DECLINED', 'APPROVALS REMOVED', 'COMPUTERS', 'FILES DELETED', 'UPLOADS DELETED', 'BYTES FREED', 'BY', 'ERRORS'];
 const row = (r: CleanupRun): string[] => [
   r.id, r.startedAt, r.trigger, r.dryRun ? 'yes' : 'no', r.status, String(r.counts.expiredSupersededUpdates), String(r.counts.expiredDeclinedUpdates),
-  String(r.counts.removedApprovals), String(r.counts.removedComputers), r.startedBy ?? '',
+  String(r.counts.removedApprovals), String(r.counts.removedComputers),
+  String(r.counts.deletedContentFiles ?? 0), String(r.counts.deletedUploads ?? 0), String(r.counts.freedContentBytes ?? 0), r.startedBy ?? '',
   [...(r.error ? [r.error] : []), ...r.errors.map((e) => `${e.part}: ${e.code}`)].join('; '),
 ];
+
+const DETAIL_HEADERS = [...HEADERS, 'EXPIRED UPDATES', 'REMOVED COMPUTERS', 'DELETED FILES'];
+const detailRow = (r: CleanupRun): string[] => [...row(r), r.expiredUpdateIds.join(','), r.removedComputerIds.join(','), (r.deletedContentPaths ?? []).join(',')];
 
 export async function cleanupCommand(positionals: string[], flags: Record<string, string | boolean | undefined>): Promise<void> {
   const [action, argument, ...extra] = positionals;
@@ -49,7 +57,7 @@ export async function cleanupCommand(positionals: string[], flags: Record<string
   switch (action) {
     case 'run': {
       const { body } = await call.json<CleanupRun>(adminConnection(flags), 'POST /api/v1/cleanup/runs', { body: { dryRun: flags['dry-run'] === true } });
-      printResult(json, body, { headers: [...HEADERS, 'EXPIRED UPDATES', 'REMOVED COMPUTERS'], rows: [[...row(body), body.expiredUpdateIds.join(','), body.removedComputerIds.join(',')]] });
+      printResult(json, body, { headers: DETAIL_HEADERS, rows: [detailRow(body)] });
       return;
     }
     case 'history': {
@@ -60,7 +68,7 @@ export async function cleanupCommand(positionals: string[], flags: Record<string
     case 'show': {
       if (!argument) throw new CliError(ExitCode.Usage, `cleanup show needs a RUN_ID\n\n${CLEANUP_USAGE}`);
       const { body } = await call.json<CleanupRun>(adminConnection(flags), 'GET /api/v1/cleanup/runs/{runId}', { params: { runId: argument } });
-      printResult(json, body, { headers: [...HEADERS, 'EXPIRED UPDATES', 'REMOVED COMPUTERS'], rows: [[...row(body), body.expiredUpdateIds.join(','), body.removedComputerIds.join(',')]] });
+      printResult(json, body, { headers: DETAIL_HEADERS, rows: [detailRow(body)] });
       return;
     }
     default:

@@ -194,6 +194,12 @@ const cleanupCounts = z.object({
   expiredDeclinedUpdates: z.number().int().nonnegative(),
   removedApprovals: z.number().int().nonnegative(),
   removedComputers: z.number().int().nonnegative().default(0),
+  /** Update files no live revision names, deleted from the content directory (metadata store). */
+  deletedContentFiles: z.number().int().nonnegative().default(0),
+  /** Uploads no live revision uses, older than the retention, deleted. */
+  deletedUploads: z.number().int().nonnegative().default(0),
+  /** Bytes those files and uploads took. */
+  freedContentBytes: z.number().int().nonnegative().default(0),
 });
 export const CleanupRunCompleted = defineEvent(
   'CleanupRunCompleted',
@@ -207,6 +213,8 @@ export const CleanupRunCompleted = defineEvent(
     /** What went (or, in a dry run, would go): update ids, at most the first 1000 of each kind. */
     expiredUpdateIds: z.array(guid),
     removedComputerIds: z.array(z.string()).default([]),
+    /** Content paths deleted (or that would be), at most the first 1000. */
+    deletedContentPaths: z.array(z.string()).default([]),
     error: z.string().nullable().default(null),
     /** Parts that failed: which, and the error's code and message. */
     errors: z.array(z.object({ part: z.string(), code: z.string(), message: z.string() })).default([]),

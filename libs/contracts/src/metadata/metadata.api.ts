@@ -13,6 +13,8 @@ export const MetadataSubjects = {
   fileLocations: subject('metadata', 'qry', 'file-locations'),
   revision: subject('metadata', 'qry', 'revision'),
   eula: subject('metadata', 'qry', 'eula'),
+  /** Payload: DeleteUnusedContentRequest; reply: DeleteUnusedContentReply. Asked by a cleanup run. */
+  deleteUnusedContent: subject('metadata', 'cmd', 'delete-unused-content'),
 } as const;
 
 export const FRAGMENT_KINDS = ['Core', 'Extended', 'LocalizedProperties', 'Eula'] as const;
@@ -22,6 +24,8 @@ export type FragmentKind = (typeof FRAGMENT_KINDS)[number];
 export const MAX_REVISION_IDS_PER_QUERY = 5000;
 export const MAX_SHA1S_PER_QUERY = 5000;
 export const MAX_LOCALES_PER_QUERY = 64;
+/** Keeps a cleanup request well under the bus's message size (a GUID is ~40 bytes of JSON). */
+export const MAX_EXPIRING_UPDATE_IDS = 10_000;
 
 const guid = z
   .string()
@@ -155,4 +159,33 @@ export interface EulaReply {
   readonly available: readonly { readonly locale: string; readonly geoId: string | null }[];
   /** The EulaFiles of the chosen locale (one per region). Empty when the document has no EulaFile. */
   readonly files: readonly EulaFileReply[];
+}
+
+/**
+ * A cleanup run's "content nothing else uses": delete the files no live revision names (live = its
+ * update is not expired), and the uploads no live revision uses that were uploaded before
+ * `uploadedBefore`. A dry run lists and counts, deletes nothing.
+ */
+export const DeleteUnusedContentRequest = z.strictObject({
+  runId: z.string().uuid(),
+  dryRun: z.boolean(),
+  uploadedBefore: z.string().datetime(),
+  /**
+   * The updates this run expires (or, in a dry run, would expire): counted as expired even before
+   * the metadata store has read their UpdateExpired, so a dry run shows the files its expiry frees.
+   * At most the first MAX_EXPIRING_UPDATE_IDS; the rest count from the log as usual.
+   */
+  expiringUpdateIds: z.array(guid).max(MAX_EXPIRING_UPDATE_IDS).default([]),
+});
+export type DeleteUnusedContentRequest = z.input<typeof DeleteUnusedContentRequest>;
+
+export interface DeleteUnusedContentReply {
+  /** Content paths (`XX/<SHA1>.<ext>`) deleted, or that a dry run would delete; at most the first 1000. */
+  readonly paths: readonly string[];
+  readonly deletedFiles: number;
+  /** Bytes of the deleted files and uploads. */
+  readonly freedBytes: number;
+  /** Uploads (`.uploads/<sha256>`) deleted, at most the first 1000 listed. */
+  readonly uploads: readonly string[];
+  readonly deletedUploads: number;
 }

@@ -105,10 +105,36 @@ export const ContentUploaded = defineEvent(
   }),
 );
 
-/** The uploaded bytes were removed (no revision referenced them). */
-export const ContentDeleted = defineEvent('ContentDeleted', 1, z.object({ sha256: sha256Hex }));
+/**
+ * The uploaded bytes were removed (no revision referenced them): by an administrator, or by a
+ * cleanup run (`runId`, absent from events written before cleanup removed uploads).
+ */
+export const ContentDeleted = defineEvent('ContentDeleted', 1, z.object({ sha256: sha256Hex, runId: z.string().uuid().optional() }));
 
-export const METADATA_EVENTS = [UpdateRevisionImported, ContentUploaded, ContentDeleted] as const;
+/**
+ * A cleanup run deleted an update file from the content directory: no live revision (one whose update
+ * is not expired) names its SHA-1 any more, neither as a file nor as a license file. One event per file
+ * on disk (`XX/<SHA1>.<ext>`); a file named with two extensions is two files.
+ */
+export const ContentFileDeleted = defineEvent(
+  'ContentFileDeleted',
+  1,
+  z.object({
+    /** Base64 SHA-1, as update metadata names the file. */
+    sha1: z.string().min(1),
+    /** Relative to the content directory, as in the URL after `/Content/`: `49/A379….exe`. */
+    path: z.string().min(1),
+    /** Bytes freed. */
+    size: z.number().int().nonnegative(),
+    runId: z.string().uuid(),
+    /** The revisions (all of expired updates) that still named the file. */
+    revisionIds: z.array(z.number().int().positive()),
+  }),
+);
+
+export const METADATA_EVENTS = [UpdateRevisionImported, ContentUploaded, ContentDeleted, ContentFileDeleted] as const;
+/** ContentFileDeleted events, one stream per SHA-1 (upper-case hex, as in the content path). */
+export const contentFileStream = (sha1Hex: string): string => `content-file-${sha1Hex}`;
 export type ContentUploadedData = z.infer<typeof ContentUploaded.schema>;
 export const uploadedContentStream = (sha256Hex: string): string => `content-${sha256Hex}`;
 export type UpdateRevisionImportedData = z.infer<typeof UpdateRevisionImported.schema>;

@@ -22,7 +22,15 @@ export interface CleanupRunError {
   readonly message: string;
 }
 
-export const EMPTY_COUNTS: CleanupRunCounts = { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0 };
+export const EMPTY_COUNTS: CleanupRunCounts = {
+  expiredSupersededUpdates: 0,
+  expiredDeclinedUpdates: 0,
+  removedApprovals: 0,
+  removedComputers: 0,
+  deletedContentFiles: 0,
+  deletedUploads: 0,
+  freedContentBytes: 0,
+};
 
 /** One run as the API shows it, folded from its CleanupRunStarted and CleanupRunCompleted. */
 export interface CleanupRunView {
@@ -39,6 +47,8 @@ export interface CleanupRunView {
   readonly counts: CleanupRunCounts;
   readonly expiredUpdateIds: readonly string[];
   readonly removedComputerIds: readonly string[];
+  /** Content paths (`XX/<SHA1>.<ext>`) deleted, or a dry run would delete; at most the first 1000. */
+  readonly deletedContentPaths: readonly string[];
   /** Why the run failed (its update expiry); null otherwise. */
   readonly error: string | null;
   /** Parts that could not be done (another service unreachable): the rest of the run stands. */
@@ -60,18 +70,18 @@ export function cleanupRunsFrom(events: readonly CleanupRunEvent[], now: Date): 
       const d = event.data as { runId: string; trigger: CleanupTrigger; dryRun: boolean; slot: string | null; settings: RetentionSettings };
       runs.set(d.runId, {
         id: d.runId, trigger: d.trigger, dryRun: d.dryRun, slot: d.slot, status: 'running', startedAt: event.metadata.occurredAt, startedBy: event.metadata.actor,
-        finishedAt: null, settings: d.settings, counts: EMPTY_COUNTS, expiredUpdateIds: [], removedComputerIds: [], error: null, errors: [],
+        finishedAt: null, settings: d.settings, counts: EMPTY_COUNTS, expiredUpdateIds: [], removedComputerIds: [], deletedContentPaths: [], error: null, errors: [],
       });
     } else if (event.type === 'CleanupRunCompleted') {
       const d = event.data as {
         runId: string; outcome: 'completed' | 'completed-with-errors' | 'failed'; counts: Partial<CleanupRunCounts>; expiredUpdateIds: string[];
-        removedComputerIds?: string[]; error?: string | null; errors?: CleanupRunError[];
+        removedComputerIds?: string[]; deletedContentPaths?: string[]; error?: string | null; errors?: CleanupRunError[];
       };
       const run = runs.get(d.runId);
       if (!run) continue;
       runs.set(d.runId, {
         ...run, status: d.outcome, finishedAt: event.metadata.occurredAt, counts: { ...EMPTY_COUNTS, ...d.counts }, expiredUpdateIds: d.expiredUpdateIds,
-        removedComputerIds: d.removedComputerIds ?? [], error: d.error ?? null, errors: d.errors ?? [],
+        removedComputerIds: d.removedComputerIds ?? [], deletedContentPaths: d.deletedContentPaths ?? [], error: d.error ?? null, errors: d.errors ?? [],
       });
     }
   }

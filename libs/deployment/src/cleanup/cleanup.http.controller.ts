@@ -21,7 +21,8 @@ export class CleanupHttpController {
 
   @ApiOperation({
     summary:
-      'Run a cleanup now: expire superseded and declined updates past their retention (approvals removed, declined, never offered again). ' +
+      'Run a cleanup now: expire superseded and declined updates past their retention (approvals removed, declined, never offered again), ' +
+      'remove stale computers, delete the content files no live update names and old uploads no live update uses (counts and bytes freed). ' +
       'dryRun: true reports what would go and changes nothing. 409 CLEANUP.ALREADY_RUNNING while another run (any replica) is in progress',
     body: cleanupRunBody,
     responses: { 201: 'The run, with its counts', 409: 'Another cleanup run is in progress' },
@@ -40,7 +41,7 @@ export class CleanupHttpController {
     return { runs, total: runs.length };
   }
 
-  @ApiOperation({ summary: 'One cleanup run, with the ids of the updates it expired' })
+  @ApiOperation({ summary: 'One cleanup run, with the ids of the updates it expired, the computers it removed and the content paths it deleted' })
   @Get(':runId')
   show(@Param('runId') rawId: string): Promise<unknown> {
     return this.cleanup.runById(parseAdminInput(runIdInput, rawId, 'cleanup run id'));

@@ -4,6 +4,10 @@ import {
   type CausationContext,
   CodedError,
   type CleanupRunCounts,
+  type DeleteUnusedContentReply,
+  type DeleteUnusedContentRequest,
+  MAX_EXPIRING_UPDATE_IDS,
+  MetadataSubjects,
   newEvent,
   type RecordedEvent,
   type RemoveStaleComputersMessage,
@@ -27,6 +31,8 @@ export const CLEANUP_SCHEDULER_TICK_MS = 60_000;
 const MAX_LISTED_IDS = 1000;
 /** Removing stale computers appends one event per computer: allow for a first run over a large, neglected fleet. */
 const STALE_COMPUTERS_TIMEOUT_MS = 120_000;
+/** Deleting unused content appends one event and unlinks one file per file: allow for a first run over years of catalog. */
+const UNUSED_CONTENT_TIMEOUT_MS = 300_000;
 const DAY_MS = 86_400_000;
 
 export interface CleanupRequest {
@@ -51,7 +57,10 @@ export interface CleanupRequest {
  * (it knows when each last made contact): it is asked over the bus, in-process or over NATS alike,
  * and removes them with ComputerRemoved, which the deployment projection follows to drop their group
  * membership. If reporting cannot be reached the run still expires updates and records the error
- * (completed-with-errors). A dry run decides the same and writes only its history.
+ * (completed-with-errors). The content nothing else uses belongs to the metadata store: it is asked
+ * the same way, after the expiry, and deletes the files no live revision names (and old uploads no
+ * live revision uses), each with ContentFileDeleted. A dry run decides the same and writes only its
+ * history.
  */
 @Injectable()
 export class CleanupService implements OnModuleInit, OnModuleDestroy {
@@ -148,11 +157,37 @@ export class CleanupService implements OnModuleInit, OnModuleDestroy {
         this.logger.warn({ err: error, runId }, 'cleanup could not remove stale computers');
       }
     }
+    let content: DeleteUnusedContentReply = { paths: [], deletedFiles: 0, freedBytes: 0, uploads: [], deletedUploads: 0 };
+    if (failure === null) {
+      // After the expiry (same run): the files of the updates it expired go now, not a night later.
+      try {
+        const message: DeleteUnusedContentRequest = {
+          runId,
+          dryRun: request.dryRun,
+          // An upload no live revision uses is kept as long as a superseded update: time to publish it.
+          uploadedBefore: new Date(clock().getTime() - settings.supersededUpdateDays * DAY_MS).toISOString(),
+          // A dry run expired nothing: its content figure must still count the files its expiry would free.
+          expiringUpdateIds: expiries.slice(0, MAX_EXPIRING_UPDATE_IDS).map((e) => e.updateId),
+        };
+        content = await this.bus.request<DeleteUnusedContentReply>(MetadataSubjects.deleteUnusedContent, message, {
+          timeoutMs: UNUSED_CONTENT_TIMEOUT_MS,
+          correlationId: ctx.correlationId,
+          causationId: started.metadata.messageId,
+        });
+      } catch (error) {
+        const code = error instanceof CodedError ? error.code : 'INTERNAL';
+        errors.push({ part: 'unused-content', code, message: (error as Error).message });
+        this.logger.warn({ err: error, runId }, 'cleanup could not delete unused content');
+      }
+    }
     const counts: CleanupRunCounts = {
       expiredSupersededUpdates: expiries.filter((e) => e.reason === 'superseded').length,
       expiredDeclinedUpdates: expiries.filter((e) => e.reason === 'declined').length,
       removedApprovals: expiries.reduce((n, e) => n + e.removedApprovalGroupIds.length, 0),
       removedComputers: removedComputerIds.length,
+      deletedContentFiles: content.deletedFiles,
+      deletedUploads: content.deletedUploads,
+      freedContentBytes: content.freedBytes,
     };
     const completed = newEvent(ctx, 'CleanupRunCompleted', 1, {
       runId,
@@ -161,6 +196,7 @@ export class CleanupService implements OnModuleInit, OnModuleDestroy {
       counts,
       expiredUpdateIds: expiries.slice(0, MAX_LISTED_IDS).map((e) => e.updateId),
       removedComputerIds: removedComputerIds.slice(0, MAX_LISTED_IDS),
+      deletedContentPaths: content.paths.slice(0, MAX_LISTED_IDS),
       error: failure,
       errors,
     });

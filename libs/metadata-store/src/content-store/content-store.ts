@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '#contracts';
 import { MetadataErrorCodes } from '../metadata-store.errors.js';
-import { canonicalSha1, canonicalSha256, contentRelativePath } from './content-path.js';
+import { canonicalSha1, canonicalSha256, contentRelativePath, sha1Hex } from './content-path.js';
 
 /** What the update metadata says a file is: the bytes must match all of it. */
 export interface ExpectedContent {
@@ -36,6 +36,16 @@ export interface StoredContent {
   readonly size: number;
 }
 
+/** A file as it is on disk. */
+export interface StoredFile {
+  readonly relativePath: string;
+  readonly path: string;
+  readonly size: number;
+  /** `dev:ino`: names of one inode share their bytes. */
+  readonly inode: string;
+  readonly links: number;
+}
+
 /** Staging area inside contentDir: a rename from here to the final path never crosses filesystems. */
 const INCOMING_DIR = '.incoming';
 
@@ -61,6 +71,29 @@ export class ContentStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
+  }
+
+  /**
+   * Every file stored for a SHA-1, whatever extension revisions gave it (`XX/<HEX>` and `XX/<HEX>.*`),
+   * with its size and inode (a hard link to an upload frees nothing until the upload goes too).
+   */
+  async filesOf(sha1: string): Promise<StoredFile[]> {
+    const hex = sha1Hex(sha1);
+    const dir = path.join(this.contentDir, hex.slice(-2));
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const files: StoredFile[] = [];
+    for (const name of names.filter((n) => n === hex || n.startsWith(`${hex}.`)).sort()) {
+      const s = await stat(path.join(dir, name)).catch(() => null);
+      if (s === null || !s.isFile()) continue;
+      files.push({ relativePath: `${hex.slice(-2)}/${name}`, path: path.join(dir, name), size: s.size, inode: `${s.dev}:${s.ino}`, links: s.nlink });
+    }
+    return files;
   }
 
   /** Stages, verifies and moves into place in one go. */

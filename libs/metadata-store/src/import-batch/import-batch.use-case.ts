@@ -1,5 +1,6 @@
 import { type CausationContext, CodedError, ErrorCodes } from '#contracts';
 import { type EventStore, StreamVersionConflictError } from '#event-store';
+import { lockContent } from '../content-store/content-lock.js';
 import type { ContentStore, StagedContent } from '../content-store/content-store.js';
 import { identityHint, SynchronizationRun } from '../import-update/import-synchronization.js';
 import {
@@ -7,6 +8,8 @@ import {
   type ImportUpdateCommand,
   type ImportUpdateUseCase,
   importInTransaction,
+  namedSha1s,
+  placeFiles,
   type PreparedImport,
   prepareImport,
   stageFiles,
@@ -57,14 +60,10 @@ export class ImportBatchUseCase {
       for (const [index, p] of prepared.entries()) {
         staged.push(await atIndexAsync(index, commands.length, () => stageFiles(this.content, p.document, commands[index]!.files ?? [])));
       }
-      const outcomes = await this.commit(prepared, context);
+      const outcomes = await this.commit(prepared, context, staged);
       const results: ImportBatchItemReply[] = [];
       for (const [index, p] of prepared.entries()) {
-        const storedFiles: string[] = [];
-        for (const s of staged[index]!) {
-          await s.commit();
-          storedFiles.push(`/Content/${s.relativePath}`);
-        }
+        const storedFiles = staged[index]!.map((s) => `/Content/${s.relativePath}`);
         const { updateId, revisionNumber } = p.document.summary.identity;
         results.push({ ...outcomes[index]!, updateId, revisionNumber, storedFiles });
       }
@@ -81,13 +80,18 @@ export class ImportBatchUseCase {
   private async commit(
     prepared: readonly PreparedImport[],
     context: CausationContext,
+    staged: readonly (readonly StagedContent[])[],
   ): Promise<{ revisionId: number; created: boolean; change: ImportChange }[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         const outcomes = await this.store.db.transaction(async (tx) => {
+          // Every document's content locks at once, in digest order (each import re-takes its own: re-entrant).
+          await lockContent(tx, prepared.flatMap((p) => namedSha1s(p.document)));
           const done: { revisionId: number; created: boolean; change: ImportChange }[] = [];
           // One after the other: a later document may be the next revision of an earlier one.
           for (const [index, p] of prepared.entries()) done.push(await atIndexAsync(index, prepared.length, () => importInTransaction(this.store, tx, p, context)));
+          // After every append, under the locks: a retried attempt still has its staged files.
+          await placeFiles(staged.flat());
           return done;
         });
         if (outcomes.some((o) => o.created)) this.store.notifyAppended();

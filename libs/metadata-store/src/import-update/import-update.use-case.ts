@@ -18,6 +18,7 @@ import {
 } from '#event-store';
 import { isUpdateMetadataError, readUpdateDocument, type UpdateDocument } from '#wsus-codecs/update-metadata';
 import { canonicalSha1 } from '../content-store/content-path.js';
+import { lockContent } from '../content-store/content-lock.js';
 import type { ContentSource, ContentStore, ExpectedContent, StagedContent } from '../content-store/content-store.js';
 import { MetadataErrorCodes } from '../metadata-store.errors.js';
 import { documentSha256, storeDocument } from '../update-documents/update-documents.store.js';
@@ -100,26 +101,32 @@ export class ImportUpdateUseCase {
     const staged = await stageFiles(this.content, document, command.files ?? []);
     let outcome: { revisionId: number; created: boolean; change: ImportChange };
     try {
-      outcome = await this.commit(prepared, context);
+      outcome = await this.commit(prepared, context, staged);
     } catch (error) {
       await Promise.all(staged.map((s) => s.discard()));
       throw error;
     }
-    const storedFiles: string[] = [];
-    for (const s of staged) {
-      await s.commit();
-      storedFiles.push(`/Content/${s.relativePath}`);
-    }
+    const storedFiles = staged.map((s) => `/Content/${s.relativePath}`);
     if (outcome.created) await this.awaitRevision(updateId, revisionNumber);
     return { revisionId: outcome.revisionId, updateId, revisionNumber, created: outcome.created, change: outcome.change, storedFiles };
   }
 
-  private async commit(prepared: PreparedImport, context: CausationContext): Promise<{ revisionId: number; created: boolean; change: ImportChange }> {
+  private async commit(
+    prepared: PreparedImport,
+    context: CausationContext,
+    staged: readonly StagedContent[],
+  ): Promise<{ revisionId: number; created: boolean; change: ImportChange }> {
     const { updateId } = prepared.document.summary.identity;
     const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.store.db.transaction((tx) => importInTransaction(this.store, tx, prepared, context));
+        const outcome = await this.store.db.transaction(async (tx) => {
+          const done = await importInTransaction(this.store, tx, prepared, context);
+          // Last, once the append cannot lose a race any more (a retried attempt still has its staged
+          // files), and still under the content locks importInTransaction took.
+          await placeFiles(staged);
+          return done;
+        });
         if (outcome.created) this.store.notifyAppended();
         return outcome;
       } catch (error) {
@@ -171,9 +178,15 @@ export function prepareImport(xml: string, source: ImportUpdateCommand['source']
 
 /**
  * Inside the caller's transaction: decides the import against the update's stream, and for a new
- * revision allocates its RevisionID, stores the document and appends UpdateRevisionImported. Throws
- * on a conflicting document (the caller's transaction then stores nothing). The caller notifies
- * the store's followers after its commit.
+ * revision allocates its RevisionID, stores the document, appends UpdateRevisionImported and records
+ * which files it names (ms_content_references). Throws on a conflicting document (the caller's
+ * transaction then stores nothing). The caller notifies the store's followers after its commit.
+ *
+ * It first takes the content lock of every file the revision names, to the end of the transaction:
+ * a cleanup run deleting one of them either went first (the caller then moves the bytes it brought
+ * into place, still in this transaction: placeFiles) or waits and then sees this revision's
+ * references (content-store/content-lock.ts). A caller importing several documents takes all their
+ * locks first (contentLocksOf), in one sorted pass, so two batches cannot deadlock.
  */
 export async function importInTransaction(
   store: EventStore,
@@ -183,6 +196,8 @@ export async function importInTransaction(
 ): Promise<{ revisionId: number; created: boolean; change: ImportChange }> {
   const { document, sha256, streamId } = prepared;
   const { updateId, revisionNumber } = document.summary.identity;
+  const named = namedSha1s(document);
+  await lockContent(tx, named);
   const { state, version } = await loadState(tx, streamId);
   const decision = decideImport(state, revisionNumber, sha256);
   refuseConflict(decision, updateId, revisionNumber);
@@ -194,9 +209,31 @@ export async function importInTransaction(
   const event = newEvent(context, UpdateRevisionImported.type, UpdateRevisionImported.schemaVersion, built.data);
   const expected: ExpectedVersion = version === 0n ? 'no-stream' : version;
   await store.appendInTransaction(tx, streamId, [event], expected);
+  await tx.query(`INSERT INTO ms_content_references (sha1, revision_id) SELECT unnest($1::text[]), $2::integer ON CONFLICT DO NOTHING`, [
+    named,
+    revisionId,
+  ]);
   const change: ImportChange =
     document.summary.publicationState?.toLowerCase() === 'expired' ? 'expired' : state.revisions.size === 0 ? 'new' : 'revised';
   return { revisionId, created: true, change };
+}
+
+/** Moves verified staged bytes to their content paths: inside the import's transaction, under its content locks. */
+export async function placeFiles(staged: readonly StagedContent[]): Promise<void> {
+  for (const s of staged) await s.commit();
+}
+
+/** Canonical SHA-1s of the files and SHA-1-digested license files a document names: the content locks its import takes. */
+export function namedSha1s(document: UpdateDocument): string[] {
+  const digests = [
+    ...document.summary.files.map((f) => sha1Of(f)),
+    ...document.summary.eulaFiles.map((e) => (e.digest !== undefined && e.digest.algorithm.toUpperCase() === 'SHA1' ? e.digest.base64 : undefined)),
+  ];
+  const canonical = digests.flatMap((d) => {
+    const c = d === undefined ? null : canonicalSha1(d);
+    return c === null ? [] : [c];
+  });
+  return [...new Set(canonical)].sort();
 }
 
 /** Verifies every supplied file before anything is kept; one bad file discards them all. */

@@ -35,6 +35,16 @@ export interface UploadedFile {
   readonly size: number;
 }
 
+export interface HeldUploadFile {
+  readonly sha256: string;
+  readonly path: string;
+  readonly size: number;
+  /** When the bytes were written (the rename into `.uploads/` and links keep the time). */
+  readonly writtenAt: string;
+  readonly inode: string;
+  readonly links: number;
+}
+
 export interface ReceiveLimits {
   readonly maxBytes: number;
   readonly stallMs?: number;
@@ -171,6 +181,24 @@ export class UploadedContentStore {
       removed.push(name);
     }
     return removed;
+  }
+
+  /** Every upload held, with when its bytes were written and its inode (shared with the content paths it is linked to). */
+  async list(): Promise<HeldUploadFile[]> {
+    let names: string[];
+    try {
+      names = await readdir(path.join(this.contentDir, UPLOADS_DIR));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const held: HeldUploadFile[] = [];
+    for (const name of names.filter((n) => SHA256_HEX.test(n)).sort()) {
+      const s = await stat(this.pathOf(name)).catch(() => null);
+      if (s === null || !s.isFile()) continue;
+      held.push({ sha256: name, path: this.pathOf(name), size: s.size, writtenAt: s.mtime.toISOString(), inode: `${s.dev}:${s.ino}`, links: s.nlink });
+    }
+    return held;
   }
 
   /** Removes the upload; false when there was none. */
