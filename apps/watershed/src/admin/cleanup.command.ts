@@ -6,7 +6,8 @@ export const CLEANUP_USAGE = `watershed cleanup run [--dry-run] | history | show
 
   run                  runs a cleanup now: expires superseded and declined updates past their retention
                        (approvals removed, declined, never offered again) and removes computers that
-                       stopped contacting the server; --dry-run lists what would go and changes nothing. Refused (exit 5, CLEANUP.ALREADY_RUNNING) while another run is on.
+                       stopped contacting the server, and deletes client report events older than
+                       reportEventDays (each computer's current status is kept); --dry-run lists what would go and changes nothing. Refused (exit 5, CLEANUP.ALREADY_RUNNING) while another run is on.
   history              cleanup runs, newest first (manual and scheduled)
   show RUN_ID          one run, with the ids of the updates it expired
   The schedule and retention periods: watershed configuration set --cleanup-schedule ... (see 'help configuration').
@@ -25,17 +26,17 @@ interface CleanupRun {
   startedAt: string;
   startedBy: string | null;
   finishedAt: string | null;
-  counts: { expiredSupersededUpdates: number; expiredDeclinedUpdates: number; removedApprovals: number; removedComputers: number };
+  counts: { expiredSupersededUpdates: number; expiredDeclinedUpdates: number; removedApprovals: number; removedComputers: number; prunedReportEvents?: number };
   expiredUpdateIds: string[];
   removedComputerIds: string[];
   error: string | null;
   errors: { part: string; code: string; message: string }[];
 }
 
-const HEADERS = ['RUN', 'STARTED', 'TRIGGER', 'DRY RUN', 'STATUS', 'SUPERSEDED', 'DECLINED', 'APPROVALS REMOVED', 'COMPUTERS', 'BY', 'ERRORS'];
+const HEADERS = ['RUN', 'STARTED', 'TRIGGER', 'DRY RUN', 'STATUS', 'SUPERSEDED', 'DECLINED', 'APPROVALS REMOVED', 'COMPUTERS', 'REPORT EVENTS', 'BY', 'ERRORS'];
 const row = (r: CleanupRun): string[] => [
   r.id, r.startedAt, r.trigger, r.dryRun ? 'yes' : 'no', r.status, String(r.counts.expiredSupersededUpdates), String(r.counts.expiredDeclinedUpdates),
-  String(r.counts.removedApprovals), String(r.counts.removedComputers), r.startedBy ?? '',
+  String(r.counts.removedApprovals), String(r.counts.removedComputers), String(r.counts.prunedReportEvents ?? 0), r.startedBy ?? '',
   [...(r.error ? [r.error] : []), ...r.errors.map((e) => `${e.part}: ${e.code}`)].join('; '),
 ];
 

@@ -194,6 +194,9 @@ const cleanupCounts = z.object({
   expiredDeclinedUpdates: z.number().int().nonnegative(),
   removedApprovals: z.number().int().nonnegative(),
   removedComputers: z.number().int().nonnegative().default(0),
+  /** Client report events deleted (report-event retention, reportEventDays), and of how many computers. */
+  prunedReportEvents: z.number().int().nonnegative().default(0),
+  prunedReportComputers: z.number().int().nonnegative().default(0),
 });
 export const CleanupRunCompleted = defineEvent(
   'CleanupRunCompleted',

@@ -22,7 +22,7 @@ export interface CleanupRunError {
   readonly message: string;
 }
 
-export const EMPTY_COUNTS: CleanupRunCounts = { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0 };
+export const EMPTY_COUNTS: CleanupRunCounts = { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0, prunedReportEvents: 0, prunedReportComputers: 0 };
 
 /** One run as the API shows it, folded from its CleanupRunStarted and CleanupRunCompleted. */
 export interface CleanupRunView {

@@ -6,6 +6,8 @@ import {
   type CleanupRunCounts,
   newEvent,
   type RecordedEvent,
+  type PruneReportEventsMessage,
+  type PruneReportEventsReply,
   type RemoveStaleComputersMessage,
   type RemoveStaleComputersReply,
   ReportingSubjects,
@@ -27,6 +29,8 @@ export const CLEANUP_SCHEDULER_TICK_MS = 60_000;
 const MAX_LISTED_IDS = 1000;
 /** Removing stale computers appends one event per computer: allow for a first run over a large, neglected fleet. */
 const STALE_COMPUTERS_TIMEOUT_MS = 120_000;
+/** Report-event retention snapshots and prunes computer by computer: a first run over years of reports takes a while. */
+const REPORT_EVENTS_TIMEOUT_MS = 600_000;
 const DAY_MS = 86_400_000;
 
 export interface CleanupRequest {
@@ -115,6 +119,7 @@ export class CleanupService implements OnModuleInit, OnModuleDestroy {
     let failure: string | null = null;
     const errors: CleanupRunError[] = [];
     let removedComputerIds: readonly string[] = [];
+    let pruned: PruneReportEventsReply = { computers: 0, deletedClientEvents: 0 };
     try {
       // Revisions imported a moment ago count: the catalog view must be current before deciding.
       await this.commands.catchUpCatalog();
@@ -147,12 +152,31 @@ export class CleanupService implements OnModuleInit, OnModuleDestroy {
         errors.push({ part: 'stale-computers', code, message: (error as Error).message });
         this.logger.warn({ err: error, runId }, 'cleanup could not remove stale computers');
       }
+      // After stale computers: a computer removed above needs no snapshot of its reports.
+      try {
+        const message: PruneReportEventsMessage = {
+          runId,
+          occurredBefore: new Date(clock().getTime() - settings.reportEventDays * DAY_MS).toISOString(),
+          dryRun: request.dryRun,
+        };
+        pruned = await this.bus.request<PruneReportEventsReply>(ReportingSubjects.pruneReportEvents, message, {
+          timeoutMs: REPORT_EVENTS_TIMEOUT_MS,
+          correlationId: ctx.correlationId,
+          causationId: started.metadata.messageId,
+        });
+      } catch (error) {
+        const code = error instanceof CodedError ? error.code : 'INTERNAL';
+        errors.push({ part: 'report-events', code, message: (error as Error).message });
+        this.logger.warn({ err: error, runId }, 'cleanup could not prune old report events');
+      }
     }
     const counts: CleanupRunCounts = {
       expiredSupersededUpdates: expiries.filter((e) => e.reason === 'superseded').length,
       expiredDeclinedUpdates: expiries.filter((e) => e.reason === 'declined').length,
       removedApprovals: expiries.reduce((n, e) => n + e.removedApprovalGroupIds.length, 0),
       removedComputers: removedComputerIds.length,
+      prunedReportEvents: pruned.deletedClientEvents,
+      prunedReportComputers: pruned.computers,
     };
     const completed = newEvent(ctx, 'CleanupRunCompleted', 1, {
       runId,
