@@ -87,7 +87,7 @@ export function evolveComputer(
   const at = effectiveEventTime(data.timeAtTarget, event.recordedAt);
   const recorded = new Date(event.recordedAt).getTime();
   const base: ComputerReportState = { ...state, lastReportedAt: Math.max(state.lastReportedAt ?? recorded, recorded) };
-  if (state.reportsPrunedBefore != null && at < state.reportsPrunedBefore) return base;
+  if (state.reportsPrunedBefore !== undefined && state.reportsPrunedBefore !== null && at < state.reportsPrunedBefore) return base;
   const effect = effectOfEvent(data.eventId, data.namespaceId);
   switch (effect.kind) {
     case 'none':
