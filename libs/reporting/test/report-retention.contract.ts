@@ -59,6 +59,9 @@ export function reportRetentionContract(target: ProjectionTarget): void {
       list: await readComputerList(store.db, ComputerListQuery.parse({ limit: 100 })),
       groups: await readGroupCompliance(store.db),
       lastContact: (await store.db.query('SELECT computer_id, last_contact_at FROM rpt_computers ORDER BY 1')).rows,
+      // The counters the report queries read (kept incrementally by the projection): equal to a recount.
+      computerCounters: (await store.db.query('SELECT computer_id, installed_count, needed_count, failed_count, pending_reboot_count, open_count FROM rpt_computers ORDER BY 1')).rows,
+      updateCounters: (await store.db.query('SELECT * FROM rpt_update_counts ORDER BY update_id, group_id')).rows,
     });
     const typesOf = async (computerId: string): Promise<string[]> => (await store.readStream(computerStream(computerId))).events.map((e) => e.type);
     const cutoff = (days: number): string => new Date(Date.now() - days * DAY).toISOString();
