@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { type CausationContext, ClientEventReported, ComputerRegistered, computerStream, newEvent, type NewEvent, REPORT_RETENTION_STREAM } from '#contracts';
+import { type CausationContext, ClientEventReported, type RecordedEvent, ComputerRegistered, computerStream, newEvent, type NewEvent, REPORT_RETENTION_STREAM } from '#contracts';
 import type { EventStore, ProjectionRunner } from '#event-store';
 import { pruneReportEvents, removeStaleComputers, statusProjection } from '#reporting';
 import { ComputerListQuery, readComputerList } from '../src/computer-list/computer-list.query.js';
 import { readComputerReport } from '../src/computer-report/computer-report.query.js';
 import { readGroupCompliance } from '../src/group-compliance/group-compliance.query.js';
 import { readUpdateStatusReport } from '../src/update-status-report/update-status-report.query.js';
-import { assignGroups, type ClientEventSpec, clientEvent, importUpdate, openReportingStore, registration } from './reporting-fixtures.js';
+import { type ClientEventFacts, type ComputerReportState, EMPTY_COMPUTER_STATE, evolveComputer } from '../src/domain/computer-status.js';
+import { statusFromCode } from '../src/domain/update-status.js';
+import { assignGroups, type ClientEventSpec, clientEvent, importUpdate, openReportingStore, registration, report, seededRandom } from './reporting-fixtures.js';
 import type { ProjectionTarget } from './status-projection.contract.js';
 
 const DAY = 86_400_000;
@@ -184,6 +186,76 @@ export function reportRetentionContract(target: ProjectionTarget): void {
       assert.deepEqual(await typesOf('silent'), ['ComputerRegistered', 'ComputerStatusSnapshotted']);
       const reply = await removeStaleComputers(store, { runId: randomUUID(), contactBefore: cutoff(30), dryRun: true }, at(0));
       assert.ok(!reply.computerIds.includes('silent'), `silent contacted the server 20 days ago: ${reply.computerIds.join(',')}`);
+    });
+
+    it('random client events, pruned midway: live and rebuilt, the projection equals the pure derivation of every event ever sent', async () => {
+      const random = seededRandom(20261126);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+      const updates = Array.from({ length: 5 }, (_, i) => `d${i}d00000-0000-4000-8000-00000000000${i}`);
+      for (const u of updates) await importUpdate(store, u, `random ${u}`);
+      const computers = ['r1', 'r2', 'r3'];
+      const ids = [156, 183, 182, 184, 162, 161, 202, 222, 147, 148, 181];
+      const t0 = Date.now();
+      const batch = async (at: () => number): Promise<void> => {
+        const specs = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
+          const eventId = pick(ids);
+          const lists = ['U', 'V', 'W', 'g', 'h'].map((tag) => `${tag}=${updates.filter(() => random() < 0.25).join(';')}`);
+          return { eventId, at: at(), updateId: [156, 202, 147, 148].includes(eventId) ? null : pick(updates), miscData: eventId === 156 ? lists : ['A=0'] };
+        });
+        await report(store, pick(computers), ...specs);
+      };
+      const clientEvents = async (): Promise<RecordedEvent[]> => {
+        await store.waitForVisibility();
+        const events: RecordedEvent[] = [];
+        for (let after: RecordedEvent | undefined; ; ) {
+          const page = await store.readAll(after?.position, { eventTypes: [ClientEventReported.type], streamPrefix: 'computer-r' });
+          if (page.events.length === 0) return events;
+          events.push(...page.events);
+          after = page.events.at(-1);
+        }
+      };
+      // Before the prune: any time in the last hour (ties and disorder included).
+      for (let i = 0; i < 25; i += 1) await batch(() => t0 - Math.floor(random() * 60) * 60_000);
+      const pruned = await clientEvents();
+      await new Promise((r) => setTimeout(r, 10));
+      const cutoffAt = Date.now();
+      await new Promise((r) => setTimeout(r, 10));
+      const reply = await pruneReportEvents(store, { runId: randomUUID(), occurredBefore: new Date(cutoffAt).toISOString(), dryRun: false }, at(0));
+      assert.ok(reply.deletedClientEvents >= pruned.length);
+      assert.deepEqual(await clientEvents(), [], 'every client event of r1..r3 was pruned');
+      // After it: events counting from the cutoff on (a client's new events), in any order among themselves.
+      for (let i = 0; i < 6; i += 1) await batch(() => cutoffAt + Math.floor(random() * 50));
+      const kept = await clientEvents();
+      assert.ok(kept.length > 0);
+
+      const models = new Map<string, ComputerReportState>();
+      for (const e of [...pruned, ...kept]) {
+        const data = e.data as ClientEventFacts & { computerId: string };
+        models.set(data.computerId, evolveComputer(models.get(data.computerId) ?? EMPTY_COMPUTER_STATE, { data, recordedAt: e.recordedAt }));
+      }
+      const t = (d: Date | string | null): number | null => (d === null ? null : new Date(d).getTime());
+      const expected = JSON.stringify([...models.keys()].sort().map((c) => {
+        const m = models.get(c)!;
+        return [c, m.lastStatusAt, m.lastRebootAt, m.lastScanAt, m.lastScanResult, m.lastReportedAt,
+          [...m.rows.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([u, r]) => [u, r.status, r.at, r.eventId, r.revisionNumber])];
+      }));
+      const dump = async (): Promise<string> => {
+        const comps = await store.db.query<{ computer_id: string; last_status_at: Date | null; last_reboot_at: Date | null; last_scan_at: Date | null; last_scan_result: string | null; last_reported_at: Date | null }>(
+          "SELECT computer_id, last_status_at, last_reboot_at, last_scan_at, last_scan_result, last_reported_at FROM rpt_computers WHERE computer_id LIKE 'r%' ORDER BY computer_id",
+        );
+        const rows = await store.db.query<{ computer_id: string; update_id: string; status: number; status_at: Date; event_id: number; revision_number: number | null }>(
+          "SELECT computer_id, update_id::text AS update_id, status, status_at, event_id, revision_number FROM rpt_update_status WHERE computer_id LIKE 'r%' ORDER BY computer_id, update_id",
+        );
+        return JSON.stringify(comps.rows.map((c) => [c.computer_id, t(c.last_status_at), t(c.last_reboot_at), t(c.last_scan_at), c.last_scan_result, t(c.last_reported_at),
+          rows.rows.filter((r) => r.computer_id === c.computer_id).map((r) => [r.update_id, statusFromCode(r.status), t(r.status_at), r.event_id, r.revision_number])]));
+      };
+      await sync();
+      assert.equal(await dump(), expected, 'live');
+      const counters = (await answers()) as { computerCounters: unknown; updateCounters: unknown };
+      await runner.rebuild();
+      assert.equal(await dump(), expected, 'rebuilt from the pruned log');
+      const rebuilt = (await answers()) as { computerCounters: unknown; updateCounters: unknown };
+      assert.deepEqual([rebuilt.computerCounters, rebuilt.updateCounters], [counters.computerCounters, counters.updateCounters]);
     });
 
     it('bad requests are refused with REQUEST.INVALID', async () => {
