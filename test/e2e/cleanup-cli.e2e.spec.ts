@@ -54,13 +54,14 @@ describe('cleanup CLI against a running server', () => {
     const dryRun = JSON.parse(dry.stdout) as { id: string; dryRun: boolean; status: string; counts: Record<string, number> };
     assert.deepEqual([dryRun.dryRun, dryRun.status], [true, 'completed']);
     assert.deepEqual(dryRun.counts, {
-      expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0, deletedContentFiles: 0, deletedUploads: 0, freedContentBytes: 0,
+      expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0, prunedReportEvents: 0, prunedReportComputers: 0,
+      deletedContentFiles: 0, deletedUploads: 0, freedContentBytes: 0,
     });
     const run = runWatershedCli(['cleanup', 'run'], env);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^RUN\s+STARTED\s+TRIGGER\s+DRY RUN\s+STATUS/m);
-    assert.match(run.stdout, /^RUN\s+.*\s+COMPUTERS\s+FILES DELETED\s+UPLOADS DELETED\s+BYTES FREED\s+BY/m);
-    assert.match(run.stdout, /manual\s+no\s+completed\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+admin/);
+    assert.match(run.stdout, /^RUN\s+.*\s+COMPUTERS\s+REPORT EVENTS\s+FILES DELETED\s+UPLOADS DELETED\s+BYTES FREED\s+BY/m);
+    assert.match(run.stdout, /manual\s+no\s+completed\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+admin/);
     const history = runWatershedCli(['cleanup', 'history', '--json'], env);
     assert.equal(history.code, 0, history.stderr);
     const runs = (JSON.parse(history.stdout) as { runs: { id: string; dryRun: boolean }[]; total: number }).runs;

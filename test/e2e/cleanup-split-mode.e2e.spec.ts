@@ -39,10 +39,10 @@ const registration = (computerId: string) => ({
 
 /**
  * Cleanup across services in split mode: the deployment process runs it (updates), the reporting
- * process removes stale computers when asked over NATS, and the deployment projection drops their
- * group membership from the ComputerRemoved it reads in the shared log; the metadata-store process
- * deletes the files of the updates the run expired. Two deployment replicas never run one cleanup
- * twice at once.
+ * process removes stale computers and prunes old report events when asked over NATS, and the
+ * deployment projection drops their group membership from the ComputerRemoved it reads in the shared
+ * log; the metadata-store process deletes the files of the updates the run expired. Two deployment
+ * replicas never run one cleanup twice at once.
  */
 describe('cleanup in split mode: deployment, reporting and metadata store in separate processes over NATS and PostgreSQL', { skip }, () => {
   let database: TestDatabase;
@@ -122,6 +122,15 @@ describe('cleanup in split mode: deployment, reporting and metadata store in sep
     const groupId = group.body.id as string;
     for (const pc of ['stale-pc', 'fresh-pc']) assert.equal((await call(deployment.url, 'PUT', `/api/v1/computers/${pc}/groups`, { groupIds: [groupId] })).status, 200);
     await eventually(computerIds, (ids) => ids.length === 2, 'both computers in the reports');
+    // A report from fresh-pc older than reportEventDays (90): pruned by the reporting process, its status kept.
+    const instance = randomUUID();
+    const old = newEvent(at(100 * DAY), 'ClientEventReported', 1, {
+      computerId: 'fresh-pc', eventInstanceId: instance, eventId: 183, namespaceId: 1, timeAtTarget: new Date(Date.now() - 100 * DAY).toISOString(), sourceId: 101,
+      updateId: UPDATE, revisionNumber: 100, win32HResult: 0, appName: 'AutomaticUpdates', replacementStrings: [], miscData: [],
+    });
+    await store.append(computerStream('fresh-pc'), [{ ...old, metadata: { ...old.metadata, messageId: instance } }], 'any');
+    const freshReport = async (): Promise<{ updates: { updateId: string; status: string }[] }> => (await call(reporting.url, 'GET', '/api/v1/reports/computers/fresh-pc')).body;
+    const freshBefore = await eventually(freshReport, (r) => r.updates.some((u) => u.status === 'installed'), 'the old report projected');
     await eventually(async () => (await call(deployment.url, 'GET', `/api/v1/updates/${UPDATE}/approvals`)).body?.declined, (d) => d === true, 'the decline projected');
 
     const dry = await call(deployment.url, 'POST', '/api/v1/cleanup/runs', { dryRun: true });
@@ -129,18 +138,22 @@ describe('cleanup in split mode: deployment, reporting and metadata store in sep
     assert.deepEqual([dry.body.status, dry.body.removedComputerIds, dry.body.expiredUpdateIds], ['completed', ['stale-pc'], [UPDATE]], JSON.stringify(dry.body));
     assert.deepEqual([dry.body.counts.deletedContentFiles, dry.body.deletedContentPaths], [1, [relative]]);
     assert.ok(existsSync(file), 'a dry run deletes nothing');
+    assert.equal(dry.body.counts.prunedReportEvents, 1);
     assert.deepEqual(await computerIds(), ['fresh-pc', 'stale-pc']);
 
     const run = await call(deployment.url, 'POST', '/api/v1/cleanup/runs', {});
     assert.equal(run.status, 201, JSON.stringify(run.body));
     assert.equal(run.body.status, 'completed', JSON.stringify(run.body));
     assert.deepEqual(run.body.counts, {
-      expiredSupersededUpdates: 0, expiredDeclinedUpdates: 1, removedApprovals: 0, removedComputers: 1, deletedContentFiles: 1, deletedUploads: 0, freedContentBytes: bytes.length,
+      expiredSupersededUpdates: 0, expiredDeclinedUpdates: 1, removedApprovals: 0, removedComputers: 1, prunedReportEvents: 1, prunedReportComputers: 1,
+      deletedContentFiles: 1, deletedUploads: 0, freedContentBytes: bytes.length,
     });
     assert.equal(existsSync(file), false, 'the metadata-store process deleted the file');
     await store.waitForVisibility();
     const deleted = (await store.readStream(contentFileStream(d.sha1Hex))).events.map((e) => [e.type, (e.data as { runId: string }).runId]);
     assert.deepEqual(deleted, [['ContentFileDeleted', run.body.id]]);
+    assert.deepEqual((await store.readStream(computerStream('fresh-pc'))).events.map((e) => e.type), ['ComputerRegistered', 'ComputerStatusSnapshotted']);
+    assert.deepEqual(await freshReport(), freshBefore);
     assert.deepEqual(run.body.removedComputerIds, ['stale-pc']);
 
     await eventually(computerIds, (ids) => ids.join() === 'fresh-pc', 'the stale computer gone from the reports');

@@ -129,4 +129,44 @@ describe('cleanup in one process: deployment, reporting and metadata store on PG
     const shown = await call('GET', `/api/v1/cleanup/runs/${run.body.id}`);
     assert.deepEqual(shown.body.deletedContentPaths, [oldPath]);
   });
+
+  it('deletes client report events older than reportEventDays, keeping what the reports say (dry run first)', async () => {
+    const store = server.runtime.store;
+    const U = 'c4000000-0000-4000-8000-000000000001';
+    const report = (msAgo: number, eventId: number) => {
+      const instance = randomUUID();
+      const e = newEvent(at(msAgo), 'ClientEventReported', 1, {
+        computerId: 'here-pc', eventInstanceId: instance, eventId, namespaceId: 1, timeAtTarget: new Date(Date.now() - msAgo).toISOString(), sourceId: 101,
+        updateId: U, revisionNumber: 100, win32HResult: 0, appName: 'AutomaticUpdates', replacementStrings: [], miscData: [],
+      });
+      return { ...e, metadata: { ...e.metadata, messageId: instance } };
+    };
+    await store.append(computerStream('here-pc'), [report(20 * DAY, 184), report(15 * DAY, 183)], 'any');
+    await store.append(computerStream('here-pc'), [report(DAY, 182)], 'any');
+    const computer = async (): Promise<unknown> => (await call('GET', '/api/v1/reports/computers/here-pc')).body;
+    await eventually(computer, (c) => (c as { updates: { status: string }[] }).updates[0]?.status === 'failed', 'the reports projected');
+    const before = await computer();
+    const current = (await call('GET', '/api/v1/configuration')).body;
+    const { version: _v, changedAt: _c, changedBy: _b, ...settings } = current;
+    assert.equal((await call('PUT', '/api/v1/configuration', { ...settings, retention: { reportEventDays: 10 } })).status, 200);
+
+    const dry = await call('POST', '/api/v1/cleanup/runs', { dryRun: true });
+    assert.equal(dry.status, 201, JSON.stringify(dry.body));
+    assert.deepEqual([dry.body.status, dry.body.counts.prunedReportEvents, dry.body.counts.prunedReportComputers], ['completed', 2, 1]);
+    assert.equal((await store.readStream(computerStream('here-pc'))).events.filter((e) => e.type === 'ClientEventReported').length, 3);
+
+    const run = await call('POST', '/api/v1/cleanup/runs', {});
+    assert.equal(run.status, 201, JSON.stringify(run.body));
+    assert.deepEqual([run.body.status, run.body.counts.prunedReportEvents, run.body.counts.prunedReportComputers], ['completed', 2, 1]);
+    assert.deepEqual((await store.readStream(computerStream('here-pc'))).events.map((e) => e.type), ['ComputerRegistered', 'ClientEventReported', 'ComputerStatusSnapshotted']);
+    const pruned = (await store.readStream('report-retention')).events.at(-1);
+    assert.deepEqual([pruned?.type, (pruned?.data as { runId: string; deletedClientEvents: number }).runId, (pruned?.data as { deletedClientEvents: number }).deletedClientEvents], ['ReportEventsPruned', run.body.id, 2]);
+    await eventually(
+      async () => (await store.db.query<{ p: unknown }>("SELECT reports_pruned_before AS p FROM rpt_computers WHERE computer_id = 'here-pc'")).rows[0]?.p ?? null,
+      (p) => p !== null,
+      'the snapshot projected',
+    );
+    assert.deepEqual(await computer(), before);
+    assert.equal((await call('GET', `/api/v1/cleanup/runs/${run.body.id}`)).body.counts.prunedReportEvents, 2);
+  });
 });

@@ -108,8 +108,8 @@ export function cleanupStoreContract(target: StoreTarget): void {
     it('a run before anything is old enough expires nothing and is recorded; without the reporting service it says so', async () => {
       const run = await service.run({ trigger: 'manual', dryRun: false, slot: null }, admin);
       assert.equal(run?.status, 'completed-with-errors');
-      assert.deepEqual(run?.errors.map((e) => [e.part, e.code]), [['stale-computers', 'BUS.NO_RESPONDER'], ['unused-content', 'BUS.NO_RESPONDER']]);
-      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0, ...NO_CONTENT });
+      assert.deepEqual(run?.errors.map((e) => [e.part, e.code]), [['stale-computers', 'BUS.NO_RESPONDER'], ['report-events', 'BUS.NO_RESPONDER'], ['unused-content', 'BUS.NO_RESPONDER']]);
+      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0, prunedReportEvents: 0, prunedReportComputers: 0, ...NO_CONTENT });
       assert.deepEqual(await eventsOf('UpdateExpired'), []);
     });
 
@@ -117,7 +117,7 @@ export function cleanupStoreContract(target: StoreTarget): void {
       const before = await db.query('SELECT update_id FROM dep_declines ORDER BY 1');
       const run = await service.run({ trigger: 'manual', dryRun: true, slot: null }, admin, later(31));
       assert.equal(run?.dryRun, true);
-      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 1, expiredDeclinedUpdates: 2, removedApprovals: 1, removedComputers: 0, ...NO_CONTENT });
+      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 1, expiredDeclinedUpdates: 2, removedApprovals: 1, removedComputers: 0, prunedReportEvents: 0, prunedReportComputers: 0, ...NO_CONTENT });
       assert.deepEqual([...(run?.expiredUpdateIds ?? [])].sort(), [U(1), U(4), U(5)]);
       assert.deepEqual(await eventsOf('UpdateExpired'), []);
       assert.deepEqual(await approvals(U(1)), [ALL]);
@@ -126,7 +126,7 @@ export function cleanupStoreContract(target: StoreTarget): void {
 
     it('a run 31 days on: U1 (superseded by approved U2) and the declined U4 and U5 expire; U3 (replaced only by a declined update) and U6 (its replacement unapproved) stay', async () => {
       const run = await service.run({ trigger: 'manual', dryRun: false, slot: null }, admin, later(31));
-      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 1, expiredDeclinedUpdates: 2, removedApprovals: 1, removedComputers: 0, ...NO_CONTENT });
+      assert.deepEqual(run?.counts, { expiredSupersededUpdates: 1, expiredDeclinedUpdates: 2, removedApprovals: 1, removedComputers: 0, prunedReportEvents: 0, prunedReportComputers: 0, ...NO_CONTENT });
       const expired = (await eventsOf('UpdateExpired')) as { updateId: string; reason: string; runId: string }[];
       assert.deepEqual(expired.map((e) => [e.updateId, e.reason]).sort(), [[U(1), 'superseded'], [U(4), 'declined'], [U(5), 'declined']]);
       assert.ok(expired.every((e) => e.runId === run?.id));
@@ -138,7 +138,7 @@ export function cleanupStoreContract(target: StoreTarget): void {
       await assert.rejects(commands.execute({ type: 'UndeclineUpdate', updateId: U(5) }, ctx()), (e: unknown) => e instanceof CodedError && e.code === 'UPDATE.EXPIRED');
       // Run again: nothing is expired twice.
       const again = await service.run({ trigger: 'manual', dryRun: false, slot: null }, admin, later(31));
-      assert.deepEqual(again?.counts, { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0, ...NO_CONTENT });
+      assert.deepEqual(again?.counts, { expiredSupersededUpdates: 0, expiredDeclinedUpdates: 0, removedApprovals: 0, removedComputers: 0, prunedReportEvents: 0, prunedReportComputers: 0, ...NO_CONTENT });
     });
 
     it('history: every run, newest first, and one by id; an unknown id is CLEANUP.RUN_NOT_FOUND', async () => {

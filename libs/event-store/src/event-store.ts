@@ -8,6 +8,13 @@ import type { Projection } from './projections/projection.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './projections/projection-runner.js';
 import { readAll, type ReadAllOptions, type ReadAllResult, readHead } from './read/read-all.js';
 import { readStream, type ReadStreamOptions, type ReadStreamResult } from './read/read-stream.js';
+import {
+  countStreamEvents,
+  deleteStreamEvents,
+  findStreamsWithEventsBefore,
+  type PrunableStreamQuery,
+  type StreamEventSelection,
+} from './prune/delete-stream-events.js';
 import type { SqlDatabase, SqlExecutor } from './sql/sql-database.js';
 import { LogSubscription, type SubscribeOptions } from './subscribe/log-subscription.js';
 import { LogWakeSignal } from './subscribe/log-wake-signal.js';
@@ -86,6 +93,30 @@ export class EventStore {
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult> {
     return readStream(this.db, streamId, options);
+  }
+
+  /**
+   * Retention: deletes the selected events of one stream in its own transaction (see
+   * deleteStreamEvents: positions of the remaining events and the stream's version do not change).
+   * A caller that must write a snapshot first does both in one transaction with
+   * deleteStreamEventsInTransaction.
+   */
+  deleteStreamEvents(streamId: string, selection: StreamEventSelection): Promise<number> {
+    return this.db.transaction((tx) => deleteStreamEvents(tx, streamId, selection));
+  }
+
+  deleteStreamEventsInTransaction(tx: SqlExecutor, streamId: string, selection: StreamEventSelection): Promise<number> {
+    return deleteStreamEvents(tx, streamId, selection);
+  }
+
+  /** What deleteStreamEvents would delete now: for dry runs. */
+  countStreamEvents(streamId: string, selection: StreamEventSelection): Promise<number> {
+    return countStreamEvents(this.db, streamId, selection);
+  }
+
+  /** Streams holding events of these types older than the time: where a retention job has work. */
+  findStreamsWithEventsBefore(query: PrunableStreamQuery): Promise<string[]> {
+    return findStreamsWithEventsBefore(this.db, query);
   }
 
   head(): Promise<LogPosition> {

@@ -4,6 +4,7 @@ export * from './append/expected-version.js';
 export type { AppendOptions, AppendResult } from './append/append-to-stream.js';
 export * from './read/read-all.js';
 export * from './read/read-stream.js';
+export type { PrunableStreamQuery, StreamEventSelection } from './prune/delete-stream-events.js';
 export * from './subscribe/log-subscription.js';
 export { LogWakeSignal } from './subscribe/log-wake-signal.js';
 export * from './projections/projection.js';

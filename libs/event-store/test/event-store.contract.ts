@@ -405,6 +405,116 @@ export function eventStoreContract(target: ContractTarget): void {
       });
     });
 
+    describe('deleting old events of a stream (retention)', () => {
+      const old = (n: number): ReturnType<typeof thing> => thing(n, `thing-${n}`, { occurredAt: new Date(Date.UTC(2020, 0, 1, 0, 0, n)).toISOString() });
+      const recent = (n: number): ReturnType<typeof thing> => thing(n, `thing-${n}`, { occurredAt: new Date().toISOString() });
+
+      it('deletes only the selected events, keeps the global positions of the rest, and readers from an anchor before or after the gap see exactly the rest', async () => {
+        const start = await store.head();
+        const id = newStream();
+        const neighbour = newStream();
+        const written = await appendVisible(id, [old(1), old(2), other(3), recent(4)], 'no-stream');
+        await appendVisible(neighbour, [old(5)], 'no-stream');
+        await appendVisible(id, [old(6), recent(7)], 'exists');
+        const before = await store.readAll(start);
+        const positionsOf = (events: readonly RecordedEvent[]): Map<number, string> => new Map(events.map((e) => [(e.data as { n: number }).n, e.anchor]));
+        const selection = { throughPosition: 5n, eventTypes: ['ThingHappened'], occurredBefore: new Date(Date.UTC(2021, 0, 1)) };
+        assert.equal(await store.countStreamEvents(id, selection), 3, 'a dry run counts 1, 2 and 6');
+        assert.deepEqual(nums((await store.readStream(id)).events), [1, 2, 3, 4, 6, 7], 'counting deletes nothing');
+
+        assert.equal(await store.deleteStreamEvents(id, selection), 3);
+        assert.equal(await store.countStreamEvents(id, selection), 0);
+        const afterPrune = await store.readAll(start);
+        assert.deepEqual(nums(afterPrune.events), [3, 4, 5, 7], 'other types, newer events, events past the position and other streams stay');
+        const was = positionsOf(before.events);
+        for (const [n, anchor] of positionsOf(afterPrune.events)) assert.equal(anchor, was.get(n), `event ${n} keeps its position`);
+
+        // From an anchor before the gap, inside it (a deleted event's own position) and after it.
+        const firstAnchor = decodeAnchor(written.lastAnchor!);
+        assert.deepEqual(nums((await store.readAll(before.events[0]!.position)).events), [3, 4, 5, 7], 'after a deleted event: the rest');
+        assert.deepEqual(nums((await store.readAll(firstAnchor)).events), [5, 7], 'after the first append: the neighbour and the newest');
+        const at5 = afterPrune.events.find((e) => (e.data as { n: number }).n === 5)!;
+        assert.deepEqual(nums((await store.readAll(at5.position)).events), [7]);
+        const read = await store.readStream(id);
+        assert.deepEqual(read.events.map((e) => e.streamPosition), [3n, 4n, 6n], 'stream positions keep their gaps');
+        assert.deepEqual(nums(read.events), [3, 4, 7]);
+      });
+
+      it('leaves the stream version alone: appends continue at the next position and a stale expected version is still refused', async () => {
+        const id = newStream();
+        await appendVisible(id, [old(1), old(2), old(3)], 'no-stream');
+        assert.equal(await store.deleteStreamEvents(id, { throughPosition: 3n, eventTypes: ['ThingHappened'] }), 3);
+        const emptied = await store.readStream(id);
+        assert.equal(emptied.version, 3n);
+        assert.equal(emptied.exists, true);
+        assert.deepEqual(emptied.events, []);
+        await assert.rejects(store.append(id, [thing(4)], 'no-stream'), StreamVersionConflictError, 'the stream still exists');
+        await assert.rejects(store.append(id, [thing(4)], 2n), StreamVersionConflictError);
+        const next = await appendVisible(id, [thing(4)], 3n);
+        assert.equal(next.nextExpectedVersion, 4n);
+        const read = await store.readStream(id);
+        assert.deepEqual(read.events.map((e) => e.streamPosition), [4n]);
+        assert.deepEqual(nums((await store.readStream(id, { fromPosition: 2n, limit: 1 })).events), [4], 'a ranged read skips the gap');
+      });
+
+      it('a deleted event is no longer a duplicate: its messageId may be appended again (callers that dedupe must decide what that means)', async () => {
+        const id = newStream();
+        const first = old(1);
+        await appendVisible(id, [first], 'no-stream');
+        await store.deleteStreamEvents(id, { throughPosition: 1n, eventTypes: ['ThingHappened'] });
+        const again = await appendVisible(id, [first], 'any', { skipDuplicateMessages: true });
+        assert.equal(again.positions.length, 1);
+        assert.deepEqual((await store.readStream(id)).events.map((e) => e.streamPosition), [2n]);
+      });
+
+      it('projections and subscriptions move on past the gap: a checkpoint at a deleted position resumes, a rebuild gives the remaining events', async () => {
+        const name = `prune-${newStream()}`;
+        await store.db.exec('CREATE TABLE IF NOT EXISTS test_prune_seen (name text NOT NULL, n int NOT NULL)');
+        const projection: Projection = {
+          name,
+          eventTypes: ['ThingHappened'],
+          async apply(tx, event) {
+            if (!event.streamId.startsWith(name)) return;
+            await tx.query('INSERT INTO test_prune_seen (name, n) VALUES ($1, $2)', [name, (event.data as { n: number }).n]);
+          },
+          async reset(tx) {
+            await tx.query('DELETE FROM test_prune_seen WHERE name = $1', [name]);
+          },
+        };
+        const seen = async (): Promise<number[]> =>
+          (await store.db.query<{ n: number }>('SELECT n FROM test_prune_seen WHERE name = $1 ORDER BY n', [name])).rows.map((r) => r.n);
+        const id = `${name}-s`;
+        const runner = store.projectionRunner(projection, { batchSize: 2 });
+        await appendVisible(id, [old(1), old(2)], 'no-stream');
+        await runner.catchUp();
+        const checkpoint = await runner.checkpoint();
+        await store.deleteStreamEvents(id, { throughPosition: 2n, eventTypes: ['ThingHappened'] });
+        await appendVisible(id, [recent(3)], 'exists');
+        assert.equal(compareLogPositions(await runner.checkpoint(), checkpoint), 0, 'pruning does not touch checkpoints');
+        await runner.catchUp();
+        assert.deepEqual(await seen(), [1, 2, 3]);
+        await runner.rebuild();
+        assert.deepEqual(await seen(), [3]);
+
+        const got: number[] = [];
+        const sub = store.subscribe({ from: LOG_START, streamPrefix: id, pollIntervalMs: 20, handler: (e) => void got.push((e.data as { n: number }).n) });
+        await waitFor(() => got.length === 1);
+        await appendVisible(id, [recent(4)], 'exists');
+        await waitFor(() => got.length === 2);
+        await sub.stop();
+        assert.deepEqual(got, [3, 4]);
+      });
+
+      it('finds the streams that hold events of a type older than a time', async () => {
+        const prefix = `find${Math.random().toString(36).slice(2, 7)}-`;
+        await appendVisible(`${prefix}a`, [old(1)], 'no-stream');
+        await appendVisible(`${prefix}b`, [recent(2)], 'no-stream');
+        await appendVisible(`${prefix}c`, [other(3)], 'no-stream');
+        const found = await store.findStreamsWithEventsBefore({ eventTypes: ['ThingHappened'], occurredBefore: new Date(Date.UTC(2021, 0, 1)), streamPrefix: prefix });
+        assert.deepEqual(found, [`${prefix}a`]);
+      });
+    });
+
     describe('wire checkpoints (Windows anchors)', () => {
       it('issues a small integer per head, reuses it while the head is still, and resolves it', async () => {
         await appendVisible(newStream(), [thing(1)], 'no-stream');

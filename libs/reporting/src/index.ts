@@ -10,6 +10,7 @@ export { RECORD_EVENTS_SUBJECT, RecordEventsCommand, type RecordEvents } from '.
 export { COMPUTER_REPORT_SUBJECT, type ComputerReport } from './computer-report/computer-report.query.js';
 export { UPDATE_STATUS_REPORT_SUBJECT, type UpdateStatusReport } from './update-status-report/update-status-report.query.js';
 export { REMOVE_STALE_COMPUTERS_SUBJECT, removeStaleComputers } from './remove-stale-computers/remove-stale-computers.command.js';
+export { PRUNE_REPORT_EVENTS_SUBJECT, pruneReportEvents } from './prune-report-events/prune-report-events.command.js';
 export { COMPUTER_LIST_SUBJECT, type ComputerList } from './computer-list/computer-list.query.js';
 export { statusProjection, STATUS_PROJECTION_NAME } from './status-projection/status.projection.js';
 export { synchronizationHistoryProjection, SYNCHRONIZATION_HISTORY_MIGRATIONS } from './synchronization-history/synchronization-history.projection.js';

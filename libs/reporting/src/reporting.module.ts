@@ -5,6 +5,7 @@ import { ComputerListRpcController } from './computer-list/computer-list.rpc.con
 import { ComputerReportRpcController } from './computer-report/computer-report.rpc.controller.js';
 import { RecordEventsConsumer } from './record-events/record-events.consumer.js';
 import { RegisterComputerConsumer } from './register-computer/register-computer.consumer.js';
+import { PruneReportEventsRpcController } from './prune-report-events/prune-report-events.rpc.controller.js';
 import { RemoveStaleComputersRpcController } from './remove-stale-computers/remove-stale-computers.rpc.controller.js';
 import { SynchronizationHistoryRunner } from './synchronization-history/synchronization-history.runner.js';
 import { StatusProjectionRunner } from './status-projection/status-projection.runner.js';
@@ -21,6 +22,7 @@ import { UpdateStatusReportRpcController } from './update-status-report/update-s
     UpdateStatusReportRpcController,
     ComputerListRpcController,
     RemoveStaleComputersRpcController,
+    PruneReportEventsRpcController,
     ReportsHttpController,
   ],
   providers: [StatusProjectionRunner, SynchronizationHistoryRunner, RegisterComputerConsumer, RecordEventsConsumer],

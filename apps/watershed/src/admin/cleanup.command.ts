@@ -6,9 +6,10 @@ export const CLEANUP_USAGE = `watershed cleanup run [--dry-run] | history | show
 
   run                  runs a cleanup now: expires superseded and declined updates past their retention
                        (approvals removed, declined, never offered again), removes computers that
-                       stopped contacting the server and deletes the update files no live update
-                       names (and uploads no live update uses, older than the superseded-update
-                       retention); --dry-run lists what would go and changes nothing. Refused (exit 5, CLEANUP.ALREADY_RUNNING) while another run is on.
+                       stopped contacting the server, deletes client report events older than
+                       reportEventDays (each computer's current status is kept) and deletes the update
+                       files no live update names (and uploads no live update uses, older than the
+                       superseded-update retention); --dry-run lists what would go and changes nothing. Refused (exit 5, CLEANUP.ALREADY_RUNNING) while another run is on.
   history              cleanup runs, newest first (manual and scheduled)
   show RUN_ID          one run, with the ids of the updates it expired and the content files it deleted
   The schedule and retention periods: watershed configuration set --cleanup-schedule ... (see 'help configuration').
@@ -28,7 +29,7 @@ interface CleanupRun {
   startedBy: string | null;
   finishedAt: string | null;
   counts: { expiredSupersededUpdates: number; expiredDeclinedUpdates: number; removedApprovals: number; removedComputers: number;
-    deletedContentFiles?: number; deletedUploads?: number; freedContentBytes?: number };
+    prunedReportEvents?: number; deletedContentFiles?: number; deletedUploads?: number; freedContentBytes?: number };
   expiredUpdateIds: string[];
   removedComputerIds: string[];
   deletedContentPaths?: string[];
@@ -36,10 +37,10 @@ interface CleanupRun {
   errors: { part: string; code: string; message: string }[];
 }
 
-const HEADERS = ['RUN', 'STARTED', 'TRIGGER', 'DRY RUN', 'STATUS', 'SUPERSEDED', 'DECLINED', 'APPROVALS REMOVED', 'COMPUTERS', 'FILES DELETED', 'UPLOADS DELETED', 'BYTES FREED', 'BY', 'ERRORS'];
+const HEADERS = ['RUN', 'STARTED', 'TRIGGER', 'DRY RUN', 'STATUS', 'SUPERSEDED', 'DECLINED', 'APPROVALS REMOVED', 'COMPUTERS', 'REPORT EVENTS', 'FILES DELETED', 'UPLOADS DELETED', 'BYTES FREED', 'BY', 'ERRORS'];
 const row = (r: CleanupRun): string[] => [
   r.id, r.startedAt, r.trigger, r.dryRun ? 'yes' : 'no', r.status, String(r.counts.expiredSupersededUpdates), String(r.counts.expiredDeclinedUpdates),
-  String(r.counts.removedApprovals), String(r.counts.removedComputers),
+  String(r.counts.removedApprovals), String(r.counts.removedComputers), String(r.counts.prunedReportEvents ?? 0),
   String(r.counts.deletedContentFiles ?? 0), String(r.counts.deletedUploads ?? 0), String(r.counts.freedContentBytes ?? 0), r.startedBy ?? '',
   [...(r.error ? [r.error] : []), ...r.errors.map((e) => `${e.part}: ${e.code}`)].join('; '),
 ];

@@ -194,6 +194,9 @@ const cleanupCounts = z.object({
   expiredDeclinedUpdates: z.number().int().nonnegative(),
   removedApprovals: z.number().int().nonnegative(),
   removedComputers: z.number().int().nonnegative().default(0),
+  /** Client report events deleted (report-event retention, reportEventDays), and of how many computers. */
+  prunedReportEvents: z.number().int().nonnegative().default(0),
+  prunedReportComputers: z.number().int().nonnegative().default(0),
   /** Update files no live revision names, deleted from the content directory (metadata store). */
   deletedContentFiles: z.number().int().nonnegative().default(0),
   /** Uploads no live revision uses, older than the retention, deleted. */

@@ -54,5 +54,61 @@ export const ComputerRemoved = defineEvent(
   z.object({ computerId: z.string().min(1).max(256), reason: z.enum(['stale']), lastContactAt: z.string().datetime().nullable(), runId: z.string().uuid() }),
 );
 
-export const REPORTING_EVENTS = [ComputerRegistered, ClientEventReported, ComputerRemoved] as const;
+/** Report status codes as the snapshot carries them (the read model's MS-WSUSSS codes, by name). */
+export const SNAPSHOT_UPDATE_STATUSES = ['needed', 'downloaded', 'installed', 'failed', 'installed-pending-reboot'] as const;
+const isoTime = z.string().datetime();
+
+/**
+ * A computer's report state, written by report-event retention just before its old
+ * ClientEventReported events are deleted: everything those events (and all others of the stream up to
+ * `throughStreamPosition`) made the reports say. The status projection replaces the computer's state
+ * with it, so a replay of the log after pruning gives the same reports. `reportsPrunedBefore` is the
+ * retention cutoff: a client event counting at an earlier time that arrives later (a client resending
+ * an event whose stored copy was pruned) has no effect, since this snapshot already covers it.
+ */
+export const ComputerStatusSnapshotted = defineEvent(
+  'ComputerStatusSnapshotted',
+  1,
+  z.object({
+    computerId: z.string().min(1).max(256),
+    runId: z.string().uuid(),
+    throughStreamPosition: z.number().int().positive(),
+    reportsPrunedBefore: isoTime,
+    lastReportedAt: isoTime.nullable(),
+    lastContactAt: isoTime.nullable(),
+    lastScanAt: isoTime.nullable(),
+    lastScanResult: z.enum(['succeeded', 'failed']).nullable(),
+    lastStatusAt: isoTime.nullable(),
+    lastRebootAt: isoTime.nullable(),
+    updates: z.array(
+      z.object({
+        updateId: guid,
+        status: z.enum(SNAPSHOT_UPDATE_STATUSES),
+        revisionNumber: z.number().int().nullable(),
+        statusAt: isoTime,
+        eventId: z.number().int(),
+        win32HResult: z.number().int(),
+      }),
+    ),
+  }),
+);
+
+/** What one cleanup run's report-event retention deleted (one per run that deleted anything). */
+export const ReportEventsPruned = defineEvent(
+  'ReportEventsPruned',
+  1,
+  z.object({
+    runId: z.string().uuid(),
+    /** Client events stamped before this were deleted (reportEventDays before the run). */
+    occurredBefore: isoTime,
+    computers: z.number().int().nonnegative(),
+    deletedClientEvents: z.number().int().nonnegative(),
+    /** Earlier snapshots superseded by this run's. */
+    deletedSnapshots: z.number().int().nonnegative(),
+  }),
+);
+
+export const REPORTING_EVENTS = [ComputerRegistered, ClientEventReported, ComputerRemoved, ComputerStatusSnapshotted, ReportEventsPruned] as const;
+/** ReportEventsPruned: the history of report-event retention. */
+export const REPORT_RETENTION_STREAM = 'report-retention';
 export const computerStream = (computerId: string): string => `computer-${computerId}`;

@@ -17,7 +17,23 @@ export const ReportingSubjects = {
   computers: subject('reporting', 'qry', 'computers'),
   /** Payload: RemoveStaleComputersMessage; reply: RemoveStaleComputersReply. Asked by a cleanup run. */
   removeStaleComputers: subject('reporting', 'cmd', 'remove-stale-computers'),
+  /** Payload: PruneReportEventsMessage; reply: PruneReportEventsReply. Asked by a cleanup run. */
+  pruneReportEvents: subject('reporting', 'cmd', 'prune-report-events'),
 } as const;
+
+export interface PruneReportEventsMessage {
+  readonly runId: string;
+  /** ISO time: client events stamped before this are deleted (after a snapshot of their computer). */
+  readonly occurredBefore: string;
+  /** Count them, delete none. */
+  readonly dryRun: boolean;
+}
+
+export interface PruneReportEventsReply {
+  /** Computers whose old events went (or would go). */
+  readonly computers: number;
+  readonly deletedClientEvents: number;
+}
 
 export interface RemoveStaleComputersMessage {
   readonly runId: string;

@@ -27,6 +27,8 @@ export const EMPTY_COUNTS: CleanupRunCounts = {
   expiredDeclinedUpdates: 0,
   removedApprovals: 0,
   removedComputers: 0,
+  prunedReportEvents: 0,
+  prunedReportComputers: 0,
   deletedContentFiles: 0,
   deletedUploads: 0,
   freedContentBytes: 0,

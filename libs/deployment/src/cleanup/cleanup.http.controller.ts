@@ -22,7 +22,8 @@ export class CleanupHttpController {
   @ApiOperation({
     summary:
       'Run a cleanup now: expire superseded and declined updates past their retention (approvals removed, declined, never offered again), ' +
-      'remove stale computers, delete the content files no live update names and old uploads no live update uses (counts and bytes freed). ' +
+      'remove computers that stopped contacting the server, delete client report events older than reportEventDays (current statuses kept), ' +
+      'delete the content files no live update names and old uploads no live update uses (counts and bytes freed). ' +
       'dryRun: true reports what would go and changes nothing. 409 CLEANUP.ALREADY_RUNNING while another run (any replica) is in progress',
     body: cleanupRunBody,
     responses: { 201: 'The run, with its counts', 409: 'Another cleanup run is in progress' },

@@ -10,6 +10,8 @@ import {
   MetadataSubjects,
   newEvent,
   type RecordedEvent,
+  type PruneReportEventsMessage,
+  type PruneReportEventsReply,
   type RemoveStaleComputersMessage,
   type RemoveStaleComputersReply,
   ReportingSubjects,
@@ -33,6 +35,8 @@ const MAX_LISTED_IDS = 1000;
 const STALE_COMPUTERS_TIMEOUT_MS = 120_000;
 /** Deleting unused content appends one event and unlinks one file per file: allow for a first run over years of catalog. */
 const UNUSED_CONTENT_TIMEOUT_MS = 300_000;
+/** Report-event retention snapshots and prunes computer by computer: a first run over years of reports takes a while. */
+const REPORT_EVENTS_TIMEOUT_MS = 600_000;
 const DAY_MS = 86_400_000;
 
 export interface CleanupRequest {
@@ -124,6 +128,7 @@ export class CleanupService implements OnModuleInit, OnModuleDestroy {
     let failure: string | null = null;
     const errors: CleanupRunError[] = [];
     let removedComputerIds: readonly string[] = [];
+    let pruned: PruneReportEventsReply = { computers: 0, deletedClientEvents: 0 };
     try {
       // Revisions imported a moment ago count: the catalog view must be current before deciding.
       await this.commands.catchUpCatalog();
@@ -156,6 +161,23 @@ export class CleanupService implements OnModuleInit, OnModuleDestroy {
         errors.push({ part: 'stale-computers', code, message: (error as Error).message });
         this.logger.warn({ err: error, runId }, 'cleanup could not remove stale computers');
       }
+      // After stale computers: a computer removed above needs no snapshot of its reports.
+      try {
+        const message: PruneReportEventsMessage = {
+          runId,
+          occurredBefore: new Date(clock().getTime() - settings.reportEventDays * DAY_MS).toISOString(),
+          dryRun: request.dryRun,
+        };
+        pruned = await this.bus.request<PruneReportEventsReply>(ReportingSubjects.pruneReportEvents, message, {
+          timeoutMs: REPORT_EVENTS_TIMEOUT_MS,
+          correlationId: ctx.correlationId,
+          causationId: started.metadata.messageId,
+        });
+      } catch (error) {
+        const code = error instanceof CodedError ? error.code : 'INTERNAL';
+        errors.push({ part: 'report-events', code, message: (error as Error).message });
+        this.logger.warn({ err: error, runId }, 'cleanup could not prune old report events');
+      }
     }
     let content: DeleteUnusedContentReply = { paths: [], deletedFiles: 0, freedBytes: 0, uploads: [], deletedUploads: 0 };
     if (failure === null) {
@@ -185,6 +207,8 @@ export class CleanupService implements OnModuleInit, OnModuleDestroy {
       expiredDeclinedUpdates: expiries.filter((e) => e.reason === 'declined').length,
       removedApprovals: expiries.reduce((n, e) => n + e.removedApprovalGroupIds.length, 0),
       removedComputers: removedComputerIds.length,
+      prunedReportEvents: pruned.deletedClientEvents,
+      prunedReportComputers: pruned.computers,
       deletedContentFiles: content.deletedFiles,
       deletedUploads: content.deletedUploads,
       freedContentBytes: content.freedBytes,

@@ -30,7 +30,7 @@ const UNIQUE_VIOLATION = '23505';
  * Namespace of the per-stream advisory locks (the two-key form, so it cannot collide with
  * single-key locks such as the migration lock).
  */
-const STREAM_LOCK_NAMESPACE = 7_357_002;
+export const STREAM_LOCK_NAMESPACE = 7_357_002;
 
 /**
  * Appends within the caller's transaction. The stream row is the lock: `UPDATE … WHERE version =

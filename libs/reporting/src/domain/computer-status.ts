@@ -36,6 +36,12 @@ export interface ComputerReportState {
   readonly lastScanResult: 'succeeded' | 'failed' | null;
   /** When the server last stored an event from this computer. */
   readonly lastReportedAt: number | null;
+  /**
+   * Set by a retention snapshot (ComputerStatusSnapshotted): client events counting at an earlier
+   * time are covered by it and have no effect (an old event a client sends again after its stored
+   * copy was pruned must not come back as news). Absent/null: nothing was pruned.
+   */
+  readonly reportsPrunedBefore?: number | null;
   readonly rows: ReadonlyMap<string, StatusRow>;
 }
 
@@ -81,6 +87,7 @@ export function evolveComputer(
   const at = effectiveEventTime(data.timeAtTarget, event.recordedAt);
   const recorded = new Date(event.recordedAt).getTime();
   const base: ComputerReportState = { ...state, lastReportedAt: Math.max(state.lastReportedAt ?? recorded, recorded) };
+  if (state.reportsPrunedBefore !== undefined && state.reportsPrunedBefore !== null && at < state.reportsPrunedBefore) return base;
   const effect = effectOfEvent(data.eventId, data.namespaceId);
   switch (effect.kind) {
     case 'none':

@@ -1,4 +1,4 @@
-import { CodedError, ComputerRemoved, computerStream, ErrorCodes, newEvent, type RemoveStaleComputersMessage, type RemoveStaleComputersReply, ReportingSubjects } from '#contracts';
+import { CodedError, ComputerRemoved, ComputerStatusSnapshotted, computerStream, ErrorCodes, newEvent, type RemoveStaleComputersMessage, type RemoveStaleComputersReply, ReportingSubjects } from '#contracts';
 import { type EventStore, StreamVersionConflictError } from '#event-store';
 import type { CausationContext } from '#contracts';
 import { z } from 'zod';
@@ -13,6 +13,16 @@ export const removeStaleComputersMessage = z.strictObject({
 
 /** The contact events of a computer's stream: what a client did, not what cleanup did to it. */
 const CONTACT_EVENTS = new Set(['ComputerRegistered', 'ClientEventReported']);
+
+/**
+ * When an event says the computer last made contact: a registration's or report's own time, or the
+ * last contact a retention snapshot carries (the reports it stands for may have been deleted).
+ */
+function contactTimeOf(event: { type: string; data: unknown; metadata: { occurredAt: string } }): string | null | undefined {
+  if (CONTACT_EVENTS.has(event.type)) return event.metadata.occurredAt;
+  if (event.type === ComputerStatusSnapshotted.type) return (event.data as { lastContactAt: string | null }).lastContactAt ?? undefined;
+  return undefined;
+}
 
 /**
  * Removes the computers that have not contacted the server since `contactBefore` (asked by the
@@ -40,7 +50,7 @@ export async function removeStaleComputers(store: EventStore, input: unknown, ct
     for (let from = version; from >= 1n && lastContact === null; from -= 100n) {
       const start = from > 100n ? from - 99n : 1n;
       const page = await store.readStream(streamId, { fromPosition: start, limit: Number(from - start + 1n) });
-      lastContact = page.events.filter((e) => CONTACT_EVENTS.has(e.type)).at(-1)?.metadata.occurredAt ?? null;
+      lastContact = page.events.map(contactTimeOf).filter((t) => t !== undefined).at(-1) ?? null;
     }
     if (lastContact !== null && Date.parse(lastContact) >= cutoff) continue;
     if (!request.dryRun) {

@@ -152,4 +152,12 @@ export const REPORTING_MIGRATIONS: readonly Migration[] = [
       ${RECOUNT_SQL('')};
     `,
   },
+  {
+    id: 'reporting/0007-report-retention',
+    description: 'the report-event retention cutoff a computer snapshot covers (ComputerStatusSnapshotted)',
+    sql: `
+      -- Client events counting before this are covered by the computer's retention snapshot: no effect.
+      ALTER TABLE rpt_computers ADD COLUMN reports_pruned_before timestamptz;
+    `,
+  },
 ];

@@ -8,6 +8,7 @@ import {
   ComputerGroupRenamed,
   ComputerRegistered,
   ComputerRemoved,
+  ComputerStatusSnapshotted,
   type RecordedEvent,
   UpdateDeclined,
   UpdateRevisionImported,
@@ -49,6 +50,7 @@ export const statusProjection: Projection = {
     ComputerGroupRenamed.type,
     ComputerGroupDeleted.type,
     ComputerRemoved.type,
+    ComputerStatusSnapshotted.type,
   ],
   migrations: REPORTING_MIGRATIONS,
 
@@ -72,6 +74,8 @@ export const statusProjection: Projection = {
         await tx.query('DELETE FROM rpt_computers WHERE computer_id = $1', [computerId]);
         return;
       }
+      case ComputerStatusSnapshotted.type:
+        return applySnapshot(tx, event.data as Data<typeof ComputerStatusSnapshotted>);
       case UpdateRevisionImported.type:
         return applyImport(tx, event.data as Data<typeof UpdateRevisionImported>, event.recordedAt);
       case UpdateDeclined.type:
@@ -151,6 +155,38 @@ interface ComputerTimes {
   last_status_at: Date | string | null;
   last_reboot_at: Date | string | null;
   last_scan_at: Date | string | null;
+  reports_pruned_before: Date | string | null;
+}
+
+/**
+ * A retention snapshot replaces the computer's report state: it is the state after every event of
+ * its stream up to its position, and those are exactly the stream's events applied so far (one
+ * stream's events are in stream order in the log). Registration fields and groups are not report
+ * state and stay.
+ */
+async function applySnapshot(tx: SqlExecutor, d: Data<typeof ComputerStatusSnapshotted>): Promise<void> {
+  await tx.query('INSERT INTO rpt_computers (computer_id) VALUES ($1) ON CONFLICT (computer_id) DO NOTHING', [d.computerId]);
+  const before = await imageOf(tx, d.computerId);
+  await tx.query(
+    `UPDATE rpt_computers SET last_reported_at = $2::timestamptz, last_contact_at = $3::timestamptz, last_scan_at = $4::timestamptz,
+            last_scan_result = $5, last_status_at = $6::timestamptz, last_reboot_at = $7::timestamptz, reports_pruned_before = $8::timestamptz
+      WHERE computer_id = $1`,
+    [d.computerId, d.lastReportedAt, d.lastContactAt, d.lastScanAt, d.lastScanResult, d.lastStatusAt, d.lastRebootAt, d.reportsPrunedBefore],
+  );
+  await tx.query('DELETE FROM rpt_update_status WHERE computer_id = $1', [d.computerId]);
+  if (d.updates.length > 0) {
+    await tx.query(
+      `INSERT INTO rpt_update_status (computer_id, update_id, status, revision_number, status_at, event_id, win32_hresult)
+       SELECT $1, (x->>'updateId')::uuid, (x->>'code')::smallint, (x->>'revisionNumber')::int, (x->>'statusAt')::timestamptz,
+              (x->>'eventId')::int, (x->>'win32HResult')::int
+         FROM jsonb_array_elements($2::jsonb) AS x`,
+      [d.computerId, JSON.stringify(d.updates.map((u) => ({ ...u, code: UPDATE_STATUS_CODES[u.status] })))],
+    );
+  }
+  // The counters follow the rows (update-counts.ts, refreshCounts): normally no change at all, as the
+  // snapshot restates the state the rows already had.
+  await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId));
+  await refreshCounts(tx, d.computerId);
 }
 
 async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventReported>, recordedAt: Date): Promise<void> {
@@ -159,13 +195,16 @@ async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventRepor
     await tx.query<ComputerTimes>(
       `INSERT INTO rpt_computers (computer_id, last_reported_at) VALUES ($1, $2::timestamptz)
        ON CONFLICT (computer_id) DO UPDATE SET last_reported_at = greatest(rpt_computers.last_reported_at, EXCLUDED.last_reported_at)
-       RETURNING last_status_at, last_reboot_at, last_scan_at`,
+       RETURNING last_status_at, last_reboot_at, last_scan_at, reports_pruned_before`,
       [d.computerId, iso(recorded)],
     )
   ).rows[0]!;
   const lastStatusAt = ms(computer.last_status_at);
   const lastRebootAt = ms(computer.last_reboot_at);
   const at = effectiveEventTime(d.timeAtTarget, recordedAt);
+  // Covered by the computer's retention snapshot (evolveComputer's rule): a resent pruned event is no news.
+  const prunedBefore = ms(computer.reports_pruned_before);
+  if (prunedBefore !== null && at < prunedBefore) return;
   const effect = effectOfEvent(d.eventId, d.namespaceId);
 
   switch (effect.kind) {
