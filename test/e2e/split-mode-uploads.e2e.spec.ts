@@ -125,7 +125,11 @@ describe('split mode: content uploads reach metadata-store', { skip }, () => {
     await client.handshake();
     let offered = false;
     for (let i = 0; i < 100 && !offered; i += 1) {
-      offered = (await client.syncSoftware()).flatMap((p) => p.newUpdates).some((u) => u.revisionId === published.body.revisionId);
+      // The gateway follows the log on its own: the targeting-mode change may reach it after this
+      // client's cookie did, and it then answers ConfigChanged, which WUA recovers from (GetConfig…).
+      const { pages, recovered } = await client.syncSoftwareRecovering();
+      if (recovered.length > 0) console.log(`recovered from ${recovered.join(', ')}`);
+      offered = pages.flatMap((p) => p.newUpdates).some((u) => u.revisionId === published.body.revisionId);
       if (!offered) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(offered, 'the gateway offers the update published by digest');

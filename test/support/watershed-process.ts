@@ -17,7 +17,7 @@ export interface WatershedProcess {
  * Starts the built server as a real process (`watershed serve …`) and waits until it logs the URL it
  * serves on. Use port 0 so parallel test files never collide.
  */
-export async function startWatershed(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<WatershedProcess> {
+export async function startWatershed(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<WatershedProcess> {
   const child = spawn(process.execPath, [WATERSHED_MAIN, 'serve', ...args], {
     env: { ...process.env, WATERSHED_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
