@@ -83,6 +83,12 @@ export interface FleetContext {
   readonly downloadable: ReadonlyMap<string, CatalogFile>;
   /** CPU seconds (user + system) the server process has used so far. */
   readonly serverCpuSeconds: () => Promise<number>;
+  /**
+   * The most SyncUpdates calls one software pass may take before the client gives up (a server that
+   * never stops paging). A first scan of a large approved scope needs scope ÷ page size calls, so the
+   * scenario sizes it from its approvals; the client's own default (200) otherwise.
+   */
+  readonly maxSyncCalls?: number;
 }
 
 const RANGE = 1024 * 1024;
@@ -97,7 +103,7 @@ async function firstScan(ctx: FleetContext, computer: SimulatedComputer, recorde
   computer.client = client;
   try {
     await client.handshake();
-    const pages = await client.syncSoftware();
+    const pages = await client.syncSoftware(ctx.maxSyncCalls);
     await client.syncDrivers(computer.systemSpec);
     counters.syncCalls += pages.length + 1;
     const offered = pages.flatMap((p) => p.newUpdates);
@@ -124,12 +130,12 @@ async function firstScan(ctx: FleetContext, computer: SimulatedComputer, recorde
 }
 
 /** A differential rescan: the software pass with the client's cache, then the driver pass. */
-async function rescan(computer: SimulatedComputer, recorder: LatencyRecorder, counters: { syncCalls: number; offered: number; cachedIds: number }): Promise<void> {
+async function rescan(ctx: FleetContext, computer: SimulatedComputer, recorder: LatencyRecorder, counters: { syncCalls: number; offered: number; cachedIds: number }): Promise<void> {
   const client = computer.client;
   if (!client) throw new Error(`${computer.clientId}: rescan before first scan`);
   try {
     counters.cachedIds += client.installedNonLeaf.size + client.otherCached.size;
-    const pages = await client.syncSoftware();
+    const pages = await client.syncSoftware(ctx.maxSyncCalls);
     await client.syncDrivers(computer.systemSpec);
     counters.syncCalls += pages.length + 1;
     counters.offered += pages.reduce((n, p) => n + p.newUpdates.length + p.changedUpdates.length, 0);
@@ -188,7 +194,7 @@ export async function runFleetPhase(
       while (next < work.length) {
         const index = next++;
         const computer = work[index]!;
-        const walk = (): Promise<void> => (phase === 'first-scan' ? firstScan(ctx, computer, recorder, counters) : rescan(computer, recorder, counters));
+        const walk = (): Promise<void> => (phase === 'first-scan' ? firstScan(ctx, computer, recorder, counters) : rescan(ctx, computer, recorder, counters));
         try {
           const recordIt = options.recordFrom === 'end' ? index >= work.length - (options.recordWalks ?? 0) : index < (options.recordWalks ?? 0);
           if (recordIt) await recording.run(recorded, walk);

@@ -118,7 +118,9 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
       load.serverCpuMsPerDocument = round((1000 * load.serverCpuSeconds) / Math.max(1, load.documents + load.approvals), 2);
       options.log(`${options.name}: imported ${load.documents} in ${load.importSeconds}s (${load.documentsPerSecond}/s), ${load.approvals} approvals in ${load.approvalSeconds}s`);
       const afterLoad = await sampleRss();
-      const ctx: FleetContext = { baseUrl: server.url, downloadable: catalog.downloadable, serverCpuSeconds: () => cpuSeconds(serverPid) };
+      // Twice the calls the whole approved scope takes at the default page size (30), and never fewer than 200.
+      const maxSyncCalls = Math.max(200, 2 * Math.ceil(catalog.approvals.length / 30));
+      const ctx: FleetContext = { baseUrl: server.url, downloadable: catalog.downloadable, serverCpuSeconds: () => cpuSeconds(serverPid), maxSyncCalls };
       await waitForStableScope(server.url, catalog.clientGroups[0]!);
 
       const rng = new Prng(options.catalog.seed ^ 0x5eed);
