@@ -1,4 +1,5 @@
 export * from './bus/bus-message.js';
+export * from './bus/causation-context.js';
 export * from './bus/remote-error.js';
 export * from './bus/coded-rpc-exception.filter.js';
 export * from './bus/service-bus.js';

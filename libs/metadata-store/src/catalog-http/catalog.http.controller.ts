@@ -1,5 +1,4 @@
 import { Body, Controller, Inject, Post, Req, Res } from '@nestjs/common';
-import type { CausationContext } from '#contracts';
 import type { EventStore } from '#event-store';
 import { Admin, AdminApi, type AdminPrincipal, ApiOperation, EVENT_STORE, LOGGER, type Logger, parseAdminInput } from '#platform';
 import { readFile } from 'node:fs/promises';
@@ -12,14 +11,12 @@ import { UploadedContentService } from '../upload-content/uploaded-content.servi
 import { ImportUpdateHttpRequest, MAX_UPLOADED_DOCUMENT_BYTES } from './import-update.http.request.js';
 import { ImportUpdateUseCase } from '../import-update/import-update.use-case.js';
 import { importAsSynchronization } from '../import-update/import-synchronization.js';
-import { causationContext } from '../metadata-store.bus.js';
+import { type AdminHttpRequest, adminRequestContext } from './admin-request-context.js';
 import { PublishUpdateBusRequest, type PublishUpdateReply } from '../publish-update/publish-update.api.js';
 import { publishCommand } from '../publish-update/publish-update.rpc.controller.js';
 import { PublishUpdateUseCase } from '../publish-update/publish-update.use-case.js';
 
-interface HttpRequest {
-  readonly headers: Record<string, string | string[] | undefined>;
-}
+type HttpRequest = AdminHttpRequest;
 interface Reply {
   status(code: number): Reply;
 }
@@ -49,7 +46,7 @@ export class CatalogHttpController {
   @Post('publish')
   async publish(@Body() body: unknown, @Admin() admin: AdminPrincipal, @Req() request: HttpRequest, @Res({ passthrough: true }) reply: Reply): Promise<PublishUpdateReply> {
     const input = parseAdminInput(PublishUpdateBusRequest, body, 'update');
-    const result = await this.publishUpdate.execute(publishCommand(input), contextOf(admin, request));
+    const result = await this.publishUpdate.execute(publishCommand(input), adminRequestContext(admin, request));
     reply.status(201);
     return result;
   }
@@ -80,7 +77,7 @@ export class CatalogHttpController {
       this.store,
       this.importUpdate,
       { xml, source: input.source, files },
-      contextOf(admin, request),
+      adminRequestContext(admin, request),
       (error) => this.logger.error({ err: error }, 'could not record the end of an import\'s synchronization run'),
     );
     reply.status(result.created ? 201 : 200);
@@ -96,10 +93,3 @@ export class CatalogHttpController {
   }
 }
 
-function contextOf(admin: AdminPrincipal, request: HttpRequest): CausationContext {
-  const header = (name: string): string | null => {
-    const v = request.headers[name];
-    return (Array.isArray(v) ? v[0] : v) ?? null;
-  };
-  return causationContext({ correlationId: header('x-correlation-id'), causationId: null, traceparent: header('traceparent') }, admin.actor);
-}

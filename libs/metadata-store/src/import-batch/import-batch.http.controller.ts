@@ -1,12 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { Admin, AdminApi, type AdminPrincipal, ApiOperation, parseAdminInput } from '#platform';
-import { causationContext } from '../metadata-store.bus.js';
+import { type AdminHttpRequest, adminRequestContext } from '../catalog-http/admin-request-context.js';
 import { ImportBatchRequest, type ImportBatchReply, MAX_IMPORT_BATCH_DOCUMENTS } from './import-batch.api.js';
 import { ImportBatchUseCase } from './import-batch.use-case.js';
 
-interface HttpRequest {
-  readonly headers: Record<string, string | string[] | undefined>;
-}
 
 /**
  * Bulk import for administrators and scripts filling a catalog: many documents per request, all or
@@ -26,13 +23,9 @@ export class ImportBatchHttpController {
   })
   @Post('import-batch')
   @HttpCode(200)
-  async import(@Body() body: unknown, @Admin() admin: AdminPrincipal, @Req() request: HttpRequest): Promise<ImportBatchReply> {
+  async import(@Body() body: unknown, @Admin() admin: AdminPrincipal, @Req() request: AdminHttpRequest): Promise<ImportBatchReply> {
     const input = parseAdminInput(ImportBatchRequest, body, 'import batch');
-    const header = (name: string): string | null => {
-      const v = request.headers[name];
-      return (Array.isArray(v) ? v[0] : v) ?? null;
-    };
-    const context = causationContext({ correlationId: header('x-correlation-id'), causationId: null, traceparent: header('traceparent') }, admin.actor);
+    const context = adminRequestContext(admin, request);
     return this.importBatch.execute(
       input.documents.map((d) => ({
         xml: d.xml,

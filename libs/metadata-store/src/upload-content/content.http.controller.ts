@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { Controller, Delete, Get, Inject, Param, Put, Req, Res } from '@nestjs/common';
 import { CodedError } from '#contracts';
 import { Admin, AdminApi, type AdminPrincipal, ApiOperation, WATERSHED_CONFIG, type WatershedConfig } from '#platform';
-import { causationContext } from '../metadata-store.bus.js';
+import { adminRequestContext, headerOf } from '../catalog-http/admin-request-context.js';
 import { MetadataErrorCodes } from '../metadata-store.errors.js';
 import { UploadedContentService } from './uploaded-content.service.js';
 import { MAX_DRAIN_BYTES, tooLarge } from './uploaded-content.store.js';
@@ -54,7 +54,7 @@ export class ContentHttpController {
     }
     let result;
     try {
-      result = await this.uploads.upload(request.body, sha256, { maxBytes: this.config.uploadMaxBytes }, contextOf(admin, request));
+      result = await this.uploads.upload(request.body, sha256, { maxBytes: this.config.uploadMaxBytes }, adminRequestContext(admin, request));
     } catch (error) {
       // A refused body may be partly unread: this connection cannot carry another request.
       reply.header('connection', 'close');
@@ -88,7 +88,7 @@ export class ContentHttpController {
   })
   @Delete(':sha256')
   async remove(@Param('sha256') sha256: string, @Admin() admin: AdminPrincipal, @Req() request: HttpRequest) {
-    const removed = await this.uploads.delete(sha256.toLowerCase(), contextOf(admin, request));
+    const removed = await this.uploads.delete(sha256.toLowerCase(), adminRequestContext(admin, request));
     return { ...removed, deleted: true };
   }
 }
@@ -97,11 +97,4 @@ function isStream(body: unknown): body is Readable {
   return typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function';
 }
 
-function headerOf(request: HttpRequest, name: string): string | null {
-  const v = request.headers[name];
-  return (Array.isArray(v) ? v[0] : v) ?? null;
-}
 
-function contextOf(admin: AdminPrincipal, request: HttpRequest) {
-  return causationContext({ correlationId: headerOf(request, 'x-correlation-id'), causationId: null, traceparent: headerOf(request, 'traceparent') }, admin.actor);
-}
