@@ -109,10 +109,7 @@ export async function importCommand(paths: string[], flags: Flags): Promise<void
     bar.update(i + 1);
   }
   bar.finish();
-  printResult(json, { imports: results, failures: failures.map((f) => ({ path: f.path, message: f.error.message })) }, {
-    headers: ['DOCUMENT', 'UPDATE', 'REVISION', 'REVISION ID', 'CHANGE', 'FILES STORED'],
-    rows: results.map((r) => [r.path, r.updateId, String(r.revisionNumber), String(r.revisionId), r.change, String(r.storedFiles.length)]),
-  });
+  printImports(json, results, failures.map((f) => ({ path: f.path, message: f.error.message })));
   if (failures.length > 0) {
     const first = failures[0]!;
     throw new CliError(first.error.exitCode, failures.map((f) => `${f.path}: ${f.error.message}`).join('\n'));
@@ -147,7 +144,12 @@ async function importAllOrNothing(connection: AdminConnection, paths: string[], 
   }
   const { body } = await call.json<{ results: Omit<ImportReply, 'synchronizationId'>[]; synchronizationId: string }>(connection, 'POST /api/v1/updates/import-batch', { body: { documents } });
   const imports = body.results.map((r, i) => ({ path: paths[i]!, ...r, synchronizationId: body.synchronizationId }));
-  printResult(json, { imports, failures: [] }, {
+  printImports(json, imports, []);
+}
+
+/** The imports as a table (one row per document) or, with --json, `{imports, failures}`. */
+function printImports(json: boolean, imports: (ImportReply & { path: string })[], failures: { path: string; message: string }[]): void {
+  printResult(json, { imports, failures }, {
     headers: ['DOCUMENT', 'UPDATE', 'REVISION', 'REVISION ID', 'CHANGE', 'FILES STORED'],
     rows: imports.map((r) => [r.path, r.updateId, String(r.revisionNumber), String(r.revisionId), r.change, String(r.storedFiles.length)]),
   });
