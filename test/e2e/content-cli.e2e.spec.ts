@@ -106,6 +106,19 @@ describe('CLI: updates publish --file, updates import, content upload|show|delet
     assert.deepEqual(body.imports.map((i) => [i.path, i.updateId, i.change, i.storedFiles.length]), documents.map((d) => [d.file, d.updateId, 'new', 1]));
     assert.equal(new Set(body.imports.map((i) => i.synchronizationId)).size, 1, 'one synchronization run for the batch');
 
+    // Too big for one request: refused before anything is sent, so nothing is imported.
+    const bigBytes = randomBytes(9 * 1024 * 1024);
+    writeFileSync(path.join(contentDir, 'big.exe'), bigBytes);
+    const big = softwareDocument({ updateId: randomUUID(), localizations: [{ language: 'en', title: 'Too big' }], categoryIds: [productId, UPDATES_CLASSIFICATION], files: [{ fileName: 'big.exe', bytes: bigBytes }] });
+    const bigPath = path.join(work, 'batch-big.xml');
+    writeFileSync(bigPath, big.xml);
+    const tooBig = runWatershedCli(['updates', 'import', bigPath, '--content', contentDir, '--all-or-nothing'], env);
+    assert.equal(tooBig.code, 2, tooBig.stderr);
+    assert.match(tooBig.stderr, /exceed one request \(8 MiB\)/);
+    const bigAlone = runWatershedCli(['updates', 'import', bigPath, '--json'], env);
+    assert.equal(bigAlone.code, 0, bigAlone.stderr);
+    assert.equal((JSON.parse(bigAlone.stdout) as { imports: { change: string }[] }).imports[0]!.change, 'new', 'the refused batch imported nothing');
+
     const tooMany = runWatershedCli(['updates', 'import', ...Array.from({ length: 1001 }, () => thirdPath), '--all-or-nothing'], env);
     assert.equal(tooMany.code, 2, tooMany.stderr);
     assert.match(tooMany.stderr, /at most 1000 documents/);
