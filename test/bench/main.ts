@@ -191,6 +191,8 @@ for (const f of fleets) for (const c of f.ceiling) ceilingRows.push([f.scenario,
 const serverRows: string[][] = [['scenario', 'revisions', 'imported', 'import docs/s', 'import s', 'server CPU ms/doc', 'refused', 'RSS idle MiB', 'RSS after load MiB', 'RSS after scans MiB', 'peak RSS MiB', 'event store MiB']];
 for (const f of fleets)
   serverRows.push([f.scenario, s(f.catalog.revisions), s(f.catalog.load.documents), s(f.catalog.load.documentsPerSecond), s(f.catalog.load.importSeconds), s(f.catalog.load.serverCpuMsPerDocument), s(f.catalog.load.refused.length), s(f.serverRssMiB.atStart), s(f.serverRssMiB.afterLoad), s(f.serverRssMiB.afterScans), s(f.serverRssMiB.peak), s(Math.round(f.eventStoreBytes / MiB))]);
+const limitRows: string[][] = [['scenario', 'server memory limit MiB', 'max usage charged MiB (RSS + page cache)', 'times at the limit']];
+for (const f of fleets) if (f.serverMemoryLimit) limitRows.push([f.scenario, s(f.serverMemoryLimit.limitMiB), s(f.serverMemoryLimit.maxUsageMiB), s(f.serverMemoryLimit.limitHits)]);
 const contentRows: string[][] = [['scenario', 'server', 'concurrency', 'req/s', 'MB/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs ceiling']];
 content?.watershed.forEach((run, i) => {
   const raw = content.ceiling[i]!;
@@ -199,7 +201,7 @@ content?.watershed.forEach((run, i) => {
 });
 const reportRows: string[][] = [['scenario', 'query', 'count', 'p50 ms', 'p95 ms', 'max ms', 'errors']];
 if (reportScale) for (const [q, l] of Object.entries(reportScale.latencyMs)) reportRows.push([reportScale.scenario, q, s(l.count), s(l.p50), s(l.p95), s(l.max), s(l.errors)]);
-const text = [table(phaseRows), table(opRows), table(ceilingRows), table(serverRows), table(contentRows), ...(reportScale ? [table(reportRows)] : [])].join('\n\n');
+const text = [table(phaseRows), table(opRows), table(ceilingRows), table(serverRows), ...(limitRows.length > 1 ? [table(limitRows)] : []), table(contentRows), ...(reportScale ? [table(reportRows)] : [])].join('\n\n');
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(document, null, 2)}\n`);

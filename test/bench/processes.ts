@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { createMemoryCgroup, type MemoryCgroup, parseMemoryLimit } from './memory-cgroup.js';
 
 /** A server process the benchmark drives: Watershed itself, or the ceiling server. */
 export interface BenchProcess {
@@ -7,6 +8,8 @@ export interface BenchProcess {
   readonly pid: number;
   /** The V8 inspector's WebSocket URL when started with `inspect` (for per-phase CPU profiles). */
   readonly inspectorUrl?: string;
+  /** Set when the server runs in a memory cgroup (BENCH_SERVER_MEMORY_LIMIT). */
+  readonly memoryCgroup?: Pick<MemoryCgroup, 'limitBytes' | 'usage'>;
   stop(): Promise<void>;
 }
 
@@ -19,7 +22,13 @@ export async function startWatershedForBench(env: NodeJS.ProcessEnv, options: { 
   // Node options for the server only (e.g. BENCH_SERVER_NODE_ARGS="--max-old-space-size=640" to run it
   // with the heap cap a deployment would set); the bench process keeps its own.
   const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
-  const child = spawn(process.execPath, [...serverNodeArgs, ...inspect, path.resolve('dist/apps/watershed/src/main.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], {
+  const nodeCommand = [process.execPath, ...serverNodeArgs, ...inspect, path.resolve('dist/apps/watershed/src/main.js'), 'serve', '--port', '0', '--host', '127.0.0.1'];
+  // BENCH_SERVER_MEMORY_LIMIT=1g runs the server as a container with that memory limit would: the
+  // shell joins the cgroup, then execs Node (same pid), so Node sizes its heap from the limit at start.
+  const memoryLimit = process.env.BENCH_SERVER_MEMORY_LIMIT;
+  const cgroup = memoryLimit ? await createMemoryCgroup(parseMemoryLimit(memoryLimit)) : null;
+  const [command, ...args] = cgroup ? ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, ...nodeCommand] : nodeCommand;
+  const child = spawn(command!, args, {
     env: { ...process.env, WATERSHED_LOG_LEVEL: 'info', DATABASE_URL: '', NATS_URL: '', ...env },
     stdio: ['ignore', 'pipe', inspect.length > 0 ? 'pipe' : 'inherit'],
   });
@@ -38,8 +47,12 @@ export async function startWatershedForBench(env: NodeJS.ProcessEnv, options: { 
   const url = await waitForLine(child, (line) => {
     const parsed = safeJson(line) as { msg?: string; url?: string } | null;
     return parsed?.msg === 'watershed is serving' ? parsed.url ?? null : null;
-  }, options.startTimeoutMs);
-  return { ...wrap(child, url), ...(inspectorUrl ? { inspectorUrl: await inspectorUrl } : {}) };
+  }, options.startTimeoutMs).catch(async (error: unknown) => {
+    await cgroup?.remove();
+    throw error;
+  });
+  const benchProcess = wrap(child, url, cgroup);
+  return { ...benchProcess, ...(inspectorUrl ? { inspectorUrl: await inspectorUrl } : {}), ...(cgroup ? { memoryCgroup: cgroup } : {}) };
 }
 
 export async function startCeilingServer(options: { contentDir?: string; replayFile?: string }): Promise<BenchProcess> {
@@ -66,16 +79,18 @@ export async function diskBytes(dir: string): Promise<number> {
   return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
 }
 
-function wrap(child: ChildProcess, url: string): BenchProcess {
+function wrap(child: ChildProcess, url: string, cgroup: MemoryCgroup | null = null): BenchProcess {
   return {
     url,
     pid: child.pid!,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
-      }),
+      });
+      await cgroup?.remove();
+    },
   };
 }
 

@@ -74,6 +74,8 @@ export interface CatalogFleetResult {
   readonly ceiling: CeilingComparison[];
   readonly reports: ReportQueriesResult | null;
   readonly serverRssMiB: { atStart: number | null; afterLoad: number | null; afterScans: number | null; peak: number | null };
+  /** With BENCH_SERVER_MEMORY_LIMIT: the cgroup's limit, the highest usage the kernel charged, and how often it hit the limit. */
+  readonly serverMemoryLimit?: { limitMiB: number; maxUsageMiB: number | null; limitHits: number | null };
   readonly eventStoreBytes: number;
   readonly errors: number;
 }
@@ -189,6 +191,8 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
         phases.reduce((n, p) => n + p.errors, 0) + comparisons.reduce((n, c) => n + c.watershed.errors + c.ceiling.errors, 0) + (reports?.errors ?? 0);
       const eventStoreBytes = await diskBytes(path.join(dataDir, 'pglite')).catch(() => diskBytes(dataDir));
       const { groupIds: _g, ...loadSummary } = load;
+      const memoryCgroup = server.memoryCgroup;
+      const cgroupUsage = memoryCgroup ? await memoryCgroup.usage() : null;
       return {
         scenario: options.name,
         catalog: { revisions: catalog.items.length, documents: documentSizeSpread(catalog), approvals: load.approvals, downloadableFiles: catalog.downloadable.size, load: loadSummary },
@@ -196,6 +200,15 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
         ceiling: comparisons,
         reports,
         serverRssMiB: { atStart, afterLoad, afterScans, peak },
+        ...(memoryCgroup && cgroupUsage
+          ? {
+              serverMemoryLimit: {
+                limitMiB: round(memoryCgroup.limitBytes / 2 ** 20, 1),
+                maxUsageMiB: cgroupUsage.maxUsageBytes === null ? null : round(cgroupUsage.maxUsageBytes / 2 ** 20, 1),
+                limitHits: cgroupUsage.limitHits,
+              },
+            }
+          : {}),
         eventStoreBytes,
         errors,
       };
