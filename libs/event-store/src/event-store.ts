@@ -17,6 +17,7 @@ import {
 } from './prune/delete-stream-events.js';
 import type { SqlDatabase, SqlExecutor } from './sql/sql-database.js';
 import { LogSubscription, type SubscribeOptions } from './subscribe/log-subscription.js';
+import { LogHeadWatcher } from './subscribe/log-head-watcher.js';
 import { LogWakeSignal } from './subscribe/log-wake-signal.js';
 import {
   issueWireCheckpoint,
@@ -40,6 +41,8 @@ export const MAX_EVENTS_PER_APPEND = 5000;
  */
 export class EventStore {
   private readonly wake = new LogWakeSignal();
+  /** Wakes the followers when the head of the final events moves without a local append or NOTIFY. */
+  private readonly headWatcher: LogHeadWatcher;
   private unlisten: (() => Promise<void>) | null = null;
   private readonly subscriptions = new Set<LogSubscription>();
   private readonly runners = new Set<ProjectionRunner>();
@@ -47,12 +50,15 @@ export class EventStore {
   private constructor(
     readonly db: SqlDatabase,
     private readonly registry: EventSchemaRegistry,
-  ) {}
+  ) {
+    this.headWatcher = new LogHeadWatcher(() => readHead(this.db), this.wake);
+  }
 
   static async open(db: SqlDatabase, options: EventStoreOptions): Promise<EventStore> {
     await migrate(db, [...EVENT_STORE_MIGRATIONS, ...(options.migrations ?? [])]);
     const store = new EventStore(db, options.registry);
     store.unlisten = await db.listen(EVENTS_CHANNEL, () => store.wake.notify());
+    store.headWatcher.start();
     return store;
   }
 
@@ -169,6 +175,7 @@ export class EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     await Promise.all([...this.runners].map((r) => r.stop()));
+    await this.headWatcher.stop();
     await this.unlisten?.();
     await this.db.close();
   }

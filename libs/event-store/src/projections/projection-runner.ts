@@ -2,11 +2,13 @@ import type { LogPosition } from '#contracts';
 import { compareLogPositions, LOG_START } from '#contracts';
 import { readAll, type ReadAllResult } from '../read/read-all.js';
 import type { SqlDatabase, SqlExecutor } from '../sql/sql-database.js';
+import { FALLBACK_POLL_INTERVAL_MS } from '../subscribe/log-subscription.js';
 import type { LogWakeSignal } from '../subscribe/log-wake-signal.js';
 import type { Projection } from './projection.js';
 
 export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
+  /** Longest wait between batches when nothing wakes the runner (default FALLBACK_POLL_INTERVAL_MS). */
   readonly pollIntervalMs?: number;
   /** Reports a failed batch; the runner retries it with backoff. */
   readonly onError?: (error: unknown, projection: string) => void;
@@ -139,13 +141,15 @@ export class ProjectionRunner {
 
   private async follow(signal: AbortSignal): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
-    const pollIntervalMs = this.options.pollIntervalMs ?? 250;
+    const pollIntervalMs = this.options.pollIntervalMs ?? FALLBACK_POLL_INTERVAL_MS;
     let failures = 0;
     while (!signal.aborted) {
       try {
+        // Taken before the batch: a wake-up while it runs is not lost (see LogWakeSignal).
+        const seen = this.wake.generation;
         const applied = await this.processBatch();
         failures = 0;
-        if (applied < batchSize) await this.wake.wait(pollIntervalMs, signal);
+        if (applied < batchSize) await this.wake.wait(pollIntervalMs, signal, seen);
       } catch (error) {
         failures += 1;
         this.options.onError?.(error, this.projection.name);
