@@ -17,12 +17,15 @@ export interface BenchProcess {
  * `startTimeoutMs`: how long to wait for "watershed is serving" (default 60 s). A start after a bulk
  * load waits longer: the deployment service catches its state up before serving.
  */
-export async function startWatershedForBench(env: NodeJS.ProcessEnv, options: { inspect?: boolean; startTimeoutMs?: number } = {}): Promise<BenchProcess> {
+export async function startWatershedForBench(
+  env: NodeJS.ProcessEnv,
+  options: { inspect?: boolean; startTimeoutMs?: number; /** Checkout whose build to run (default: the current directory). */ root?: string; port?: number } = {},
+): Promise<BenchProcess> {
   const inspect = options.inspect === true ? ['--inspect=127.0.0.1:0'] : [];
   // Node options for the server only (e.g. BENCH_SERVER_NODE_ARGS="--max-old-space-size=640" to run it
   // with the heap cap a deployment would set); the bench process keeps its own.
   const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
-  const nodeCommand = [process.execPath, ...serverNodeArgs, ...inspect, path.resolve('dist/apps/watershed/src/main.js'), 'serve', '--port', '0', '--host', '127.0.0.1'];
+  const nodeCommand = [process.execPath, ...serverNodeArgs, ...inspect, path.resolve(options.root ?? '.', 'dist/apps/watershed/src/main.js'), 'serve', '--port', String(options.port ?? 0), '--host', '127.0.0.1'];
   // BENCH_SERVER_MEMORY_LIMIT=1g runs the server as a container with that memory limit would: the
   // shell joins the cgroup, then execs Node (same pid), so Node sizes its heap from the limit at start.
   const memoryLimit = process.env.BENCH_SERVER_MEMORY_LIMIT;
