@@ -138,6 +138,15 @@ describe('parseXmlDocument (hand-written) against the fast-xml-parser reference'
     '<\u00e9/>',
     '<a\u00b7b/>',
     '<a.b-c_d/>',
+    // Sibling names compared in place against the previous one (a rescan's run of `<int>`).
+    '<a><int>1</int><int>2</int><intx>3</intx><in>4</in><int >5</int ><int/><int\n/></a>',
+    '<a><b/><b\u00e9/><b\u00b7/><b/></a>',
+    '<a><b></bc></a>',
+    '<a><bc></b></a>',
+    '<a><b></b x></a>',
+    '<a><b x="1"/><b/><b\t></b><b\u00e9></b\u00e9></a>',
+    '<p:a xmlns:p="u"><p:b/><p:b/><p:bb/><p:b></p:b></p:a>',
+    '<a><b/><b:c/></a>',
   ];
   for (const xml of cases) it(`same outcome: ${JSON.stringify(xml)}`, () => assertSameAsLibrary(xml));
 
@@ -151,6 +160,16 @@ describe('parseXmlDocument (hand-written) against the fast-xml-parser reference'
     const fixtures = xmlFixtures();
     assert.ok(fixtures.length >= 10, 'fixtures found');
     for (const xml of fixtures) assertSameAsLibrary(xml);
+  });
+
+  it('same outcome on 1,000 mutations of a rescan-shaped request (runs of the same element)', () => {
+    const ids = (from: number, n: number): string => Array.from({ length: n }, (_, i) => `<int>${from + i * 7}</int>`).join('');
+    const xml =
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><SyncUpdates xmlns="urn:x"><parameters>' +
+      `<InstalledNonLeafUpdateIDs>${ids(100, 12)}</InstalledNonLeafUpdateIDs><OtherCachedUpdateIDs>${ids(900, 20)}</OtherCachedUpdateIDs>` +
+      '</parameters></SyncUpdates></s:Body></s:Envelope>';
+    assertSameAsLibrary(xml);
+    for (const mutated of mutations(xml, 1000, 7 + Number(process.env.XML_SEED ?? 0))) assertSameAsLibrary(mutated);
   });
 
   it('same outcome on 3,000 mutations of captured requests', () => {

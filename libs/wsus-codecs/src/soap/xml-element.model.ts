@@ -30,6 +30,8 @@ export function attribute(el: XmlElement, ns: string, name: string): string | un
 
 /** `xsi:nil="true"` (or `"1"`, as in the MS-WUSP §4 examples). */
 export function isNil(el: XmlElement): boolean {
+  // Most elements carry no attribute at all (every `<int>` of a rescan): no search, no closure.
+  if (el.attributes.length === 0) return false;
   const v = attribute(el, XSI_NS, 'nil')?.trim();
   return v === 'true' || v === '1';
 }

@@ -17,6 +17,7 @@ export function prescanXml(xml: string, limits: SoapLimits): void {
   let rootClosed = false;
   let i = 0;
   const n = xml.length;
+  let lastName: string | undefined;
 
   while (i < n) {
     const lt = xml.indexOf('<', i);
@@ -70,8 +71,11 @@ export function prescanXml(xml: string, limits: SoapLimits): void {
     }
     if (j >= n) throw malformed('unterminated start tag');
     const selfClosing = xml.charCodeAt(j - 1) === 0x2f;
-    const name = startTagName(xml, lt + 1, Math.min(j, lt + 257));
+    const to = Math.min(j, lt + 257);
+    // A name like the previous start tag's (a thousand `<int>` in a row) is compared in place and reused.
+    const name = lastName !== undefined && isStartTagNameAt(xml, lt + 1, to, lastName) ? lastName : startTagName(xml, lt + 1, to);
     if (name === undefined) throw malformed('start tag without a name');
+    lastName = name;
     if (open.length === 0 && rootClosed) throw malformed('more than one root element');
 
     if (++elements > limits.maxElements) {
@@ -117,6 +121,18 @@ function startTagName(xml: string, from: number, to: number): string | undefined
     if (c === 0x2f || c === 0x3e || c === 0x20 || (c >= 0x09 && c <= 0x0d)) break;
   }
   return k === from ? undefined : xml.slice(from, k);
+}
+
+/**
+ * Whether `startTagName(xml, from, to)` would return `name` (a name it returned before), without
+ * copying: the same characters, then `to` (where the scan stops) or a character that ends a name in ASCII.
+ */
+function isStartTagNameAt(xml: string, from: number, to: number, name: string): boolean {
+  const end = from + name.length;
+  if (end > to || !xml.startsWith(name, from)) return false;
+  if (end === to) return true;
+  const c = xml.charCodeAt(end);
+  return c === 0x2f || c === 0x3e || c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
 function after(xml: string, terminator: string, from: number, problem: string): number {

@@ -91,7 +91,10 @@ export function isWuspOperation(name: string): name is keyof WuspRequestMap {
 export function decodeWuspRequest(parsed: ParsedSoapRequest, options: Partial<WuspDecodeOptions> = {}): WuspRequest {
   const operation = parsed.operation;
   if (!isWuspOperation(operation)) throw new Error(`not a WUSP operation: ${operation}`);
-  const reader = new ElementReader(parsed.body, parsed.namespace, '', { ...DEFAULT_WUSP_DECODE_OPTIONS, ...options });
+  // The body element's own namespace string (equal to parsed.namespace: the catalog matched on it).
+  // Every element under the same declaration holds that very string, so the reader's namespace
+  // checks are a pointer comparison instead of a 60-character one per id of a rescan.
+  const reader = new ElementReader(parsed.body, parsed.body.ns, '', { ...DEFAULT_WUSP_DECODE_OPTIONS, ...options });
   try {
     const decode = DECODERS[operation] as (r: ElementReader) => WuspRequest['request'];
     return { operation, request: decode(reader) } as WuspRequest;

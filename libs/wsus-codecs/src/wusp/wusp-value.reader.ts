@@ -183,12 +183,18 @@ export class ElementReader {
     const c = this.child(container);
     if (c === undefined) return undefined;
     const path = this.pathOf(container);
-    const items = c.children.filter((e) => e.ns === this.ns && e.name === 'int');
-    if (items.length > max) {
-      throw new SoapRequestError('array-too-long', { errorCode: WuspErrorCode.InvalidParameters, message: path }, { diagnostic: `${path} has ${items.length} items, limit ${max}` });
+    const children = c.children;
+    // The count first (before any item is decoded), without a filtered copy of the children.
+    let count = 0;
+    for (let k = 0; k < children.length; k += 1) if (children[k]!.ns === this.ns && children[k]!.name === 'int') count += 1;
+    if (count > max) {
+      throw new SoapRequestError('array-too-long', { errorCode: WuspErrorCode.InvalidParameters, message: path }, { diagnostic: `${path} has ${count} items, limit ${max}` });
     }
     const values: number[] = [];
-    for (const e of items) if (!isNil(e)) values.push(parseInteger(e.text, path, -2147483648, 2147483647));
+    for (let k = 0; k < children.length; k += 1) {
+      const e = children[k]!;
+      if (e.ns === this.ns && e.name === 'int' && !isNil(e)) values.push(parseInteger(e.text, path, -2147483648, 2147483647));
+    }
     return values;
   }
   stringArray(container: string, max?: number): string[] | undefined {
