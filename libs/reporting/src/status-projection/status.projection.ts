@@ -100,6 +100,11 @@ export const statusProjection: Projection = {
    * in between (catalog and group events change many computers' rows or counters), then the counters once.
    */
   async applyBatch(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+    // No JIT for this transaction's statements: they touch a few hundred rows per computer, but on
+    // tables whose statistics lag (a catch-up grows them by millions of rows between analyzes) the
+    // planner estimates thousands per computer and JIT-compiles them: ~460 ms of compilation for a
+    // 30 ms statement, measured at 24,000 computers (docs/benchmarks/report-queries.md).
+    await tx.query('SET LOCAL jit = off');
     let run: RecordedEvent[] = [];
     for (const event of events) {
       if (isComputerEvent(event)) {
