@@ -100,11 +100,15 @@ export const statusProjection: Projection = {
    * in between (catalog and group events change many computers' rows or counters), then the counters once.
    */
   async applyBatch(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
-    // No JIT for this transaction's statements: they touch a few hundred rows per computer, but on
-    // tables whose statistics lag (a catch-up grows them by millions of rows between analyzes) the
-    // planner estimates thousands per computer and JIT-compiles them: ~460 ms of compilation for a
-    // 30 ms statement, measured at 24,000 computers (docs/benchmarks/report-queries.md).
+    // Index plans and no JIT for this transaction's statements. Each is driven by the batch's
+    // computers or one update: a few hundred index lookups per computer. But a catch-up grows the
+    // tables by millions of rows between analyzes (none at all with autovacuum off), and on the stale
+    // statistics the planner hash-joined a seq scan of rpt_update_status (755 ms for a DELETE that
+    // touched 80 computers' rows) and JIT-compiled 30 ms statements for ~460 ms
+    // (docs/benchmarks/report-queries.md). Seq scans stay possible where no index fits; hash joins
+    // stay for the batch's own sets (a snapshot's listed updates).
     await tx.query('SET LOCAL jit = off');
+    await tx.query('SET LOCAL enable_seqscan = off');
     let run: RecordedEvent[] = [];
     for (const event of events) {
       if (isComputerEvent(event)) {
