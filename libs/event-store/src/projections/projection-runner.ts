@@ -78,8 +78,12 @@ export class ProjectionRunner {
         probe !== null && known !== null && compareLogPositions(known.checkpoint, checkpoint) === 0
           ? probe
           : await readAll(tx, unmoved ? current.scanned : checkpoint, { limit: batchSize, eventTypes: projection.eventTypes });
-      for (const event of batch.events) await projection.apply(tx, event);
-      if (batch.events.length > 0) await projection.endBatch?.(tx);
+      if (projection.applyBatch) {
+        if (batch.events.length > 0) await projection.applyBatch(tx, batch.events);
+      } else {
+        for (const event of batch.events) await projection.apply(tx, event);
+        if (batch.events.length > 0) await projection.endBatch?.(tx);
+      }
       // A short batch applied every wanted event up to the head the read saw: the checkpoint can
       // move there, so a restart does not re-read the unwanted events in between.
       const reached = batch.events.length < batchSize ? batch.scannedTo : batch.position;

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { SqlDatabase, SqlExecutor, SqlRows } from './sql-database.js';
 import { assertChannelName } from './pg.database.js';
 
@@ -16,7 +17,8 @@ export class PgliteDatabase implements SqlDatabase {
   /** dataDir undefined → in memory (tests). */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    const db = await PGlite.create(dataDir ? { dataDir } : {});
+    // pg_trgm: the reporting read model's computer search index (reporting/0008-computer-search), as on PostgreSQL.
+    const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
     return new PgliteDatabase(db);
   }
 

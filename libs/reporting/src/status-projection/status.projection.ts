@@ -1,5 +1,4 @@
 import {
-  ALL_COMPUTERS_GROUP_ID,
   UNASSIGNED_COMPUTERS_GROUP_ID,
   ClientEventReported,
   ComputerAssignedToGroups,
@@ -16,11 +15,8 @@ import {
 } from '#contracts';
 import type { Projection, SqlExecutor } from '#event-store';
 import type { z } from 'zod';
-import { effectOfEvent } from '../domain/client-event-ids.js';
-import { afterReboot, eventUpdateId } from '../domain/computer-status.js';
-import { snapshotStatuses } from '../domain/misc-data.js';
-import { effectiveEventTime } from '../domain/report-time.js';
 import { UPDATE_STATUS_CODES } from '../domain/update-status.js';
+import { applyComputerEvents, isComputerEvent, refreshCounts } from './computer-events.js';
 import { REPORTING_MIGRATIONS } from './status.migrations.js';
 import { applyImageChange, flushCounts, forgetBuckets, imageOf, moveImage, RECOUNT_SQL, recountUpdate } from './update-counts.js';
 
@@ -28,8 +24,6 @@ type Data<D extends { schema: z.ZodType }> = z.infer<D['schema']>;
 
 export const STATUS_PROJECTION_NAME = 'reporting.status';
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-const ms = (value: Date | string | null): number | null => (value === null ? null : new Date(value).getTime());
 
 /**
  * The reporting read model: computers, what each client stated about each update, the catalog's
@@ -58,11 +52,9 @@ export const statusProjection: Projection = {
     if (event.schemaVersion !== 1) return; // no other versions exist yet; an upcaster goes here
     switch (event.type) {
       case ComputerRegistered.type:
-        await applyRegistration(tx, event.data as Data<typeof ComputerRegistered>, event);
-        return touchLastContact(tx, (event.data as Data<typeof ComputerRegistered>).computerId, event.metadata.occurredAt);
       case ClientEventReported.type:
-        await applyClientEvent(tx, event.data as Data<typeof ClientEventReported>, event.recordedAt);
-        return touchLastContact(tx, (event.data as Data<typeof ClientEventReported>).computerId, event.metadata.occurredAt);
+      case ComputerAssignedToGroups.type:
+        return applyComputerEvents(tx, [event]);
       case ComputerRemoved.type: {
         // Gone from every report and group; a computer that comes back registers anew.
         const computerId = (event.data as Data<typeof ComputerRemoved>).computerId;
@@ -81,8 +73,6 @@ export const statusProjection: Projection = {
       case UpdateDeclined.type:
       case UpdateUndeclined.type:
         return applyDecline(tx, (event.data as { updateId: string }).updateId, event.type === UpdateDeclined.type);
-      case ComputerAssignedToGroups.type:
-        return applyAssignment(tx, event.data as Data<typeof ComputerAssignedToGroups>);
       case ComputerGroupCreated.type: {
         const d = event.data as Data<typeof ComputerGroupCreated>;
         await tx.query(
@@ -105,6 +95,34 @@ export const statusProjection: Projection = {
     }
   },
 
+  /**
+   * A batch as runs of computer events applied set-based (computer-events.ts), the other events one by one
+   * in between (catalog and group events change many computers' rows or counters), then the counters once.
+   */
+  async applyBatch(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+    // Index plans and no JIT for this transaction's statements. Each is driven by the batch's
+    // computers or one update: a few hundred index lookups per computer. But a catch-up grows the
+    // tables by millions of rows between analyzes (none at all with autovacuum off), and on the stale
+    // statistics the planner hash-joined a seq scan of rpt_update_status (755 ms for a DELETE that
+    // touched 80 computers' rows) and JIT-compiled 30 ms statements for ~460 ms
+    // (docs/benchmarks/report-queries.md). Seq scans stay possible where no index fits; hash joins
+    // stay for the batch's own sets (a snapshot's listed updates).
+    await tx.query('SET LOCAL jit = off');
+    await tx.query('SET LOCAL enable_seqscan = off');
+    let run: RecordedEvent[] = [];
+    for (const event of events) {
+      if (isComputerEvent(event)) {
+        run.push(event);
+        continue;
+      }
+      if (run.length > 0) await applyComputerEvents(tx, run);
+      run = [];
+      await statusProjection.apply(tx, event);
+    }
+    if (run.length > 0) await applyComputerEvents(tx, run);
+    await flushCounts(tx);
+  },
+
   /** The per-update counters the batch's events changed, written once (update-counts.ts). */
   async endBatch(tx: SqlExecutor): Promise<void> {
     await flushCounts(tx);
@@ -114,49 +132,6 @@ export const statusProjection: Projection = {
     await tx.query('TRUNCATE rpt_computers, rpt_update_status, rpt_updates, rpt_group_members, rpt_groups, rpt_update_counts');
   },
 };
-
-/** Last contact by the writer's clock (the reporting service that took the client's call). */
-async function touchLastContact(tx: SqlExecutor, computerId: string, occurredAt: string): Promise<void> {
-  await tx.query('UPDATE rpt_computers SET last_contact_at = greatest(last_contact_at, $2::timestamptz) WHERE computer_id = $1', [computerId, occurredAt]);
-}
-
-async function applyRegistration(tx: SqlExecutor, d: Data<typeof ComputerRegistered>, event: RecordedEvent): Promise<void> {
-  await tx.query(
-    `INSERT INTO rpt_computers (computer_id, dns_name, os_major_version, os_minor_version, os_build_number,
-        os_service_pack_major, os_locale, computer_manufacturer, computer_model, client_version, client_ip,
-        registered_at, registration_position)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz, $13::bigint)
-     ON CONFLICT (computer_id) DO UPDATE SET
-        dns_name = EXCLUDED.dns_name, os_major_version = EXCLUDED.os_major_version,
-        os_minor_version = EXCLUDED.os_minor_version, os_build_number = EXCLUDED.os_build_number,
-        os_service_pack_major = EXCLUDED.os_service_pack_major, os_locale = EXCLUDED.os_locale,
-        computer_manufacturer = EXCLUDED.computer_manufacturer, computer_model = EXCLUDED.computer_model,
-        client_version = EXCLUDED.client_version, client_ip = EXCLUDED.client_ip,
-        registered_at = EXCLUDED.registered_at, registration_position = EXCLUDED.registration_position`,
-    [
-      d.computerId,
-      d.dnsName,
-      d.osMajorVersion,
-      d.osMinorVersion,
-      d.osBuildNumber,
-      d.osServicePackMajorNumber,
-      d.osLocale,
-      d.computerManufacturer,
-      d.computerModel,
-      d.clientVersion,
-      d.clientIp,
-      new Date(event.recordedAt).toISOString(),
-      event.streamPosition.toString(),
-    ],
-  );
-}
-
-interface ComputerTimes {
-  last_status_at: Date | string | null;
-  last_reboot_at: Date | string | null;
-  last_scan_at: Date | string | null;
-  reports_pruned_before: Date | string | null;
-}
 
 /**
  * A retention snapshot replaces the computer's report state: it is the state after every event of
@@ -186,107 +161,7 @@ async function applySnapshot(tx: SqlExecutor, d: Data<typeof ComputerStatusSnaps
   // The counters follow the rows (update-counts.ts, refreshCounts): normally no change at all, as the
   // snapshot restates the state the rows already had.
   await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId));
-  await refreshCounts(tx, d.computerId);
-}
-
-async function applyClientEvent(tx: SqlExecutor, d: Data<typeof ClientEventReported>, recordedAt: Date): Promise<void> {
-  const recorded = new Date(recordedAt).getTime();
-  const computer = (
-    await tx.query<ComputerTimes>(
-      `INSERT INTO rpt_computers (computer_id, last_reported_at) VALUES ($1, $2::timestamptz)
-       ON CONFLICT (computer_id) DO UPDATE SET last_reported_at = greatest(rpt_computers.last_reported_at, EXCLUDED.last_reported_at)
-       RETURNING last_status_at, last_reboot_at, last_scan_at, reports_pruned_before`,
-      [d.computerId, iso(recorded)],
-    )
-  ).rows[0]!;
-  const lastStatusAt = ms(computer.last_status_at);
-  const lastRebootAt = ms(computer.last_reboot_at);
-  const at = effectiveEventTime(d.timeAtTarget, recordedAt);
-  // Covered by the computer's retention snapshot (evolveComputer's rule): a resent pruned event is no news.
-  const prunedBefore = ms(computer.reports_pruned_before);
-  if (prunedBefore !== null && at < prunedBefore) return;
-  const effect = effectOfEvent(d.eventId, d.namespaceId);
-
-  switch (effect.kind) {
-    case 'none':
-      return;
-    case 'scan': {
-      const lastScanAt = ms(computer.last_scan_at);
-      if (lastScanAt !== null && at < lastScanAt) return;
-      await tx.query('UPDATE rpt_computers SET last_scan_at = $2::timestamptz, last_scan_result = $3 WHERE computer_id = $1', [
-        d.computerId,
-        iso(at),
-        effect.result,
-      ]);
-      return;
-    }
-    case 'reboot-completed': {
-      if (lastRebootAt !== null && at <= lastRebootAt) return;
-      const before = await imageOf(tx, d.computerId);
-      await tx.query('UPDATE rpt_computers SET last_reboot_at = $2::timestamptz WHERE computer_id = $1', [d.computerId, iso(at)]);
-      await tx.query(
-        `UPDATE rpt_update_status SET status = $3
-          WHERE computer_id = $1 AND status = $4 AND status_at < $2::timestamptz`,
-        [d.computerId, iso(at), UPDATE_STATUS_CODES.installed, UPDATE_STATUS_CODES['installed-pending-reboot']],
-      );
-      await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId));
-      await refreshCounts(tx, d.computerId);
-      return;
-    }
-    case 'status': {
-      const updateId = eventUpdateId(d.updateId);
-      if (updateId === null || (lastStatusAt !== null && at < lastStatusAt)) return;
-      const before = await imageOf(tx, d.computerId, [updateId]);
-      await tx.query(
-        `INSERT INTO rpt_update_status (computer_id, update_id, status, revision_number, status_at, event_id, win32_hresult)
-         VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7)
-         ON CONFLICT (computer_id, update_id) DO UPDATE SET
-           status = EXCLUDED.status, revision_number = EXCLUDED.revision_number, status_at = EXCLUDED.status_at,
-           event_id = EXCLUDED.event_id, win32_hresult = EXCLUDED.win32_hresult
-         WHERE rpt_update_status.status_at <= EXCLUDED.status_at`,
-        [
-          d.computerId,
-          updateId,
-          UPDATE_STATUS_CODES[afterReboot(effect.status, at, lastRebootAt)],
-          d.revisionNumber,
-          iso(at),
-          d.eventId,
-          d.win32HResult,
-        ],
-      );
-      await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId, [updateId]));
-      await refreshCounts(tx, d.computerId);
-      return;
-    }
-    case 'snapshot': {
-      if (lastStatusAt !== null && at < lastStatusAt) return;
-      const listed = [...snapshotStatuses(d.miscData)].map(([u, s]) => ({ u, s: UPDATE_STATUS_CODES[afterReboot(s, at, lastRebootAt)] }));
-      const listedJson = JSON.stringify(listed);
-      const before = await imageOf(tx, d.computerId);
-      await tx.query('UPDATE rpt_computers SET last_status_at = $2::timestamptz WHERE computer_id = $1', [d.computerId, iso(at)]);
-      // Older rows the snapshot does not list: the update is no longer applicable (derived, no row).
-      await tx.query(
-        `DELETE FROM rpt_update_status
-          WHERE computer_id = $1 AND status_at < $2::timestamptz
-            AND update_id NOT IN (SELECT (x->>'u')::uuid FROM jsonb_array_elements($3::jsonb) AS x)`,
-        [d.computerId, iso(at), listedJson],
-      );
-      if (listed.length > 0) {
-        await tx.query(
-          `INSERT INTO rpt_update_status (computer_id, update_id, status, revision_number, status_at, event_id, win32_hresult)
-           SELECT $1, (x->>'u')::uuid, (x->>'s')::smallint, NULL, $2::timestamptz, $4, 0
-             FROM jsonb_array_elements($3::jsonb) AS x
-           ON CONFLICT (computer_id, update_id) DO UPDATE SET
-             status = EXCLUDED.status, status_at = EXCLUDED.status_at, event_id = EXCLUDED.event_id, win32_hresult = 0
-           WHERE rpt_update_status.status_at <= EXCLUDED.status_at`,
-          [d.computerId, iso(at), listedJson, d.eventId],
-        );
-      }
-      await applyImageChange(tx, d.computerId, before, await imageOf(tx, d.computerId));
-      await refreshCounts(tx, d.computerId);
-      return;
-    }
-  }
+  await refreshCounts(tx, [d.computerId]);
 }
 
 async function applyImport(tx: SqlExecutor, d: Data<typeof UpdateRevisionImported>, recordedAt: Date): Promise<void> {
@@ -320,48 +195,6 @@ async function shiftOpenCounts(tx: SqlExecutor, updateId: string, by: 1 | -1): P
       WHERE s.update_id = $1 AND s.status IN (2, 3, 5, 6) AND c.computer_id = s.computer_id`,
     [updateId, by],
   );
-}
-
-/**
- * Recounts one computer's status rows into its counters (migration reporting/0005-computer-counts): an index range
- * of its own rows (a few hundred at most), after any statement that changed them. Recounting rather
- * than adding deltas keeps the counters right whatever the upserts above decided to keep.
- */
-async function refreshCounts(tx: SqlExecutor, computerId: string): Promise<void> {
-  await tx.query(
-    `UPDATE rpt_computers c
-        SET installed_count = x.installed, needed_count = x.needed, failed_count = x.failed,
-            pending_reboot_count = x.pending, open_count = x.open
-       FROM (SELECT count(*) FILTER (WHERE s.status = 4)::int AS installed,
-                    count(*) FILTER (WHERE s.status IN (2, 3))::int AS needed,
-                    count(*) FILTER (WHERE s.status = 5)::int AS failed,
-                    count(*) FILTER (WHERE s.status = 6)::int AS pending,
-                    -- declined as a scalar subquery on the open rows only: a join would hash the catalog per event
-                    count(*) FILTER (WHERE s.status IN (2, 3, 5, 6)
-                                       AND (SELECT NOT u.declined FROM rpt_updates u WHERE u.update_id = s.update_id))::int AS open
-               FROM rpt_update_status s
-              WHERE s.computer_id = $1) x
-      WHERE c.computer_id = $1`,
-    [computerId],
-  );
-}
-
-async function applyAssignment(tx: SqlExecutor, d: Data<typeof ComputerAssignedToGroups>): Promise<void> {
-  // The computer's statuses leave its old groups' per-update counters and join the new ones'.
-  const image = await imageOf(tx, d.computerId);
-  await moveImage(tx, d.computerId, image, -1);
-  await tx.query('DELETE FROM rpt_group_members WHERE computer_id = $1', [d.computerId]);
-  forgetBuckets(tx, d.computerId);
-  // Every computer is in All Computers; keeping it implicit keeps that group out of the table.
-  const groups = [...new Set(d.groupIds)].filter((g) => g !== ALL_COMPUTERS_GROUP_ID);
-  if (groups.length > 0) {
-    await tx.query(
-      `INSERT INTO rpt_group_members (computer_id, group_id)
-       SELECT $1, g::uuid FROM jsonb_array_elements_text($2::jsonb) AS g`,
-      [d.computerId, JSON.stringify(groups)],
-    );
-  }
-  await moveImage(tx, d.computerId, image, 1);
 }
 
 /**

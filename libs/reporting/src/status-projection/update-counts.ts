@@ -36,15 +36,45 @@ export async function imageOf(tx: SqlExecutor, computerId: string, updateIds?: r
   return new Map(rows.rows.map((r) => [r.update_id, { status: Number(r.status), covered: r.covered }]));
 }
 
-interface Delta {
+/** What the image query asks for one computer: all its rows (updateId null), or one update's row. */
+export interface ImageRequest {
+  readonly computerId: string;
+  readonly updateId: string | null;
+}
+
+/**
+ * The images of many computers in one statement (a batch's computers, status-projection/computer-events.ts):
+ * whole images for the computers asked with no update, one row for the others.
+ */
+export async function imagesOf(tx: SqlExecutor, requests: readonly ImageRequest[]): Promise<Map<string, Map<string, RowImage>>> {
+  const images = new Map<string, Map<string, RowImage>>(requests.map((r) => [r.computerId, new Map()]));
+  if (requests.length === 0) return images;
+  const covered = `coalesce(c.last_status_at >= (SELECT u.arrived_at FROM rpt_updates u WHERE u.update_id = s.update_id), false) AS covered`;
+  const rows = await tx.query<{ computer_id: string; update_id: string; status: number; covered: boolean }>(
+    // Two arms, so that the one-update requests are primary-key lookups, not a scan of the computer's rows.
+    `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(c text, u uuid))
+     SELECT s.computer_id, s.update_id::text AS update_id, s.status, ${covered}
+       FROM x JOIN rpt_update_status s ON s.computer_id = x.c JOIN rpt_computers c ON c.computer_id = s.computer_id
+      WHERE x.u IS NULL
+     UNION ALL
+     SELECT s.computer_id, s.update_id::text AS update_id, s.status, ${covered}
+       FROM x JOIN rpt_update_status s ON s.computer_id = x.c AND s.update_id = x.u JOIN rpt_computers c ON c.computer_id = s.computer_id
+      WHERE x.u IS NOT NULL`,
+    [JSON.stringify(requests.map((r) => ({ c: r.computerId, u: r.updateId })))],
+  );
+  for (const r of rows.rows) images.get(r.computer_id)!.set(r.update_id, { status: Number(r.status), covered: r.covered });
+  return images;
+}
+
+export interface Delta {
   readonly u: string;
   readonly s: number;
   readonly c: boolean;
   readonly d: 1 | -1;
 }
 
-/** Adds after − before to the computer's buckets; unchanged rows cost nothing. */
-export async function applyImageChange(tx: SqlExecutor, computerId: string, before: ReadonlyMap<string, RowImage>, after: ReadonlyMap<string, RowImage>): Promise<void> {
+/** after − before, row by row; unchanged rows give nothing. */
+export function imageDeltas(before: ReadonlyMap<string, RowImage>, after: ReadonlyMap<string, RowImage>): Delta[] {
   const deltas: Delta[] = [];
   for (const [u, b] of before) {
     const a = after.get(u);
@@ -56,12 +86,22 @@ export async function applyImageChange(tx: SqlExecutor, computerId: string, befo
     if (b !== undefined && a.status === b.status && a.covered === b.covered) continue;
     deltas.push({ u, s: a.status, c: a.covered, d: 1 });
   }
-  await addToBuckets(tx, computerId, deltas);
+  return deltas;
+}
+
+/** The whole image as deltas: added (+1) to or taken out (-1) of a set of buckets (a membership change). */
+export function wholeImage(image: ReadonlyMap<string, RowImage>, d: 1 | -1): Delta[] {
+  return [...image].map(([u, r]) => ({ u, s: r.status, c: r.covered, d }));
+}
+
+/** Adds after − before to the computer's buckets; unchanged rows cost nothing. */
+export async function applyImageChange(tx: SqlExecutor, computerId: string, before: ReadonlyMap<string, RowImage>, after: ReadonlyMap<string, RowImage>): Promise<void> {
+  await addToBuckets(tx, computerId, imageDeltas(before, after));
 }
 
 /** The whole image of the computer, added (+1) or taken out (-1) of its current buckets (a membership change). */
 export async function moveImage(tx: SqlExecutor, computerId: string, image: ReadonlyMap<string, RowImage>, d: 1 | -1): Promise<void> {
-  await addToBuckets(tx, computerId, [...image].map(([u, r]) => ({ u, s: r.status, c: r.covered, d })));
+  await addToBuckets(tx, computerId, wholeImage(image, d));
 }
 
 /**
@@ -99,6 +139,22 @@ async function bucketsOf(tx: SqlExecutor, computerId: string): Promise<readonly 
   return buckets;
 }
 
+/** The buckets of many computers: those this batch already knows, and the others in one statement. */
+export async function bucketsOfMany(tx: SqlExecutor, computerIds: readonly string[]): Promise<Map<string, readonly string[]>> {
+  const pending = pendingOf(tx);
+  const unknown = computerIds.filter((c) => !pending.buckets.has(c));
+  if (unknown.length > 0) {
+    const groups = new Map<string, string[]>(unknown.map((c) => [c, []]));
+    const rows = await tx.query<{ computer_id: string; group_id: string }>(
+      'SELECT computer_id, group_id::text AS group_id FROM rpt_group_members WHERE computer_id IN (SELECT jsonb_array_elements_text($1::jsonb))',
+      [JSON.stringify(unknown)],
+    );
+    for (const r of rows.rows) groups.get(r.computer_id)!.push(r.group_id);
+    for (const [c, g] of groups) pending.buckets.set(c, [ALL_COMPUTERS_GROUP_ID, ...(g.length > 0 ? g : [UNASSIGNED_COMPUTERS_GROUP_ID])]);
+  }
+  return new Map(computerIds.map((c) => [c, pending.buckets.get(c)!]));
+}
+
 /** The computer's groups changed: look them up again next time. */
 export function forgetBuckets(tx: SqlExecutor, computerId?: string): void {
   const pending = pendingOf(tx);
@@ -108,7 +164,11 @@ export function forgetBuckets(tx: SqlExecutor, computerId?: string): void {
 
 async function addToBuckets(tx: SqlExecutor, computerId: string, deltas: readonly Delta[]): Promise<void> {
   if (deltas.length === 0) return;
-  const buckets = await bucketsOf(tx, computerId);
+  addToKnownBuckets(tx, await bucketsOf(tx, computerId), deltas);
+}
+
+/** Adds deltas to the given buckets' pending counters (written by flushCounts). */
+export function addToKnownBuckets(tx: SqlExecutor, buckets: readonly string[], deltas: readonly Delta[]): void {
   const { counts } = pendingOf(tx);
   for (const delta of deltas) {
     for (const group of buckets) {
