@@ -2,6 +2,7 @@ import { compareLogPositions, encodeAnchor, type LogPosition } from '#contracts'
 import { type CategoryKind, categoryKindOf } from './category-tree.js';
 import { effectiveGroupIds } from './effective-groups.js';
 import { computeScanScope, type ScanScope, type ScopeOptions, type UnapprovedPolicy } from './scan-scope.js';
+import { type ScopePrerequisiteIndex, scopePrerequisiteIndex } from './scope-prerequisite-index.js';
 import { identityKey, type RevisionEntry, type ScanIndexState, type TargetingMode } from './scan-index.state.js';
 
 /** Scopes kept per index version; a handful of group combinations cover most sites. */
@@ -110,6 +111,11 @@ export class ScanIndexView {
       this.scopes.set(key, scope);
     }
     return scope;
+  }
+
+  /** A scope's entries filed by prerequisite, so NewUpdates looks only at what a client's installed ids unlock. */
+  prerequisiteIndex(scope: ScanScope): ScopePrerequisiteIndex {
+    return scopePrerequisiteIndex(this.state, scope);
   }
 
   /**

@@ -105,9 +105,11 @@ export function computeScanScope(state: ScanIndexState, groupIds: readonly strin
     const isLeaf = !state.prerequisiteReferences.has(updateId);
     entries.push(choice.approval === undefined ? { revision, kind: choice.kind, isLeaf } : { revision, kind: choice.kind, approval: choice.approval, isLeaf });
   }
-  entries.sort(
-    (a, b) =>
-      Number(a.isLeaf) - Number(b.isLeaf) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.revision.revisionId - b.revision.revisionId,
-  );
+  entries.sort(compareScopeOrder);
   return { byRevisionId: new Map(entries.map((e) => [e.revision.revisionId, e])), ordered: entries };
+}
+
+/** The paging order of `ScanScope.ordered`: non-leaf first, then by kind, then by revision id (a total order). */
+export function compareScopeOrder(a: ScopeEntry, b: ScopeEntry): number {
+  return Number(a.isLeaf) - Number(b.isLeaf) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.revision.revisionId - b.revision.revisionId;
 }

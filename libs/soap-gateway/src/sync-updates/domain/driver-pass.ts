@@ -2,7 +2,7 @@ import type { SyncUpdateParameters } from '#wsus-codecs';
 import { driverMatchContext, isPrinterDriverRow, selectDrivers } from '../../scan-index/domain/driver-matching.js';
 import type { ScanIndexView } from '../../scan-index/domain/scan-index.view.js';
 import type { RevisionEntry } from '../../scan-index/domain/scan-index.state.js';
-import type { ScanScope, ScopeEntry } from '../../scan-index/domain/scan-scope.js';
+import { compareScopeOrder, type ScanScope, type ScopeEntry } from '../../scan-index/domain/scan-scope.js';
 
 /**
  * NeededRevisions of the driver pass (MS-WUSP §3.1.5.7 3c): of the approved drivers in the client's
@@ -84,7 +84,16 @@ export function selectPrinterCatalog(scope: ScanScope): DriverPassSelection {
   return { scope: restrictScope(scope, new Set(hardwareIds.keys())), hardwareIds };
 }
 
+/**
+ * The part of a scope whose revision ids are in `keep`, in the scope's order. Built from `keep` (a
+ * device's few best matches), not by filtering the scope: the driver scope grows with the catalog.
+ */
 export function restrictScope(scope: ScanScope, keep: ReadonlySet<number>): ScanScope {
-  const ordered = scope.ordered.filter((e) => keep.has(e.revision.revisionId));
+  const ordered: ScopeEntry[] = [];
+  for (const revisionId of keep) {
+    const entry = scope.byRevisionId.get(revisionId);
+    if (entry !== undefined) ordered.push(entry);
+  }
+  ordered.sort(compareScopeOrder);
   return { ordered, byRevisionId: new Map(ordered.map((e) => [e.revision.revisionId, e])) };
 }

@@ -3,6 +3,7 @@ import type { SyncInfo, SyncUpdateParameters, UpdateInfo } from '#wsus-codecs';
 import type { ScanIndexView } from '../../scan-index/domain/scan-index.view.js';
 import type { RevisionEntry } from '../../scan-index/domain/scan-index.state.js';
 import type { ScanScope, ScopeEntry, UnapprovedPolicy } from '../../scan-index/domain/scan-scope.js';
+import { candidatePositions } from '../../scan-index/domain/scope-prerequisite-index.js';
 import { restrictScope, selectDriverPass } from './driver-pass.js';
 import { clientVersionAtLeast } from './client-protocol-version.js';
 import { updateInfoFor } from './scan-deployment.js';
@@ -75,8 +76,6 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   const info = (entry: ScopeEntry): UpdateInfo =>
     updateInfoFor(view, scope.byRevisionId.get(entry.revision.revisionId) ?? entry, version, hardwareIds.get(entry.revision.revisionId));
 
-  // Only needed when something in scope is not cached yet (never on most driver passes).
-  let installed: ReadonlySet<string> | undefined;
   const cached = new Set<number>(pass === 'software' ? p.installedNonLeafUpdateIds : p.cachedDriverIds);
   if (pass === 'software') for (const id of p.otherCachedUpdateIds ?? []) cached.add(id);
 
@@ -113,13 +112,15 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   }
 
   // NewUpdates: the scope in paging order, less what is cached, less what waits for a prerequisite.
-  // When the client caches the whole scope (a steady rescan) there is nothing to walk.
+  // When the client caches the whole scope (a steady rescan) there is nothing to walk; otherwise only
+  // what its installed non-leaf updates may unlock is looked at (newUpdateCandidates).
   const newUpdates: UpdateInfo[] = [];
   let truncated = false;
   if (cachedInScope < filtered.ordered.length) {
-    for (const entry of filtered.ordered) {
+    // Only needed when something in scope is not cached yet (never on most driver passes).
+    const installed = installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
+    for (const entry of newUpdateCandidates(view, filtered, installed)) {
       if (cached.has(entry.revision.revisionId)) continue;
-      installed ??= installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
       if (!prerequisitesSatisfied(entry.revision, installed)) continue;
       if (newUpdates.length === pageSize) {
         truncated = true;
@@ -137,13 +138,41 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
     ...(deployedOutOfScope.length > 0 ? { deployedOutOfScopeRevisionIds: deployedOutOfScope } : {}),
     // MUST NOT be returned to clients below 1.7 (server is 3.2); true when no driver is deployed to the client.
     // Blocked drivers are never sent (protocol-decisions D12), so they do not make a driver pass worthwhile.
-    ...(modern17 ? { driverSyncNotNeeded: !driverScope(view, groups, policy, filter).ordered.some((e) => e.approval?.action !== 'Block') } : {}),
+    ...(modern17 ? { driverSyncNotNeeded: !deploysADriver(driverScope(view, groups, policy, filter)) } : {}),
   };
   return { result, lastSyncAnchor: changeLeftUnreported ? query.lastSyncAnchor : view.anchor };
 }
 
+/** Per memoized driver scope: a site where every approved driver is blocked must not walk them all on every call. */
+const driverDeployed = new WeakMap<ScanScope, boolean>();
+
+function deploysADriver(scope: ScanScope): boolean {
+  let deployed = driverDeployed.get(scope);
+  if (deployed === undefined) {
+    deployed = scope.ordered.some((e) => e.approval?.action !== 'Block');
+    driverDeployed.set(scope, deployed);
+  }
+  return deployed;
+}
+
 function driverScope(view: ScanIndexView, groups: readonly string[], policy: UnapprovedPolicy, filter: ReadonlySet<string>): ScanScope {
   return view.scope(groups, { pass: 'driver', policy, ...(filter.size > 0 ? { filterCategoryIds: filter } : {}) });
+}
+
+/** Below this many entries a scope is walked as it is: filing it by prerequisite would cost as much. */
+const INDEXED_SCOPE_MIN = 256;
+
+/**
+ * The scope's entries in paging order that a client with these installed update ids may be offered:
+ * only those filed under an installed prerequisite (scope-prerequisite-index.ts), so a computer with
+ * a few products does not walk the whole approved catalog on every call; the whole scope when the
+ * client's products cover most of it, or the scope is small. Either way the caller checks each one.
+ */
+export function newUpdateCandidates(view: ScanIndexView, scope: ScanScope, installed: ReadonlySet<string>): Iterable<ScopeEntry> {
+  if (scope.ordered.length < INDEXED_SCOPE_MIN) return scope.ordered;
+  const positions = candidatePositions(view.prerequisiteIndex(scope), installed, scope.ordered.length);
+  if (positions === undefined) return scope.ordered;
+  return positions.map((position) => scope.ordered[position]!);
 }
 
 /** Installed non-leaf revisions as update ids: a prerequisite names an update, not a revision. */
