@@ -39,6 +39,13 @@ export interface CatalogLoadResult {
 export const DEFAULT_BATCH_DOCUMENTS = 250;
 const BATCH_BYTES = 6 * 1024 * 1024;
 
+/**
+ * Approvals in flight at once. Each is one admin request (one update, one group: no two touch the
+ * same approval, so their order does not change what is approved); at 100k there are ~26,000 and
+ * one or a few at a time left the server waiting on PostgreSQL round trips for most of the load.
+ */
+export const APPROVAL_CONCURRENCY = 8;
+
 function importBody(item: CatalogItem): { xml: string; source: 'imported'; files: { fileName: string; sha1: string; contentBase64: string }[] } {
   return { xml: item.xml, source: 'imported', files: item.files.map((f) => ({ fileName: f.fileName, sha1: f.sha1Base64, contentBase64: fileContent(f).toString('base64') })) };
 }
@@ -81,7 +88,7 @@ function intoBatches(items: readonly CatalogItem[], max: number): CatalogItem[][
 export async function loadCatalog(
   api: AdminApi,
   catalog: Catalog,
-  options: { concurrency: number; batchDocuments?: number; log?: (line: string) => void },
+  options: { concurrency: number; batchDocuments?: number; approvalConcurrency?: number; log?: (line: string) => void },
 ): Promise<CatalogLoadResult> {
   const refused: CatalogLoadResult['refused'] = [];
   let bytes = 0;
@@ -178,7 +185,7 @@ export async function loadCatalog(
   const refusedIds = new Set(refused.map((r) => r.updateId));
   const approvals = catalog.approvals.filter((a) => !refusedIds.has(a.updateId));
   await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
+    Array.from({ length: Math.min(options.approvalConcurrency ?? APPROVAL_CONCURRENCY, approvals.length) }, async () => {
       while (nextApproval < approvals.length) {
         const a = approvals[nextApproval++]!;
         await api.call('POST', `/api/v1/updates/${a.updateId}/approvals`, { groupId: groupIds[a.group], action: a.action });
