@@ -70,8 +70,23 @@ export function evolveScanIndex(state: ScanIndexState, event: ScanIndexEvent): S
   state.position = event.position;
   state.appliedPositions.push(event.position);
   state.version = at;
+  if (CATALOG_EVENTS.has(event.type)) state.catalogVersion = at;
   return state;
 }
+
+/**
+ * What scopes and the change journal are made of: updates, approvals, declines, groups' approvals.
+ * Memberships, group names, the targeting mode and the configuration only change which scope a
+ * client is given (its effective groups, the policy in the scope's key), never a scope's content.
+ */
+const CATALOG_EVENTS: ReadonlySet<ScanIndexEvent['type']> = new Set([
+  'UpdateRevisionImported',
+  'UpdateApproved',
+  'UpdateApprovalRemoved',
+  'UpdateDeclined',
+  'UpdateUndeclined',
+  'ComputerGroupDeleted',
+]);
 
 function importRevision(state: ScanIndexState, d: UpdateRevisionImportedData, at: number, on: string): void {
   const updateId = normalizeGuid(d.updateId);

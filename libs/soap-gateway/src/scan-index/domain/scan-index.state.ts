@@ -97,6 +97,13 @@ export interface ScanIndexState {
    * versions (plain numbers: cheap to compare per cached revision) rather than log positions.
    */
   version: number;
+  /**
+   * Bumped only by events that can change a scope or the change journal (revisions, approvals,
+   * declines, a group deletion). Scopes and journal walks are memoized on it, not on `version`:
+   * a computer joining a group (every first scan under client-side targeting) or a renamed group
+   * must not make the next call rebuild a scope over the whole catalog.
+   */
+  catalogVersion: number;
   /** Position of the last applied event: the anchor a client gets in its cookie. */
   position: LogPosition;
   /** The log position of every applied event, by version (index = version − 1): maps an anchor back to a version. */
@@ -153,6 +160,7 @@ export function emptyScanIndexState(): ScanIndexState {
   ]);
   return {
     version: 0,
+    catalogVersion: 0,
     position: LOG_START,
     appliedPositions: [],
     revisions: new Map(),

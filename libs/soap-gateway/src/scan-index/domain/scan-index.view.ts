@@ -12,8 +12,9 @@ const EMPTY: ReadonlySet<string> = new Set();
 /**
  * Read access to the scan index. A view is only valid synchronously: the follower applies events
  * between awaits, so everything a request derives from the index must be computed before its first
- * await (`assertUnchanged` makes a violation loud in tests). Scopes are memoized per index version,
- * so many clients of the same groups share one computation and a rescan is map lookups.
+ * await (`assertUnchanged` makes a violation loud in tests). Scopes are memoized per catalog version
+ * (not per event: see ScanIndexState.catalogVersion), so many clients of the same groups share one
+ * computation and a rescan is map lookups.
  */
 export class ScanIndexView {
   private memoVersion = -1;
@@ -92,11 +93,12 @@ export class ScanIndexView {
     return effectiveGroupIds(this.state, computerId, cookieGroupIds);
   }
 
+  /** Scopes and journal walks depend only on the catalog's events (ScanIndexState.catalogVersion). */
   private refreshMemo(): void {
-    if (this.memoVersion !== this.state.version) {
+    if (this.memoVersion !== this.state.catalogVersion) {
       this.scopes.clear();
       this.changeSets.clear();
-      this.memoVersion = this.state.version;
+      this.memoVersion = this.state.catalogVersion;
     }
   }
 
@@ -163,7 +165,7 @@ export class ScanIndexView {
   /**
    * `changedSince` for every update at once: the updates whose Deployment or IsLeaf may have changed
    * for these groups after `since`, bundle members of a changed bundle included. Built from the
-   * change journal's tail and memoized per index version, so the clients rescanning after one change
+   * change journal's tail and memoized per catalog version, so the clients rescanning after one change
    * share it and each cached revision costs one set lookup. Undefined when more than `maxChanges`
    * changes happened since (an old anchor): asking per revision is then cheaper.
    */

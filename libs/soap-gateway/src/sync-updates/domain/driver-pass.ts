@@ -24,7 +24,7 @@ const matchable = (entry: ScopeEntry): boolean =>
   entry.kind === 'approved' && entry.approval !== undefined && entry.approval.action !== 'Block' && entry.approval.action !== 'Uninstall';
 
 /**
- * The matchable entries of a scope by update id. Scopes are memoized per index version and group
+ * The matchable entries of a scope by update id. Scopes are memoized per catalog version and group
  * set (ScanIndexView.scope), so every driver pass of the same groups shares this map instead of
  * rebuilding it over the whole driver scope per call; a scope is immutable, so the memo is too.
  */
