@@ -58,6 +58,8 @@ const { values } = parseArgs({
     store: { type: 'string' },
     /** Also run a fleet whose computers each have this many of the 24 products (0 = not run; --quick: 2). */
     'products-per-computer': { type: 'string' },
+    /** With --products-per-computer: run only that fleet (no proportional fleet, no ceiling replay). */
+    'products-fleet-only': { type: 'boolean', default: false },
     /** Directory for per-phase server CPU profiles (`.cpuprofile`; summarize with dist/test/bench/profile-summary.js). */
     profile: { type: 'string' },
   },
@@ -74,7 +76,8 @@ const num = (v: string | undefined, fallback: number): number => (v === undefine
 const store = values.store ?? 'pglite';
 if (store !== 'pglite' && store !== 'postgres') throw new Error(`--store: pglite or postgres, not ${store}`);
 const productsPerComputer = num(values['products-per-computer'], quick ? 2 : 0);
-const storeOptions = { store, productsPerComputer, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
+if (values['products-fleet-only'] === true && productsPerComputer <= 0) throw new Error('--products-fleet-only needs --products-per-computer');
+const storeOptions = { store, productsPerComputer, proportionalFleet: values['products-fleet-only'] !== true, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 const MiB = 1024 * 1024;
