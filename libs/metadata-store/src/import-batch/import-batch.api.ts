@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImportUpdateRequest } from '#contracts';
+import { ImportUpdateRequest, type ImportUpdateReply } from '#contracts';
 
 /**
  * Most documents one batch request may carry. The HTTP body limit (8 MiB) usually binds first:
@@ -16,14 +16,8 @@ export const ImportBatchRequest = z.object({
 });
 export type ImportBatchRequest = z.input<typeof ImportBatchRequest>;
 
-export interface ImportBatchItemReply {
-  readonly revisionId: number;
-  readonly updateId: string;
-  readonly revisionNumber: number;
-  readonly created: boolean;
-  readonly change: 'new' | 'revised' | 'expired' | 'unchanged';
-  readonly storedFiles: readonly string[];
-}
+/** Each document's answer is the single import route's. */
+export type ImportBatchItemReply = ImportUpdateReply;
 
 export interface ImportBatchReply {
   /** One per document, in request order. */
