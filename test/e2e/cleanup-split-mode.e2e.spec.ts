@@ -22,6 +22,7 @@ import {
 import { EventStore, PgDatabase } from '#event-store';
 import { digests, leafWithFile } from '../../libs/metadata-store/test/metadata-store.fixtures.js';
 import { createTestDatabase, requireServices, startWatershed, TEST_NATS_URL, type TestDatabase, uniqueNatsNamespace, type WatershedProcess } from '#test-support';
+import { AdminApi, type AdminReply } from '../support/scenario/index.js';
 
 const skip = await requireServices('postgres', 'nats');
 const DAY = 86_400_000;
@@ -55,15 +56,7 @@ describe('cleanup in split mode: deployment, reporting and metadata store in sep
   let metadata: WatershedProcess;
   const contentDir = mkdtempSync(path.join(os.tmpdir(), 'watershed-cleanup-split-'));
 
-  const call = async (base: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const response = await fetch(base + url, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = (base: string, method: string, url: string, body?: unknown): Promise<AdminReply<any>> => new AdminApi(base, TOKEN).call(method, url, body); // eslint-disable-line @typescript-eslint/no-explicit-any
   const eventually = async <T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> => {
     const deadline = Date.now() + 20_000;
     for (;;) {

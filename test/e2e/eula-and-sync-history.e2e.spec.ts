@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { AdminApi, type AdminReply } from '../support/scenario/index.js';
 import { type ImportableDocument, runWatershedCli, softwareDocument, startWatershed, type WatershedProcess } from '#test-support';
 
 const EN_TEXT = 'CONTOSO SOFTWARE LICENSE TERMS\nBy installing this update you agree to these terms.\n';
@@ -11,7 +12,6 @@ const DE_TEXT = 'CONTOSO SOFTWARE-LIZENZBEDINGUNGEN\nMit der Installation stimme
 /** Microsoft ships license files as UTF-16 with a byte-order mark as often as UTF-8. */
 const utf16le = (text: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
 
-interface Reply<T = any> { status: number; headers: Headers; text: string; body: T } // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
  * License terms before approval and the synchronization history, against the built server: the API
@@ -25,27 +25,14 @@ describe('EULA acceptance and synchronization history (built server, API and CLI
   let groupId: string;
   const imports: { status: number; change?: string }[] = [];
 
-  const call = async <T = any>(method: string, url: string, body?: unknown, auth = true): Promise<Reply<T>> => { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const response = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { ...(auth ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
-    return { status: response.status, headers: response.headers, text, body: parsed as T };
-  };
-  const importDocument = async (doc: Pick<ImportableDocument, 'xml' | 'files'>): Promise<Reply> => {
+  const call = <T = any>(method: string, url: string, body?: unknown, auth = true): Promise<AdminReply<T>> => // eslint-disable-line @typescript-eslint/no-explicit-any
+    new AdminApi(server.url, token).call<T>(method, url, body, { auth });
+  const importDocument = async (doc: Pick<ImportableDocument, 'xml' | 'files'>): Promise<AdminReply> => {
     const reply = await call('POST', '/api/v1/updates/import', { xml: doc.xml, source: 'imported', files: doc.files });
     imports.push({ status: reply.status, change: reply.body?.change });
     return reply;
   };
-  const refused = async (status: number, code: string, method: string, url: string, body?: unknown): Promise<Reply> => {
+  const refused = async (status: number, code: string, method: string, url: string, body?: unknown): Promise<AdminReply> => {
     const reply = await call(method, url, body);
     assert.equal(reply.status, status, `${method} ${url}: ${reply.text}`);
     assert.equal(reply.body?.error?.code, code, reply.text);

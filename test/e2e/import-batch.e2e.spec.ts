@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { AdminApi, type AdminReply } from '../support/scenario/index.js';
 import { softwareDocument, startWatershed, type WatershedProcess } from '#test-support';
 
-interface Reply<T = any> { status: number; text: string; body: T } // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Files under a directory, recursively (the content store after a refusal must hold none). */
 function filesUnder(dir: string): string[] {
@@ -25,21 +25,8 @@ describe('import batch (built server, admin API)', () => {
   const token = randomBytes(32).toString('hex');
   let server: WatershedProcess;
 
-  const call = async <T = any>(method: string, url: string, body?: unknown, auth = true): Promise<Reply<T>> => { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const response = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { ...(auth ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
-    return { status: response.status, text, body: parsed as T };
-  };
+  const call = <T = any>(method: string, url: string, body?: unknown, auth = true): Promise<AdminReply<T>> => // eslint-disable-line @typescript-eslint/no-explicit-any
+    new AdminApi(server.url, token).call<T>(method, url, body, { auth });
   const doc = (updateId: string, extra: Partial<Parameters<typeof softwareDocument>[0]> = {}): { xml: string; source: 'imported'; files: { fileName: string; contentBase64: string }[] } => {
     const d = softwareDocument({ updateId, localizations: [{ language: 'en', title: `Batch ${updateId.slice(0, 8)}` }], categoryIds: [], ...extra });
     return { xml: d.xml, source: 'imported', files: d.files };

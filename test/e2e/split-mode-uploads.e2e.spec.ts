@@ -17,6 +17,7 @@ import {
   type WatershedProcess,
   WindowsUpdateAgentClient,
 } from '#test-support';
+import { AdminApi, type AdminReply } from '../support/scenario/index.js';
 
 const skip = await requireServices('postgres', 'nats');
 const UPDATES_CLASSIFICATION = 'cd5ffd1e-e932-4e3a-bf74-18bf0b1bbd83';
@@ -37,14 +38,7 @@ describe('split mode: content uploads reach metadata-store', { skip }, () => {
   let deployment: WatershedProcess;
   let gateway: WatershedProcess;
 
-  const call = async <T>(server: WatershedProcess, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const response = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
+  const call = <T>(server: WatershedProcess, method: string, url: string, body?: unknown): Promise<AdminReply<T>> => new AdminApi(server.url, token).call<T>(method, url, body);
 
   before(async () => {
     database = await createTestDatabase('split_upload');

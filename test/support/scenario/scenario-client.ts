@@ -7,20 +7,37 @@ import { el, envelope, kid, kids, parseResponse, text, textOf, type XmlNode } fr
  * pointed to a new server, MS-WSUSOD 3.6) and raw calls with a cookie of the test's choosing.
  */
 
+export interface AdminReply<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly body: T;
+}
+
 export class AdminApi {
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
   ) {}
 
-  async call<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+  /**
+   * One admin request, answered whatever its status: `body` is the parsed JSON (null when empty or
+   * not JSON), `text` the raw answer. A string body is sent as is; `auth: false` sends no token.
+   */
+  async call<T = any>(method: string, url: string, body?: unknown, options: { auth?: boolean } = {}): Promise<AdminReply<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
     const response = await fetch(`${this.baseUrl}${url}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { ...(options.auth === false ? {} : { authorization: `Bearer ${this.token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const raw = await response.text();
-    return { status: response.status, body: (raw === '' ? null : JSON.parse(raw)) as T };
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+    return { status: response.status, headers: response.headers, text, body: parsed as T };
   }
 
   /** A 2xx or a thrown error naming what the server said. */
