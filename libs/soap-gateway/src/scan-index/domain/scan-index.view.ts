@@ -1,24 +1,40 @@
 import { compareLogPositions, encodeAnchor, type LogPosition } from '#contracts';
 import { type CategoryKind, categoryKindOf } from './category-tree.js';
 import { effectiveGroupIds } from './effective-groups.js';
-import { computeScanScope, type ScanScope, type ScopeOptions, type UnapprovedPolicy } from './scan-scope.js';
-import { type ScopePrerequisiteIndex, scopePrerequisiteIndex } from './scope-prerequisite-index.js';
+import { computeScanScope, deriveScanScope, type ScanScope, type ScopeOptions, type UnapprovedPolicy } from './scan-scope.js';
+import { carryPrerequisiteIndex, type ScopePrerequisiteIndex, scopePrerequisiteIndex } from './scope-prerequisite-index.js';
 import { identityKey, type RevisionEntry, type ScanIndexState, type TargetingMode } from './scan-index.state.js';
 
 /** Scopes kept per index version; a handful of group combinations cover most sites. */
 const MAX_MEMOIZED_SCOPES = 256;
 const EMPTY: ReadonlySet<string> = new Set();
+/**
+ * Past this many change-journal entries since a scope was made, it is computed afresh rather than
+ * derived: a bulk approval of thousands of updates walks most of the scope anyway.
+ */
+const MAX_DERIVED_CHANGES = 2_000;
+
+interface MemoizedScope {
+  readonly scope: ScanScope;
+  /** The catalog version it is the scope of. */
+  readonly catalogVersion: number;
+  /** How long the change journal was then: what happened since is the journal after it. */
+  readonly journalLength: number;
+}
 
 /**
  * Read access to the scan index. A view is only valid synchronously: the follower applies events
  * between awaits, so everything a request derives from the index must be computed before its first
  * await (`assertUnchanged` makes a violation loud in tests). Scopes are memoized per catalog version
  * (not per event: see ScanIndexState.catalogVersion), so many clients of the same groups share one
- * computation and a rescan is map lookups.
+ * computation and a rescan is map lookups. When the catalog moves by approvals only, a scope is
+ * derived from its previous version (the change journal names the approvals) instead of computed
+ * over every approval again: the first call after an approval would otherwise hold every call in
+ * flight for as long as a walk of the groups' whole approved catalog takes.
  */
 export class ScanIndexView {
   private memoVersion = -1;
-  private readonly scopes = new Map<string, ScanScope>();
+  private readonly scopes = new Map<string, MemoizedScope>();
   private readonly changeSets = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly state: ScanIndexState) {}
@@ -93,26 +109,44 @@ export class ScanIndexView {
     return effectiveGroupIds(this.state, computerId, cookieGroupIds);
   }
 
-  /** Scopes and journal walks depend only on the catalog's events (ScanIndexState.catalogVersion). */
+  /** Journal walks depend only on the catalog's events (ScanIndexState.catalogVersion); scopes carry their own version. */
   private refreshMemo(): void {
     if (this.memoVersion !== this.state.catalogVersion) {
-      this.scopes.clear();
       this.changeSets.clear();
       this.memoVersion = this.state.catalogVersion;
     }
   }
 
   scope(groupIds: readonly string[], options: ScopeOptions): ScanScope {
-    this.refreshMemo();
     const filter = options.filterCategoryIds === undefined ? '' : [...options.filterCategoryIds].sort().join(',');
     const key = `${options.pass}|${options.policy}|${groupIds.join(',')}|${filter}`;
-    let scope = this.scopes.get(key);
-    if (scope === undefined) {
-      if (this.scopes.size >= MAX_MEMOIZED_SCOPES) this.scopes.clear();
-      scope = computeScanScope(this.state, groupIds, options);
-      this.scopes.set(key, scope);
-    }
+    const memo = this.scopes.get(key);
+    if (memo !== undefined && memo.catalogVersion === this.state.catalogVersion) return memo.scope;
+    const scope = (memo === undefined ? undefined : this.derivedScope(memo, groupIds, options)) ?? computeScanScope(this.state, groupIds, options);
+    if (memo === undefined && this.scopes.size >= MAX_MEMOIZED_SCOPES) this.scopes.clear();
+    this.scopes.set(key, { scope, catalogVersion: this.state.catalogVersion, journalLength: this.state.changes.at.length });
     return scope;
+  }
+
+  /**
+   * The memoized scope moved to the current catalog version, when the journal since it holds only
+   * approval changes (entries with a group; an update's own change has none) and not too many.
+   */
+  private derivedScope(memo: MemoizedScope, groupIds: readonly string[], options: ScopeOptions): ScanScope | undefined {
+    const { updateIds, groupIds: changeGroups } = this.state.changes;
+    if (updateIds.length - memo.journalLength > MAX_DERIVED_CHANGES) return undefined;
+    const groups = new Set(groupIds);
+    const approvalChanged = new Set<string>();
+    for (let i = memo.journalLength; i < updateIds.length; i += 1) {
+      const groupId = changeGroups[i]!;
+      if (groupId === null) return undefined;
+      if (groups.has(groupId)) approvalChanged.add(updateIds[i]!);
+    }
+    if (approvalChanged.size === 0) return memo.scope;
+    const derived = deriveScanScope(this.state, memo.scope, groupIds, options, approvalChanged);
+    if (derived === undefined) return undefined;
+    if (derived.move !== undefined) carryPrerequisiteIndex(this.state, memo.scope, derived.scope, derived.move);
+    return derived.scope;
   }
 
   /** A scope's entries filed by prerequisite, so NewUpdates looks only at what a client's installed ids unlock. */

@@ -55,58 +55,176 @@ const KIND_ORDER: Readonly<Record<ScopeKind, number>> = { evaluate: 0, bundle: 1
  * driver pass has only approved drivers (MS-WUSP §3.1.5.7 3c).
  */
 export function computeScanScope(state: ScanIndexState, groupIds: readonly string[], options: ScopeOptions): ScanScope {
-  const chosen = new Map<string, { kind: ScopeKind; approval?: ApprovalEntry }>();
-  const filter = options.filterCategoryIds !== undefined && options.filterCategoryIds.size > 0 ? expandCategoryFilter(state, options.filterCategoryIds) : undefined;
-  const wantedType = (updateId: string): boolean =>
-    options.pass === 'driver' ? state.driverUpdates.has(updateId) : !state.driverUpdates.has(updateId);
-  const inFilter = (updateId: string): boolean => {
-    if (filter === undefined) return true;
-    if (filter.has(updateId)) return true;
-    const latest = state.updates.get(updateId)?.latest;
-    return latest !== undefined && categoriesOf(state, latest).some((c) => filter.has(c));
-  };
-  const offer = (updateId: string, kind: ScopeKind, approval?: ApprovalEntry): boolean => {
-    if (state.declined.has(updateId) || !state.updates.has(updateId) || !wantedType(updateId)) return false;
-    const current = chosen.get(updateId);
-    if (current !== undefined && KIND_PRECEDENCE[current.kind] >= KIND_PRECEDENCE[kind]) return false;
-    chosen.set(updateId, approval === undefined ? { kind } : { kind, approval });
-    return current === undefined;
-  };
-
-  const queue: string[] = [];
-  const root = (updateId: string, kind: ScopeKind, approval?: ApprovalEntry): void => {
-    if (inFilter(updateId) && offer(updateId, kind, approval)) queue.push(updateId);
-  };
+  const choices = new ScopeChoices(state, options, () => undefined);
   const approvedIds = new Set<string>();
   for (const groupId of groupIds) for (const updateId of state.approvedUpdatesByGroup.get(groupId) ?? []) approvedIds.add(updateId);
   for (const updateId of approvedIds) {
     // Categories and detectoids are only ever evaluated; an approval of one (WSUS has none) is ignored.
     if (state.evaluateOnlyUpdates.has(updateId)) continue;
     const approval = effectiveApproval(state, updateId, groupIds);
-    if (approval !== undefined) root(updateId, 'approved', approval);
+    if (approval !== undefined) choices.root(updateId, 'approved', approval);
   }
   if (options.pass === 'software') {
-    for (const updateId of state.evaluateOnlyUpdates) root(updateId, 'evaluate');
+    for (const updateId of state.evaluateOnlyUpdates) choices.root(updateId, 'evaluate');
     if (options.policy === 'detect') {
       // Bundle members come with their bundle; on their own they are not explicitly deployable.
-      for (const updateId of state.softwareUpdates) if (!state.bundleParents.has(updateId)) root(updateId, 'detect');
+      for (const updateId of state.softwareUpdates) if (!state.bundleParents.has(updateId)) choices.root(updateId, 'detect');
     }
-    // Dependencies: prerequisites (any member of an OR-clause may be the one installed) and bundle members.
-    for (let i = 0; i < queue.length; i += 1) {
-      const revision = state.updates.get(queue[i]!)!.latest;
-      for (const clause of revision.prerequisites) for (const id of clause) if (offer(id, 'evaluate')) queue.push(id);
-      for (const id of revision.bundledUpdateIds) if (offer(id, 'bundle')) queue.push(id);
+  }
+  choices.addDependencies();
+
+  const entries: ScopeEntry[] = [];
+  for (const [updateId, choice] of choices.chosen) entries.push(scopeEntry(state, updateId, choice));
+  entries.sort(compareScopeOrder);
+  return { byRevisionId: new Map(entries.map((e) => [e.revision.revisionId, e])), ordered: entries };
+}
+
+/** How a derived scope's entries moved: what `deriveScopePrerequisiteIndex` needs to move an index along. */
+export interface ScopeMove {
+  /** Position in the previous `ordered` → position in the new one, or −1 for an entry replaced or gone. */
+  readonly newPositionOf: Int32Array;
+  /** Positions in the new `ordered` of the entries that are new or replaced, ascending. */
+  readonly inserted: readonly number[];
+}
+
+/**
+ * The scope `computeScanScope` would give now, derived from `previous` (this key's scope before the
+ * change) when the only catalog changes since are approval changes of these updates in these groups:
+ * an approval, a re-approval, or a removal that leaves another of the groups' approvals in effect.
+ * Undefined when that is not enough (an approval in effect was withdrawn: what it brought in may have
+ * to leave); the caller then computes the scope afresh. Costs the changed updates' dependencies plus
+ * one copy of the scope, instead of a walk over every approval of the groups.
+ */
+export function deriveScanScope(
+  state: ScanIndexState,
+  previous: ScanScope,
+  groupIds: readonly string[],
+  options: ScopeOptions,
+  approvalChanged: Iterable<string>,
+): { scope: ScanScope; move: ScopeMove | undefined } | undefined {
+  const previousChoice = (updateId: string): Choice | undefined => {
+    const revisionId = state.updates.get(updateId)?.latest.revisionId;
+    const entry = revisionId === undefined ? undefined : previous.byRevisionId.get(revisionId);
+    return entry === undefined ? undefined : entry.approval === undefined ? { kind: entry.kind } : { kind: entry.kind, approval: entry.approval };
+  };
+  const choices = new ScopeChoices(state, options, previousChoice);
+  for (const updateId of approvalChanged) {
+    if (state.evaluateOnlyUpdates.has(updateId)) continue;
+    const approval = effectiveApproval(state, updateId, groupIds);
+    const current = choices.current(updateId);
+    if (approval === undefined) {
+      if (current?.kind === 'approved') return undefined;
+      continue;
+    }
+    // Already approved here: the approval in effect may be another one now (re-approval, Block).
+    if (current?.kind === 'approved') {
+      if (current.approval !== approval) choices.chosen.set(updateId, { kind: 'approved', approval });
+      continue;
+    }
+    choices.root(updateId, 'approved', approval);
+  }
+  choices.addDependencies();
+  if (choices.chosen.size === 0) return { scope: previous, move: undefined };
+
+  const additions: ScopeEntry[] = [];
+  const replaced = new Set<number>();
+  for (const [updateId, choice] of choices.chosen) {
+    const entry = scopeEntry(state, updateId, choice);
+    additions.push(entry);
+    if (previous.byRevisionId.has(entry.revision.revisionId)) replaced.add(entry.revision.revisionId);
+  }
+  additions.sort(compareScopeOrder);
+  // Merge the sorted additions into the previous order, leaving out the entries they replace.
+  const ordered: ScopeEntry[] = [];
+  const newPositionOf = new Int32Array(previous.ordered.length).fill(-1);
+  const inserted: number[] = [];
+  let next = 0;
+  previous.ordered.forEach((entry, position) => {
+    if (replaced.has(entry.revision.revisionId)) return;
+    while (next < additions.length && compareScopeOrder(additions[next]!, entry) < 0) {
+      inserted.push(ordered.length);
+      ordered.push(additions[next++]!);
+    }
+    newPositionOf[position] = ordered.length;
+    ordered.push(entry);
+  });
+  while (next < additions.length) {
+    inserted.push(ordered.length);
+    ordered.push(additions[next++]!);
+  }
+  const byRevisionId = new Map(previous.byRevisionId);
+  for (const entry of additions) byRevisionId.set(entry.revision.revisionId, entry);
+  return { scope: { byRevisionId, ordered }, move: { newPositionOf, inserted } };
+}
+
+interface Choice {
+  readonly kind: ScopeKind;
+  readonly approval?: ApprovalEntry;
+}
+
+/**
+ * The choosing rules of a scope, shared by the full computation and the derivation: an update is
+ * offered as roots and dependencies reach it, keeps the strongest kind it was offered as, and brings
+ * its own dependencies the first time it is chosen. `chosen` holds what this pass decided; `earlier`
+ * what an earlier scope already had (nothing, for a full computation).
+ */
+class ScopeChoices {
+  readonly chosen = new Map<string, Choice>();
+  private readonly queue: string[] = [];
+  private readonly filter: ReadonlySet<string> | undefined;
+
+  constructor(
+    private readonly state: ScanIndexState,
+    private readonly options: ScopeOptions,
+    private readonly earlier: (updateId: string) => Choice | undefined,
+  ) {
+    this.filter = options.filterCategoryIds !== undefined && options.filterCategoryIds.size > 0 ? expandCategoryFilter(state, options.filterCategoryIds) : undefined;
+  }
+
+  current(updateId: string): Choice | undefined {
+    return this.chosen.get(updateId) ?? this.earlier(updateId);
+  }
+
+  /** A root: only if it is related to a category scan's filter (dependencies are not filtered). */
+  root(updateId: string, kind: ScopeKind, approval?: ApprovalEntry): void {
+    if (this.inFilter(updateId) && this.offer(updateId, kind, approval)) this.queue.push(updateId);
+  }
+
+  /** Dependencies of everything newly chosen: prerequisites (any member of an OR-clause may be the one installed) and bundle members. */
+  addDependencies(): void {
+    if (this.options.pass !== 'software') return;
+    for (let i = 0; i < this.queue.length; i += 1) {
+      const revision = this.state.updates.get(this.queue[i]!)!.latest;
+      for (const clause of revision.prerequisites) for (const id of clause) if (this.offer(id, 'evaluate')) this.queue.push(id);
+      for (const id of revision.bundledUpdateIds) if (this.offer(id, 'bundle')) this.queue.push(id);
     }
   }
 
-  const entries: ScopeEntry[] = [];
-  for (const [updateId, choice] of chosen) {
-    const revision = state.updates.get(updateId)!.latest;
-    const isLeaf = !state.prerequisiteReferences.has(updateId);
-    entries.push(choice.approval === undefined ? { revision, kind: choice.kind, isLeaf } : { revision, kind: choice.kind, approval: choice.approval, isLeaf });
+  /** Whether the update is newly in scope (its dependencies are then due). */
+  private offer(updateId: string, kind: ScopeKind, approval?: ApprovalEntry): boolean {
+    const { state } = this;
+    if (state.declined.has(updateId) || !state.updates.has(updateId) || !this.wantedType(updateId)) return false;
+    const current = this.current(updateId);
+    if (current !== undefined && KIND_PRECEDENCE[current.kind] >= KIND_PRECEDENCE[kind]) return false;
+    this.chosen.set(updateId, approval === undefined ? { kind } : { kind, approval });
+    return current === undefined;
   }
-  entries.sort(compareScopeOrder);
-  return { byRevisionId: new Map(entries.map((e) => [e.revision.revisionId, e])), ordered: entries };
+
+  private wantedType(updateId: string): boolean {
+    return this.options.pass === 'driver' ? this.state.driverUpdates.has(updateId) : !this.state.driverUpdates.has(updateId);
+  }
+
+  private inFilter(updateId: string): boolean {
+    if (this.filter === undefined || this.filter.has(updateId)) return true;
+    const latest = this.state.updates.get(updateId)?.latest;
+    return latest !== undefined && categoriesOf(this.state, latest).some((c) => this.filter!.has(c));
+  }
+}
+
+function scopeEntry(state: ScanIndexState, updateId: string, choice: Choice): ScopeEntry {
+  const revision = state.updates.get(updateId)!.latest;
+  const isLeaf = !state.prerequisiteReferences.has(updateId);
+  return choice.approval === undefined ? { revision, kind: choice.kind, isLeaf } : { revision, kind: choice.kind, approval: choice.approval, isLeaf };
 }
 
 /** The paging order of `ScanScope.ordered`: non-leaf first, then by kind, then by revision id (a total order). */

@@ -1,4 +1,4 @@
-import type { ScanScope, ScopeEntry } from './scan-scope.js';
+import type { ScanScope, ScopeEntry, ScopeMove } from './scan-scope.js';
 import type { ScanIndexState } from './scan-index.state.js';
 
 /**
@@ -8,8 +8,8 @@ import type { ScanIndexState } from './scan-index.state.js';
  * what it reports in InstalledNonLeafUpdateIDs. A computer with two products then costs its two
  * products' share of the scope, not the whole approved catalog, on every call.
  *
- * Built once per memoized scope (scopes are rebuilt per index version), so it needs no incremental
- * maintenance: a new version makes a new scope and a new index.
+ * Built once per scope and never changed: a scope derived from another after approvals gets an index
+ * moved along from its predecessor's (`carryPrerequisiteIndex`), not an edited one.
  */
 export interface ScopePrerequisiteIndex {
   /** Positions in `scope.ordered` of entries with no non-empty clause: every client may be offered them. */
@@ -28,6 +28,49 @@ export function scopePrerequisiteIndex(state: ScanIndexState, scope: ScanScope):
     indexes.set(scope, index);
   }
   return index;
+}
+
+/**
+ * Gives a scope derived from `previous` (deriveScanScope) the predecessor's index moved along, when
+ * the predecessor had one: kept entries keep their key clause (it depends on the catalog's references,
+ * which approvals do not move), so only their positions shift and the inserted entries are filed.
+ * Integer copies instead of a key-clause search per entry of the scope.
+ */
+export function carryPrerequisiteIndex(state: ScanIndexState, previous: ScanScope, next: ScanScope, move: ScopeMove): void {
+  const before = indexes.get(previous);
+  if (before === undefined) return;
+  const moved = (positions: readonly number[]): number[] => {
+    const result: number[] = [];
+    // newPositionOf is increasing over kept entries, so the result stays ascending.
+    for (const position of positions) {
+      const to = move.newPositionOf[position]!;
+      if (to >= 0) result.push(to);
+    }
+    return result;
+  };
+  const unconditional = moved(before.unconditional);
+  const byPrerequisite = new Map<string, number[]>();
+  for (const [updateId, positions] of before.byPrerequisite) {
+    const kept = moved(positions);
+    if (kept.length > 0) byPrerequisite.set(updateId, kept);
+  }
+  const touched = new Set<number[]>();
+  for (const position of move.inserted) {
+    const clause = keyClause(state, next.ordered[position]!);
+    if (clause === undefined) {
+      unconditional.push(position);
+      touched.add(unconditional);
+      continue;
+    }
+    for (const updateId of new Set(clause)) {
+      let positions = byPrerequisite.get(updateId);
+      if (positions === undefined) byPrerequisite.set(updateId, (positions = []));
+      positions.push(position);
+      touched.add(positions);
+    }
+  }
+  for (const positions of touched) positions.sort((a, b) => a - b);
+  indexes.set(next, { unconditional, byPrerequisite });
 }
 
 function buildIndex(state: ScanIndexState, ordered: readonly ScopeEntry[]): ScopePrerequisiteIndex {
