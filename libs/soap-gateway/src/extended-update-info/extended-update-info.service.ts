@@ -7,6 +7,7 @@ import type {
   UpdateData,
   XmlUpdateFragmentType,
 } from '#wsus-codecs';
+import { coreXmlOf } from '../scan-index/domain/core-fragment.js';
 import type { IndexedFile, RevisionEntry } from '../scan-index/domain/scan-index.state.js';
 import type { ScanIndexView } from '../scan-index/domain/scan-index.view.js';
 import {
@@ -108,7 +109,7 @@ export class ExtendedUpdateInfoService {
       if (done.has(type)) continue;
       done.add(type);
       for (const revision of revisions) {
-        if (type === 'Core') updates.push({ id: revision.revisionId, xml: revision.coreXml });
+        if (type === 'Core') updates.push({ id: revision.revisionId, xml: coreXmlOf(revision) });
         else if (type === 'Extended' || type === 'LocalizedProperties' || type === 'Eula') {
           for (const fragment of fromStore.get(fragmentKey(revision.revisionId, type, locales)) ?? []) updates.push({ id: revision.revisionId, xml: fragment.xml });
         }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALL_COMPUTERS_GROUP_ID, LOG_START, type ServerConfigurationData, UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
 import { driverRow, guid, ScanCatalogBuilder } from '../testing/scan-catalog.builder.js';
+import { coreXmlOf } from './core-fragment.js';
 import { evolveScanIndex } from './scan-index.evolve.js';
 
 describe('scan index evolve', () => {
@@ -12,10 +13,10 @@ describe('scan index evolve', () => {
       .revision({ revisionId: 1, updateId: guid(1), revisionNumber: 200 });
     assert.equal(catalog.view.latestRevision(guid(1))?.revisionId, 2);
     assert.equal(catalog.view.revision(1)?.revisionNumber, 200);
-    assert.equal(catalog.view.revision(1)?.coreXml, '', 'a revision that is not served keeps no Core fragment');
+    assert.equal(coreXmlOf(catalog.view.revision(1)!), '', 'a revision that is not served keeps no Core fragment');
     catalog.revision({ revisionId: 3, updateId: guid(1), revisionNumber: 202 });
-    assert.equal(catalog.view.revision(2)?.coreXml, '');
-    assert.match(catalog.view.revision(3)?.coreXml ?? '', /RevisionNumber="202"/);
+    assert.equal(coreXmlOf(catalog.view.revision(2)!), '');
+    assert.match(coreXmlOf(catalog.view.revision(3)!), /RevisionNumber="202"/);
     assert.equal(catalog.view.revisionIdOf(guid(1).toUpperCase(), 200), 1);
   });
 

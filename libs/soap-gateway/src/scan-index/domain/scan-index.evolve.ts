@@ -1,5 +1,6 @@
 import { compareLogPositions, type DriverMetadataRowData, normalizeGuid, parseServerConfiguration, type UpdateRevisionImportedData } from '#contracts';
 import { driverVersionToLong } from '#wsus-codecs/update-metadata';
+import { EMPTY_PACKED_XML, packXml } from './core-fragment.js';
 import type { ScanIndexEvent } from './scan-index.events.js';
 import { type ApprovalEntry, identityKey, type IndexedDriverRow, type RevisionEntry, type ScanIndexState } from './scan-index.state.js';
 
@@ -91,8 +92,9 @@ const CATALOG_EVENTS: ReadonlySet<ScanIndexEvent['type']> = new Set([
 function importRevision(state: ScanIndexState, d: UpdateRevisionImportedData, at: number, on: string): void {
   const updateId = normalizeGuid(d.updateId);
   const known = state.revisions.get(d.revisionId);
-  // Re-imports of the same revision (sync retries) are idempotent on the revision id.
-  if (known !== undefined && known.updateId === updateId && known.revisionNumber === d.revisionNumber && known.coreXml === d.coreXml) return;
+  const core = packXml(d.coreXml);
+  // Re-imports of the same revision (sync retries) are idempotent on the revision id (packing is deterministic).
+  if (known !== undefined && known.updateId === updateId && known.revisionNumber === d.revisionNumber && known.core === core) return;
   const revision: RevisionEntry = {
     revisionId: d.revisionId,
     updateId,
@@ -104,7 +106,7 @@ function importRevision(state: ScanIndexState, d: UpdateRevisionImportedData, at
     bundledUpdateIds: [...new Set(d.bundledRevisions.flat().map((m) => normalizeGuid(m.updateId)))],
     supersededUpdateIds: d.supersededUpdateIds.map(normalizeGuid),
     files: d.files.map((f) => ({ sha1: f.sha1, fileName: f.fileName, size: f.size })),
-    coreXml: d.coreXml,
+    core,
     drivers: d.updateType === 'Driver' ? (d.drivers ?? []).map(indexDriverRow) : [],
   };
   state.revisions.set(revision.revisionId, revision);
@@ -161,7 +163,7 @@ function importRevision(state: ScanIndexState, d: UpdateRevisionImportedData, at
 }
 
 function slim(revision: RevisionEntry): RevisionEntry {
-  return { ...revision, coreXml: '', files: [], drivers: [] };
+  return { ...revision, core: EMPTY_PACKED_XML, files: [], drivers: [] };
 }
 
 function indexDriverRow(row: DriverMetadataRowData): IndexedDriverRow {

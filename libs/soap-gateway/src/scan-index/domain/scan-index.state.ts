@@ -1,3 +1,4 @@
+import type { PackedXml } from './core-fragment.js';
 import { ALL_COMPUTERS_GROUP_ID, type ApprovalAction, DEFAULT_SCAN_SETTINGS_DATA, LOG_START, type LogPosition, UNASSIGNED_COMPUTERS_GROUP_ID, type UnapprovedUpdatePolicy } from '#contracts';
 
 export type IndexedUpdateType = 'Software' | 'Driver' | 'Category' | 'Detectoid';
@@ -55,8 +56,8 @@ export interface RevisionEntry {
   readonly supersededUpdateIds: readonly string[];
   /** Empty for a revision that is no longer the served one (only served revisions are answered). */
   readonly files: readonly IndexedFile[];
-  /** The Core fragment sent as UpdateInfo.Xml; empty for a revision that is no longer the served one. */
-  readonly coreXml: string;
+  /** The Core fragment sent as UpdateInfo.Xml, packed (read it with coreXmlOf); empty for a revision that is no longer the served one. */
+  readonly core: PackedXml;
   /** Driver revisions: their WindowsDriverMetaData rows (empty otherwise, and for a revision no longer served). */
   readonly drivers: readonly IndexedDriverRow[];
 }

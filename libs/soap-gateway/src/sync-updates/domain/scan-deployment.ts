@@ -1,4 +1,5 @@
 import type { Deployment, UpdateInfo } from '#wsus-codecs';
+import { coreXmlOf } from '../../scan-index/domain/core-fragment.js';
 import type { ScanIndexView } from '../../scan-index/domain/scan-index.view.js';
 import type { ScopeEntry, ScopeKind } from '../../scan-index/domain/scan-scope.js';
 import { clientVersionAtLeast } from './client-protocol-version.js';
@@ -53,6 +54,6 @@ export function updateInfoFor(view: ScanIndexView, entry: ScopeEntry, clientProt
     id: entry.revision.revisionId,
     deployment: deploymentFor(view, entry, clientProtocolVersion, hardwareIds),
     isLeaf: entry.isLeaf,
-    xml: entry.revision.coreXml,
+    xml: coreXmlOf(entry.revision),
   };
 }
