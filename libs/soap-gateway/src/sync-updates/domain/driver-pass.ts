@@ -1,5 +1,5 @@
 import type { SyncUpdateParameters } from '#wsus-codecs';
-import { driverMatchContext, isPrinterDriverRow, selectDrivers } from '../../scan-index/domain/driver-matching.js';
+import { driverMatchContext, type DriverSelection, isPrinterDriverRow, selectDrivers } from '../../scan-index/domain/driver-matching.js';
 import type { ScanIndexView } from '../../scan-index/domain/scan-index.view.js';
 import type { RevisionEntry } from '../../scan-index/domain/scan-index.state.js';
 import { compareScopeOrder, type ScanScope, type ScopeEntry } from '../../scan-index/domain/scan-scope.js';
@@ -41,19 +41,50 @@ function matchableByUpdateId(scope: ScanScope): ReadonlyMap<string, ScopeEntry> 
   return inScope;
 }
 
+/**
+ * Driver selections by scope and by what the client said about its hardware. The choice depends on
+ * nothing else: the scope's matchable drivers (a scope is immutable, and the index's hardware-id
+ * lookup only moves with an import, which makes new scopes) and the devices, computer hardware ids
+ * and feature-score key of the call. A rescan repeats the same SystemSpec, and machines of one model
+ * send the same one, so the best-of-every-version comparison (which grows with the driver catalog)
+ * runs once per scope and hardware instead of once per call.
+ */
+const selectionsByScope = new WeakMap<ScanScope, Map<string, DriverSelection>>();
+/** Distinct hardware descriptions kept per scope; past it the memo starts over (a fleet of ever-new hardware). */
+const MAX_SELECTIONS_PER_SCOPE = 4_096;
+
+function memoizedSelection(scope: ScanScope, parameters: SyncUpdateParameters, select: () => DriverSelection): DriverSelection {
+  // An installed driver's version is a bigint, which JSON cannot write on its own.
+  const key = JSON.stringify([parameters.systemSpec ?? [], parameters.computerSpec?.hardwareIds ?? [], parameters.featureScoreMatchingKey ?? null], (_, value: unknown) =>
+    typeof value === 'bigint' ? `${value}n` : value,
+  );
+  let selections = selectionsByScope.get(scope);
+  if (selections === undefined) selectionsByScope.set(scope, (selections = new Map()));
+  let selection = selections.get(key);
+  if (selection === undefined) {
+    if (selections.size >= MAX_SELECTIONS_PER_SCOPE) selections.clear();
+    selection = select();
+    selections.set(key, selection);
+  }
+  return selection;
+}
+
 export function selectDriverPass(view: ScanIndexView, scope: ScanScope, parameters: SyncUpdateParameters): DriverPassSelection {
   const devices = parameters.systemSpec ?? [];
-  const inScope = matchableByUpdateId(scope);
-  const candidatesFor = (hardwareId: string): RevisionEntry[] => {
-    const revisions: RevisionEntry[] = [];
-    for (const updateId of view.driverUpdatesForHardwareId(hardwareId)) {
-      const entry = inScope.get(updateId);
-      if (entry !== undefined) revisions.push(entry.revision);
-    }
-    return revisions;
-  };
-  const context = driverMatchContext(parameters.computerSpec?.hardwareIds, parameters.featureScoreMatchingKey);
-  const hardwareIds = new Map(selectDrivers(devices, context, candidatesFor));
+  const hardwareIds = new Map(
+    memoizedSelection(scope, parameters, () => {
+      const inScope = matchableByUpdateId(scope);
+      const candidatesFor = (hardwareId: string): RevisionEntry[] => {
+        const revisions: RevisionEntry[] = [];
+        for (const updateId of view.driverUpdatesForHardwareId(hardwareId)) {
+          const entry = inScope.get(updateId);
+          if (entry !== undefined) revisions.push(entry.revision);
+        }
+        return revisions;
+      };
+      return selectDrivers(devices, driverMatchContext(parameters.computerSpec?.hardwareIds, parameters.featureScoreMatchingKey), candidatesFor);
+    }),
+  );
 
   // DriverRecoveryIDs name updates Windows Update installed on the device: only those can be
   // uninstalled through an Uninstall approval (MS-WUSP <19>).

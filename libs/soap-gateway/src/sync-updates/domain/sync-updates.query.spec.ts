@@ -548,6 +548,32 @@ describe('SyncUpdates: category scans and the driver pass', () => {
     assert.equal(syncUpdates(blockedOnly.view, query(softwarePass())).result.driverSyncNotNeeded, true);
   });
 
+  it('driver pass: the same hardware asked again on one view follows every catalog change (selections are memoized per scope)', () => {
+    const pilot = guid(9101);
+    const catalog = categoryTree()
+      .group(pilot, 'pilot', null)
+      .revision({ revisionId: 180, updateId: guid(80), type: 'Driver', drivers: [driverRow('PCI\\VEN_8', { driverVerDate: '2024-01-01' })] })
+      .revision({ revisionId: 190, updateId: guid(90), type: 'Driver', drivers: [driverRow('PCI\\VEN_8', { driverVerDate: '2024-06-01' })] })
+      .approve(guid(80), ALL_COMPUTERS_GROUP_ID);
+    const offered = (): number[] => idsOf(syncUpdates(catalog.view, query(driverPass([device(['PCI\\VEN_8'])]))).result.newUpdates);
+    assert.deepEqual(offered(), [180]);
+    assert.deepEqual(offered(), [180], 'asked again: the same answer');
+    catalog.approve(guid(90), pilot);
+    assert.deepEqual(offered(), [180], 'an approval in a group the computer is not in changes nothing');
+    catalog.approve(guid(90), ALL_COMPUTERS_GROUP_ID);
+    assert.deepEqual(offered(), [190], 'the newer driver approved: it wins');
+    catalog.removeApproval(guid(90), ALL_COMPUTERS_GROUP_ID);
+    assert.deepEqual(offered(), [180], 'its approval withdrawn: back to the older one');
+    catalog.revision({ revisionId: 200, updateId: guid(80), revisionNumber: 101, type: 'Driver', drivers: [driverRow('PCI\\VEN_8', { driverVerDate: '2024-02-01' })] });
+    assert.deepEqual(offered(), [200], 'a new revision of the approved driver is served');
+    catalog.decline(guid(80));
+    assert.deepEqual(offered(), [], 'declined: nothing left to offer');
+    // Other hardware on the same scope gets its own answer, not the memoized one.
+    catalog.undecline(guid(80));
+    assert.deepEqual(idsOf(syncUpdates(catalog.view, query(driverPass([device(['USB\\VID_9'])]))).result.newUpdates), []);
+    assert.deepEqual(offered(), [200]);
+  });
+
   it('driver pass: an Uninstall approval reaches only devices that list the update in DriverRecoveryIDs', () => {
     const catalog = categoryTree()
       .revision({ revisionId: 170, updateId: guid(70), type: 'Driver', drivers: [driverRow('PCI\\VEN_7')] })
