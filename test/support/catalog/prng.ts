@@ -20,6 +20,11 @@ export class Prng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /** An integer in [0, n): an index into n things. */
+  below(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
   int(min: number, maxInclusive: number): number {
     return min + Math.floor(this.next() * (maxInclusive - min + 1));
   }

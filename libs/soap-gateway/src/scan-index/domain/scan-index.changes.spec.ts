@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALL_COMPUTERS_GROUP_ID, type ApprovalAction } from '#contracts';
+import { Prng } from '#test-support';
 import { guid, ScanCatalogBuilder } from '../testing/scan-catalog.builder.js';
-
-/** Deterministic xorshift, so a failure names a reproducible seed. */
-function random(seed: number): (below: number) => number {
-  let state = seed >>> 0 || 1;
-  return (below) => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) % below;
-  };
-}
 
 describe('scan index change journal (changedUpdatesSince)', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`answers exactly what changedSince answers per update, for every anchor and group set (seed ${seed})`, () => {
-      const next = random(seed * 7919);
+      const random = new Prng(seed * 7919);
+      const next = (n: number): number => random.below(n);
       const catalog = new ScanCatalogBuilder();
       const groups = [ALL_COMPUTERS_GROUP_ID, guid(9001), guid(9002), guid(9003)];
       catalog.group(guid(9001), 'a', null).group(guid(9002), 'b', guid(9001)).group(guid(9003), 'c', null);

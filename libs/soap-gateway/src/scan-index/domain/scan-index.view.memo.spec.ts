@@ -1,29 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALL_COMPUTERS_GROUP_ID, type ApprovalAction } from '#contracts';
-import { guid, ScanCatalogBuilder } from '../testing/scan-catalog.builder.js';
-import type { ScanScope } from './scan-scope.js';
+import { Prng } from '#test-support';
+import { describedScope, guid, ScanCatalogBuilder } from '../testing/scan-catalog.builder.js';
 import { ScanIndexView } from './scan-index.view.js';
-
-/** Deterministic xorshift, so a failure names a reproducible seed. */
-function random(seed: number): (below: number) => number {
-  let state = seed >>> 0 || 1;
-  return (below) => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) % below;
-  };
-}
-
-/** What a client is told about a scope: order, kind, deployment and leaf flag of every entry. */
-const described = (scope: ScanScope): string[] =>
-  scope.ordered.map((e) => `${e.revision.revisionId}:${e.kind}:${e.approval?.deploymentId ?? '-'}:${e.approval?.action ?? '-'}:${e.isLeaf}`);
 
 describe('scan index view memo (scopes and journal walks per catalog version)', () => {
   for (const seed of [11, 12, 13, 14, 15, 16]) {
     it(`answers as a fresh view after every event, and keeps its scopes across membership and group events (seed ${seed})`, () => {
-      const next = random(seed * 104729);
+      const random = new Prng(seed * 104729);
+      const next = (n: number): number => random.below(n);
       const catalog = new ScanCatalogBuilder();
       const { view } = catalog;
       const groups = [ALL_COMPUTERS_GROUP_ID, guid(9001), guid(9002)];
@@ -63,7 +49,7 @@ describe('scan index view memo (scopes and journal walks per catalog version)', 
         const fresh = new ScanIndexView(catalog.state);
         groupSets.forEach((set, i) => {
           const scope = view.scope(set, { pass: 'software', policy: 'approved-only' });
-          assert.deepEqual(described(scope), described(fresh.scope(set, { pass: 'software', policy: 'approved-only' })), `step ${step}, groups ${set.join(',')}`);
+          assert.deepEqual(describedScope(scope), describedScope(fresh.scope(set, { pass: 'software', policy: 'approved-only' })), `step ${step}, groups ${set.join(',')}`);
           if (!catalogEvent) {
             assert.equal(scope, before[i], `step ${step}: a non-catalog event must keep the memoized scope`);
             kept += 1;

@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALL_COMPUTERS_GROUP_ID, type ApprovalAction } from '#contracts';
-import { driverRow, guid, ScanCatalogBuilder } from '../testing/scan-catalog.builder.js';
+import { Prng } from '#test-support';
+import { describedScope, driverRow, guid, ScanCatalogBuilder } from '../testing/scan-catalog.builder.js';
 import { computeScanScope, type ScanScope, type ScopeOptions } from './scan-scope.js';
 import { scopePrerequisiteIndex } from './scope-prerequisite-index.js';
 import type { ScanIndexState } from './scan-index.state.js';
-
-/** Deterministic xorshift, so a failure names a reproducible seed. */
-function random(seed: number): (below: number) => number {
-  let state = seed >>> 0 || 1;
-  return (below) => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) % below;
-  };
-}
-
-/** What a client is told about a scope: order, kind, deployment and leaf flag of every entry. */
-const described = (scope: ScanScope): string[] =>
-  scope.ordered.map((e) => `${e.revision.revisionId}:${e.kind}:${e.approval?.deploymentId ?? '-'}:${e.approval?.action ?? '-'}:${e.isLeaf}`);
 
 /** The prerequisite index as revision ids, so two scopes' indexes compare whatever object holds them. */
 function describedIndex(state: ScanIndexState, scope: ScanScope): string[] {
@@ -37,7 +23,8 @@ const detectoidB = guid(5);
 describe('scopes derived after approvals (deriveScanScope through the view memo)', () => {
   for (const seed of [21, 22, 23, 24, 25, 26, 27, 28]) {
     it(`equal a fresh computation, index included, after every event, and keep what the event did not touch (seed ${seed})`, () => {
-      const next = random(seed * 7919);
+      const random = new Prng(seed * 7919);
+      const next = (n: number): number => random.below(n);
       const catalog = new ScanCatalogBuilder();
       const { view, state } = catalog;
       const [parent, child, servers] = [guid(9001), guid(9002), guid(9003)];
@@ -97,7 +84,7 @@ describe('scopes derived after approvals (deriveScanScope through the view memo)
             const scope = view.scope(set, options);
             const fresh = computeScanScope(state, set, options);
             const where = `step ${step}, groups ${set.join(',')}, ${options.pass}/${options.policy}${options.filterCategoryIds ? '/filtered' : ''}`;
-            assert.deepEqual(described(scope), described(fresh), where);
+            assert.deepEqual(describedScope(scope), describedScope(fresh), where);
             assert.deepEqual(describedIndex(state, scope), describedIndex(state, fresh), `${where}: prerequisite index`);
             const previous = before[i]![j]!;
             if (approvedIn !== undefined && !set.includes(approvedIn)) {
