@@ -91,6 +91,31 @@ describe('MS-WSUSOD 2.7: failure scenarios on the client path', () => {
     assert.deepEqual(summary(await client.syncSoftware()), { newIds: [catalog.revisionIds.get(catalog.ids.later)!], changedIds: [], outOfScope: [] });
   });
 
+  it('configuration changed mid-handshake: GetCookie says ConfigChanged and the client starts over from GetConfig, as WUA does', async () => {
+    // Before the shared client's own ConfigChanged test, which recovers it from this change too.
+    const calls: string[] = [];
+    let changeAfterAuthorization = true;
+    /** A client whose configuration changes on the server right after its first GetAuthorizationCookie. */
+    class ChangedUnderfoot extends WindowsUpdateAgentClient {
+      override async getConfig() {
+        calls.push('GetConfig');
+        return super.getConfig();
+      }
+      override async getAuthorizationCookie() {
+        calls.push('GetAuthorizationCookie');
+        await super.getAuthorizationCookie();
+        if (!changeAfterAuthorization) return;
+        changeAfterAuthorization = false;
+        await server.api.ok('PUT', '/api/v1/configuration/targeting-mode', { mode: 'client-side' });
+        await server.api.ok('PUT', '/api/v1/configuration/targeting-mode', { mode: 'server-side' });
+      }
+    }
+    const late = new ChangedUnderfoot(server.url, { clientId: randomUUID(), dnsName: 'pc-2-7-late.contoso.test' }, { evaluator: evaluatorFor(catalog.ids) });
+    await late.handshake();
+    assert.deepEqual(calls, ['GetConfig', 'GetAuthorizationCookie', 'GetConfig', 'GetAuthorizationCookie'], 'GetCookie refused the first cookie once, then the handshake started over');
+    assert.ok(summary(await late.syncSoftware()).newIds.length > 0, 'the computer that joined during the change scans normally');
+  });
+
   it('configuration changed: ConfigChanged, then GetConfig → GetAuthorizationCookie → GetCookie and the scan continues', async () => {
     await server.api.ok('PUT', '/api/v1/configuration/targeting-mode', { mode: 'client-side' });
     await server.api.ok('PUT', '/api/v1/configuration/targeting-mode', { mode: 'server-side' });

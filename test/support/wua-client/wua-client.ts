@@ -126,10 +126,24 @@ export class WindowsUpdateAgentClient {
   }
 
   /** GetConfig → GetAuthorizationCookie → GetCookie → RegisterComputer, as on a first contact. */
-  async handshake(): Promise<void> {
+  /**
+   * GetConfig → GetAuthorizationCookie → GetCookie → RegisterComputer. A configuration change that
+   * reaches the server between the first and the third gets ConfigChanged from GetCookie; WUA then
+   * starts over from GetConfig (recover), and so does this, a bounded number of times.
+   */
+  async handshake(maxRecoveries = 3): Promise<void> {
     await this.getConfig();
     await this.getAuthorizationCookie();
-    await this.getCookie();
+    for (let recovered = 0; ; recovered += 1) {
+      try {
+        await this.getCookie();
+        break;
+      } catch (error) {
+        if (!(error instanceof WuspFaultError) || error.errorCode !== 'ConfigChanged' || recovered >= maxRecoveries) throw error;
+        await this.getConfig();
+        await this.getAuthorizationCookie();
+      }
+    }
     await this.registerComputer();
   }
 
