@@ -11,7 +11,7 @@ import { assertChannelName } from './pg.database.js';
  * holds what shared buffers no longer do; 32 MB measured ~70-115 MiB less RSS with no measurable loss
  * on inserts, index lookups and updates (docs/benchmarks/100k.md, section 8).
  */
-export const PGLITE_SHARED_BUFFERS = '32MB';
+const PGLITE_SHARED_BUFFERS = '32MB';
 
 /**
  * The embedded store: real PostgreSQL compiled to WebAssembly, one connection, data in a folder.
