@@ -202,8 +202,9 @@ describe('SyncUpdates NewUpdates through the scope prerequisite index', () => {
     for (const mine of [[0], [4, 11], [2, 9, 16]]) {
       const installs = productSetEvaluator(shaped, mine);
       const installed = installedUpdateIds(view, everyNonLeaf.filter((id) => installs(view.revision(id)!.updateId)));
-      const candidates = [...newUpdateCandidates(view, scope, installed)];
-      const positions = candidates.map((e) => scope.ordered.indexOf(e));
+      const positions = newUpdateCandidates(view, scope, installed);
+      assert.ok(positions !== undefined, 'the index was used');
+      const candidates = positions.map((position) => scope.ordered[position]!);
       assert.deepEqual(positions, [...positions].sort((a, b) => a - b), 'paging order');
       assert.equal(new Set(positions).size, positions.length, 'no repeats');
       assert.ok(candidates.length < scope.ordered.length / 4, 'narrowed');

@@ -216,6 +216,30 @@ describe('SyncUpdates: declines and withdrawn approvals', () => {
   });
 });
 
+describe('SyncUpdates: the cached ids a client sends', () => {
+  it('answers each cached id once, whatever the client repeats or sends that the index never held', () => {
+    const catalog = new ScanCatalogBuilder()
+      .revision({ revisionId: 70, updateId: guid(70) })
+      .revision({ revisionId: 71, updateId: guid(71) })
+      .revision({ revisionId: 72, updateId: guid(72) })
+      .approve(guid(70), ALL_COMPUTERS_GROUP_ID)
+      .approve(guid(71), ALL_COMPUTERS_GROUP_ID)
+      .approve(guid(72), ALL_COMPUTERS_GROUP_ID);
+    const first = syncUpdates(catalog.view, query(softwarePass()));
+    catalog.on('2026-10-21T08:00:00Z').approve(guid(71), ALL_COMPUTERS_GROUP_ID, 'Install', { deadline: '2026-11-30T00:00:00Z' });
+    // 71 changed (twice in the request, in both lists); 900,000 and -3 are no revision (twice each); 72 is not cached.
+    const rescan = syncUpdates(
+      catalog.view,
+      query(softwarePass([71, 900_000], [70, 71, 900_000, -3, 70, -3]), { lastSyncAnchor: first.lastSyncAnchor }),
+    );
+    assert.deepEqual(idsOf(rescan.result.changedUpdates), [71]);
+    assert.deepEqual(rescan.result.outOfScopeRevisionIds, [900_000, -3]);
+    assert.deepEqual(idsOf(rescan.result.newUpdates), [72]);
+    // The next call does not see this call's ids: a client that caches nothing is offered everything.
+    assert.deepEqual(idsOf(syncUpdates(catalog.view, query(softwarePass([], []))).result.newUpdates), [70, 71, 72]);
+  });
+});
+
 describe('SyncUpdates: ChangedUpdates against the cookie anchor', () => {
   it('reports a deadline change once, and nothing when nothing changed after the anchor', () => {
     const catalog = new ScanCatalogBuilder()

@@ -7,6 +7,10 @@ import { candidatePositions } from '../../scan-index/domain/scope-prerequisite-i
 import { restrictScope, selectDriverPass } from './driver-pass.js';
 import { clientVersionAtLeast } from './client-protocol-version.js';
 import { updateInfoFor } from './scan-deployment.js';
+import { CachedRevisionIds } from './cached-revision-ids.js';
+
+/** The calls' cached-id set, reused: syncUpdates is synchronous, so one call at a time uses it. */
+const cachedRevisionIds = new CachedRevisionIds();
 
 /** NewUpdates per page: what Windows Server 2025 sends (observed-interop.md A.3); the spec's note says 200. */
 export const DEFAULT_SYNC_UPDATES_PAGE_SIZE = 30;
@@ -76,8 +80,13 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   const info = (entry: ScopeEntry): UpdateInfo =>
     updateInfoFor(view, scope.byRevisionId.get(entry.revision.revisionId) ?? entry, version, hardwareIds.get(entry.revision.revisionId));
 
-  const cached = new Set<number>(pass === 'software' ? p.installedNonLeafUpdateIds : p.cachedDriverIds);
-  if (pass === 'software') for (const id of p.otherCachedUpdateIds ?? []) cached.add(id);
+  const cached = cachedRevisionIds;
+  cached.begin();
+  const indexed = (id: number): boolean => view.revision(id) !== undefined;
+  // Each id once, in the order sent (a client that repeats an id gets it back once, if at all).
+  const sent: number[] = [];
+  for (const id of pass === 'software' ? (p.installedNonLeafUpdateIds ?? []) : (p.cachedDriverIds ?? [])) if (cached.add(id, indexed)) sent.push(id);
+  if (pass === 'software') for (const id of p.otherCachedUpdateIds ?? []) if (cached.add(id, indexed)) sent.push(id);
 
   // A category scan must not purge what the full scope still deploys: only what no scope holds is
   // out of scope; the rest is DeployedOutOfScope when the client asked for the split (§2.2.2.2.4).
@@ -89,25 +98,28 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   const everythingChanged = view.everythingChangedSince(query.computerId, since);
   // One journal walk shared by the clients rescanning from the same anchor, instead of a check per
   // cached revision; an anchor older than a few times the cache falls back to the per-revision check.
-  const changedSet = everythingChanged ? undefined : view.changedUpdatesSince(groups, since, Math.max(MIN_CHANGE_BUDGET, 4 * cached.size));
+  const changedSet = everythingChanged ? undefined : view.changedUpdatesSince(groups, since, Math.max(MIN_CHANGE_BUDGET, 4 * sent.length));
+  // A steady rescan (nothing changed since its anchor) asks nothing per cached revision: at 100k
+  // revisions the entries are spread over a large heap and reading each one's update id is a cache miss.
+  const nothingChanged = !everythingChanged && changedSet !== undefined && changedSet.size === 0;
   const changedSince = (updateId: string): boolean =>
     everythingChanged || (changedSet !== undefined ? changedSet.has(updateId) : view.changedSince(updateId, groups, since));
   // A category scan reports changes only inside its categories; if something cached outside them
   // changed, the watermark must stay where it was so that the next full scan still reports it.
   let changeLeftUnreported = false;
   let cachedInScope = 0;
-  for (const id of cached) {
+  for (const id of sent) {
     const entry = filtered.byRevisionId.get(id);
     if (entry !== undefined) {
       cachedInScope += 1;
-      if (changedSince(entry.revision.updateId)) changed.push(info(entry));
+      if (!nothingChanged && changedSince(entry.revision.updateId)) changed.push(info(entry));
       continue;
     }
     const outside = scope.byRevisionId.get(id);
     if (outside === undefined) outOfScope.push(id);
     else {
       if (splitOutOfScope) deployedOutOfScope.push(id);
-      if (changedSince(outside.revision.updateId)) changeLeftUnreported = true;
+      if (!nothingChanged && changedSince(outside.revision.updateId)) changeLeftUnreported = true;
     }
   }
 
@@ -119,8 +131,15 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   if (cachedInScope < filtered.ordered.length) {
     // Only needed when something in scope is not cached yet (never on most driver passes).
     const installed = installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
-    for (const entry of newUpdateCandidates(view, filtered, installed)) {
-      if (cached.has(entry.revision.revisionId)) continue;
+    const positions = newUpdateCandidates(view, filtered, installed);
+    // Cached candidates are told apart by id, without reading their entries: at 100k revisions
+    // those are spread over a large heap and each read is a cache miss (a rescan caches them all).
+    const revisionIds = scopeRevisionIds(filtered);
+    const count = positions?.length ?? filtered.ordered.length;
+    for (let i = 0; i < count; i += 1) {
+      const position = positions === undefined ? i : positions[i]!;
+      if (cached.has(revisionIds[position]!)) continue;
+      const entry = filtered.ordered[position]!;
       if (!prerequisitesSatisfied(entry.revision, installed)) continue;
       if (newUpdates.length === pageSize) {
         truncated = true;
@@ -163,16 +182,27 @@ function driverScope(view: ScanIndexView, groups: readonly string[], policy: Una
 const INDEXED_SCOPE_MIN = 256;
 
 /**
- * The scope's entries in paging order that a client with these installed update ids may be offered:
- * only those filed under an installed prerequisite (scope-prerequisite-index.ts), so a computer with
- * a few products does not walk the whole approved catalog on every call; the whole scope when the
- * client's products cover most of it, or the scope is small. Either way the caller checks each one.
+ * Positions in the scope's paging order of the entries a client with these installed update ids may
+ * be offered: only those filed under an installed prerequisite (scope-prerequisite-index.ts), so a
+ * computer with a few products does not walk the whole approved catalog on every call. Undefined
+ * for the whole scope: when the client's products cover most of it, or the scope is small. Either
+ * way the caller checks each one.
  */
-export function newUpdateCandidates(view: ScanIndexView, scope: ScanScope, installed: ReadonlySet<string>): Iterable<ScopeEntry> {
-  if (scope.ordered.length < INDEXED_SCOPE_MIN) return scope.ordered;
-  const positions = candidatePositions(view.prerequisiteIndex(scope), installed, scope.ordered.length);
-  if (positions === undefined) return scope.ordered;
-  return positions.map((position) => scope.ordered[position]!);
+export function newUpdateCandidates(view: ScanIndexView, scope: ScanScope, installed: ReadonlySet<string>): readonly number[] | undefined {
+  if (scope.ordered.length < INDEXED_SCOPE_MIN) return undefined;
+  return candidatePositions(view.prerequisiteIndex(scope), installed, scope.ordered.length);
+}
+
+/** Per scope: its revision ids in paging order, so that a walk can skip cached entries without reading them. */
+const revisionIdsByScope = new WeakMap<ScanScope, readonly number[]>();
+
+function scopeRevisionIds(scope: ScanScope): readonly number[] {
+  let ids = revisionIdsByScope.get(scope);
+  if (ids === undefined) {
+    ids = scope.ordered.map((entry) => entry.revision.revisionId);
+    revisionIdsByScope.set(scope, ids);
+  }
+  return ids;
 }
 
 /** Installed non-leaf revisions as update ids: a prerequisite names an update, not a revision. */
