@@ -6,15 +6,19 @@
  * the 26 a 100k benchmark run takes.
  *
  *   npm exec -- node dist/test/bench/rescan-query.js [--revisions 100000] [--products-per-computer 2]
- *     [--clients 20] [--rounds 25]
+ *     [--clients 20] [--rounds 25] [--approval-rounds 1] [--profile FILE]
  *
  * The catalog is the rescan scenario's (same generator and seed) applied to a scan index as
  * scope-rebuild.ts does. Each computer is in one client group and, with --products-per-computer, has
  * that many products installed as the benchmark's product-set fleet does (0: every product, as the
  * proportional fleet). Each first-scans until nothing new comes (evaluating non-leaf updates as the
- * fleet's evaluator does), then 5 new approvals of Workstations, then `--rounds` rounds of one
- * software-pass rescan per computer, timed with the process's CPU clock.
+ * fleet's evaluator does). Then, `--approval-rounds` times, 5 new approvals of Workstations and one
+ * round of one software-pass rescan per computer (what the benchmark's first rescan round waits for;
+ * `--profile FILE` writes a CPU profile of these rounds only), then `--rounds` rounds with nothing
+ * new, each timed with the process's CPU clock.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { ALL_COMPUTERS_GROUP_ID } from '#contracts';
 import type { UpdateInfo } from '#wsus-codecs';
@@ -31,6 +35,8 @@ const { values } = parseArgs({
     'products-per-computer': { type: 'string', default: '2' },
     clients: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '25' },
+    'approval-rounds': { type: 'string', default: '1' },
+    profile: { type: 'string' },
   },
   strict: true,
 });
@@ -38,7 +44,8 @@ const revisions = Number(values.revisions);
 const perComputer = Number(values['products-per-computer']);
 const clients = Number(values.clients);
 const rounds = Number(values.rounds);
-for (const [name, value] of [['revisions', revisions], ['products-per-computer', perComputer], ['clients', clients], ['rounds', rounds]] as const) {
+const approvalRounds = Number(values['approval-rounds']);
+for (const [name, value] of [['revisions', revisions], ['products-per-computer', perComputer], ['clients', clients], ['rounds', rounds], ['approval-rounds', approvalRounds]] as const) {
   if (!Number.isInteger(value) || value < 0) throw new Error(`--${name}: a whole number, got ${String(value)}`);
 }
 const log = (line: string): void => void process.stderr.write(`[rescan-query] ${line}\n`);
@@ -129,15 +136,40 @@ log(`first scans: ${firstScanCalls} calls, ${((firstCpu.user + firstCpu.system) 
 
 const approved = new Set(catalog.approvals.map((a) => a.updateId));
 const fresh = catalog.items.filter((i) => (i.kind === 'leaf' || i.kind === 'bundle') && !approved.has(i.updateId));
-for (const item of fresh.slice(0, 5)) index.approve(item.updateId, groupIds.get('Workstations')!, 'Install');
+const cpuMicros = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+};
+
+// What the first round after new approvals costs (scopes derived, memos refilled), --approval-rounds times,
+// profiled with --profile: the benchmark's first rescan round waits for it with every call in flight.
+const profiler = values.profile === undefined ? undefined : new Session();
+if (profiler !== undefined) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
+  await profiler.post('Profiler.start');
+}
+const firstRounds: number[] = [];
+for (let repeat = 0; repeat < approvalRounds; repeat += 1) {
+  for (const item of fresh.slice(repeat * 5, (repeat + 1) * 5)) index.approve(item.updateId, groupIds.get('Workstations')!, 'Install');
+  const start = process.cpuUsage();
+  for (const computer of computers) call(computer);
+  firstRounds.push(cpuMicros(start) / computers.length);
+}
+if (profiler !== undefined) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(values.profile!, JSON.stringify(profile));
+  profiler.disconnect();
+}
 
 const perRound: number[] = [];
 for (let round = 0; round < rounds; round += 1) {
   const start = process.cpuUsage();
   for (const computer of computers) call(computer);
-  const used = process.cpuUsage(start);
-  perRound.push((used.user + used.system) / computers.length);
+  perRound.push(cpuMicros(start) / computers.length);
 }
-const steady = perRound.slice(1).sort((a, b) => a - b);
-const median = steady[Math.floor(steady.length / 2)] ?? Number.NaN;
-log(`rescans: first round ${perRound[0]!.toFixed(0)} µs per call (5 new approvals), later rounds median ${median.toFixed(0)} µs per call (min ${steady[0]?.toFixed(0)}, max ${steady.at(-1)?.toFixed(0)})`);
+const sorted = (list: readonly number[]): number[] => [...list].sort((a, b) => a - b);
+const median = (list: readonly number[]): number => sorted(list)[Math.floor(list.length / 2)] ?? Number.NaN;
+log(`first round after 5 new approvals: median ${median(firstRounds).toFixed(0)} µs per call over ${firstRounds.length} (${firstRounds.map((v) => v.toFixed(0)).join(', ')})`);
+log(`later rounds: median ${median(perRound).toFixed(0)} µs per call (min ${sorted(perRound)[0]?.toFixed(0)}, max ${sorted(perRound).at(-1)?.toFixed(0)})`);

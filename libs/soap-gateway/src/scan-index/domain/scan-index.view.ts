@@ -36,6 +36,7 @@ export class ScanIndexView {
   private memoVersion = -1;
   private readonly scopes = new Map<string, MemoizedScope>();
   private readonly changeSets = new Map<string, ReadonlySet<string>>();
+  private readonly servedRevisions = new WeakMap<ReadonlySet<string>, ReadonlySet<number>>();
 
   constructor(private readonly state: ScanIndexState) {}
 
@@ -230,6 +231,23 @@ export class ScanIndexView {
     if (this.changeSets.size >= MAX_MEMOIZED_SCOPES) this.changeSets.clear();
     this.changeSets.set(key, changed);
     return changed;
+  }
+
+  /**
+   * The served revision ids of a set of update ids (a `changedUpdatesSince` set), memoized with the set:
+   * the clients rescanning after one change look their cached ids up in it as they are.
+   */
+  servedRevisionIds(updateIds: ReadonlySet<string>): ReadonlySet<number> {
+    let revisionIds = this.servedRevisions.get(updateIds);
+    if (revisionIds === undefined) {
+      const ids = new Set<number>();
+      for (const updateId of updateIds) {
+        const revisionId = this.state.updates.get(updateId)?.latest.revisionId;
+        if (revisionId !== undefined) ids.add(revisionId);
+      }
+      this.servedRevisions.set(updateIds, (revisionIds = ids));
+    }
+    return revisionIds;
   }
 
   private approvalChangedSince(updateId: string, groupIds: readonly string[], since: number): boolean {

@@ -2,7 +2,7 @@ import type { SyncUpdateParameters } from '#wsus-codecs';
 import { driverMatchContext, type DriverSelection, isPrinterDriverRow, selectDrivers } from '../../scan-index/domain/driver-matching.js';
 import type { ScanIndexView } from '../../scan-index/domain/scan-index.view.js';
 import type { RevisionEntry } from '../../scan-index/domain/scan-index.state.js';
-import { compareScopeOrder, type ScanScope, type ScopeEntry } from '../../scan-index/domain/scan-scope.js';
+import { compareScopeOrder, type ScanScope, scanScopeOf, type ScopeEntry } from '../../scan-index/domain/scan-scope.js';
 
 /**
  * NeededRevisions of the driver pass (MS-WUSP §3.1.5.7 3c): of the approved drivers in the client's
@@ -126,5 +126,5 @@ export function restrictScope(scope: ScanScope, keep: ReadonlySet<number>): Scan
     if (entry !== undefined) ordered.push(entry);
   }
   ordered.sort(compareScopeOrder);
-  return { ordered, byRevisionId: new Map(ordered.map((e) => [e.revision.revisionId, e])) };
+  return scanScopeOf(ordered);
 }

@@ -99,11 +99,12 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   // One journal walk shared by the clients rescanning from the same anchor, instead of a check per
   // cached revision; an anchor older than a few times the cache falls back to the per-revision check.
   const changedSet = everythingChanged ? undefined : view.changedUpdatesSince(groups, since, Math.max(MIN_CHANGE_BUDGET, 4 * sent.length));
-  // A steady rescan (nothing changed since its anchor) asks nothing per cached revision: at 100k
-  // revisions the entries are spread over a large heap and reading each one's update id is a cache miss.
-  const nothingChanged = !everythingChanged && changedSet !== undefined && changedSet.size === 0;
-  const changedSince = (updateId: string): boolean =>
-    everythingChanged || (changedSet !== undefined ? changedSet.has(updateId) : view.changedSince(updateId, groups, since));
+  // The same as served revision ids: every entry of a scope is its update's served revision, so a
+  // cached id is looked up as it came, without reading its entry for the update id (at 100k
+  // revisions the entries are spread over a large heap and each read is a cache miss).
+  const changedRevisions = changedSet === undefined ? undefined : view.servedRevisionIds(changedSet);
+  const changedSince = (id: number, entry: ScopeEntry): boolean =>
+    everythingChanged || (changedRevisions !== undefined ? changedRevisions.has(id) : view.changedSince(entry.revision.updateId, groups, since));
   // A category scan reports changes only inside its categories; if something cached outside them
   // changed, the watermark must stay where it was so that the next full scan still reports it.
   let changeLeftUnreported = false;
@@ -112,14 +113,14 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
     const entry = filtered.byRevisionId.get(id);
     if (entry !== undefined) {
       cachedInScope += 1;
-      if (!nothingChanged && changedSince(entry.revision.updateId)) changed.push(info(entry));
+      if (changedSince(id, entry)) changed.push(info(entry));
       continue;
     }
     const outside = scope.byRevisionId.get(id);
     if (outside === undefined) outOfScope.push(id);
     else {
       if (splitOutOfScope) deployedOutOfScope.push(id);
-      if (!nothingChanged && changedSince(outside.revision.updateId)) changeLeftUnreported = true;
+      if (changedSince(id, outside)) changeLeftUnreported = true;
     }
   }
 
@@ -134,7 +135,7 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
     const positions = newUpdateCandidates(view, filtered, installed);
     // Cached candidates are told apart by id, without reading their entries: at 100k revisions
     // those are spread over a large heap and each read is a cache miss (a rescan caches them all).
-    const revisionIds = scopeRevisionIds(filtered);
+    const { revisionIds } = filtered;
     const count = positions?.length ?? filtered.ordered.length;
     for (let i = 0; i < count; i += 1) {
       const position = positions === undefined ? i : positions[i]!;
@@ -191,18 +192,6 @@ const INDEXED_SCOPE_MIN = 256;
 export function newUpdateCandidates(view: ScanIndexView, scope: ScanScope, installed: ReadonlySet<string>): readonly number[] | undefined {
   if (scope.ordered.length < INDEXED_SCOPE_MIN) return undefined;
   return candidatePositions(view.prerequisiteIndex(scope), installed, scope.ordered.length);
-}
-
-/** Per scope: its revision ids in paging order, so that a walk can skip cached entries without reading them. */
-const revisionIdsByScope = new WeakMap<ScanScope, readonly number[]>();
-
-function scopeRevisionIds(scope: ScanScope): readonly number[] {
-  let ids = revisionIdsByScope.get(scope);
-  if (ids === undefined) {
-    ids = scope.ordered.map((entry) => entry.revision.revisionId);
-    revisionIdsByScope.set(scope, ids);
-  }
-  return ids;
 }
 
 /** Installed non-leaf revisions as update ids: a prerequisite names an update, not a revision. */
