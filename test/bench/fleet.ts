@@ -74,6 +74,12 @@ export interface FleetPhaseResult {
   /** Rescans: revision ids the client sent per software-pass call (its cache: InstalledNonLeaf + OtherCached). */
   readonly cachedIdsPerCall?: number;
   readonly latencyMs: ReturnType<LatencyRecorder['summary']>;
+  /**
+   * Rescans of more than one round: the first round's latencies (it brings the changes made before
+   * the phase, and its calls wait for what the server derives from them) and the later rounds'
+   * apart, so a p99 can be told to be a first round's or a steady state's.
+   */
+  readonly latencyByRound?: { readonly first: ReturnType<LatencyRecorder['summary']>; readonly later: ReturnType<LatencyRecorder['summary']> };
   readonly errors: number;
   readonly firstErrors: string[];
 }
@@ -180,6 +186,8 @@ export async function runFleetPhase(
 ): Promise<{ result: FleetPhaseResult; recorded: Exchange[] }> {
   wrapFetch();
   const recorder = new LatencyRecorder();
+  const byRound = { first: new LatencyRecorder([recorder]), later: new LatencyRecorder([recorder]) };
+  const splitRounds = phase === 'rescan' && (options.rounds ?? 1) > 1;
   const counters = { syncCalls: 0, offered: 0, cachedIds: 0 };
   const recorded: Exchange[] = [];
   const firstErrors: string[] = [];
@@ -194,7 +202,8 @@ export async function runFleetPhase(
       while (next < work.length) {
         const index = next++;
         const computer = work[index]!;
-        const walk = (): Promise<void> => (phase === 'first-scan' ? firstScan(ctx, computer, recorder, counters) : rescan(ctx, computer, recorder, counters));
+        const walkRecorder = !splitRounds ? recorder : index < computers.length ? byRound.first : byRound.later;
+        const walk = (): Promise<void> => (phase === 'first-scan' ? firstScan(ctx, computer, walkRecorder, counters) : rescan(ctx, computer, walkRecorder, counters));
         try {
           const recordIt = options.recordFrom === 'end' ? index >= work.length - (options.recordWalks ?? 0) : index < (options.recordWalks ?? 0);
           if (recordIt) await recording.run(recorded, walk);
@@ -229,6 +238,7 @@ export async function runFleetPhase(
       updatesOfferedPerWalk: r2(counters.offered / Math.max(1, walks)),
       ...(phase === 'rescan' ? { cachedIdsPerCall: r2(counters.cachedIds / Math.max(1, walks)) } : {}),
       latencyMs,
+      ...(splitRounds ? { latencyByRound: { first: byRound.first.summary(), later: byRound.later.summary() } } : {}),
       errors: recorder.totalErrors,
       firstErrors,
     },

@@ -186,6 +186,10 @@ for (const f of fleets) {
   for (const p of f.phases) {
     phaseRows.push([f.scenario, p.phase, s(p.clients), s(p.concurrency), s(p.walks), s(p.walksPerSecond), s(p.walksPerCoreSecond), s(p.serverCpuMsPerWalk), s(p.requestsPerSecond), s(p.syncUpdatesCallsPerWalk), s(p.errors)]);
     for (const [op, l] of Object.entries(p.latencyMs)) opRows.push([f.scenario, p.phase, op, s(l.count), s(l.p50), s(l.p95), s(l.p99), s(l.max), s(l.errors)]);
+    for (const [round, summary] of Object.entries(p.latencyByRound ?? {})) {
+      const l = summary.SyncUpdates;
+      if (l) opRows.push([f.scenario, p.phase, `SyncUpdates (${round} round${round === 'first' ? '' : 's'})`, s(l.count), s(l.p50), s(l.p95), s(l.p99), s(l.max), s(l.errors)]);
+    }
   }
   if (f.reports) for (const [op, l] of Object.entries(f.reports.latencyMs)) opRows.push([f.scenario, 'reports', op, s(l.count), s(l.p50), s(l.p95), s(l.p99), s(l.max), s(l.errors)]);
 }

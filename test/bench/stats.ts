@@ -13,6 +13,9 @@ export class LatencyRecorder {
   private readonly samples = new Map<string, number[]>();
   private readonly errors = new Map<string, number>();
 
+  /** `alsoInto`: recorders that get every sample and error of this one too (this one summarises a subset of theirs). */
+  constructor(private readonly alsoInto: readonly LatencyRecorder[] = []) {}
+
   record(operation: string, ms: number): void {
     let list = this.samples.get(operation);
     if (!list) {
@@ -20,10 +23,12 @@ export class LatencyRecorder {
       this.samples.set(operation, list);
     }
     list.push(ms);
+    for (const other of this.alsoInto) other.record(operation, ms);
   }
 
   error(operation: string): void {
     this.errors.set(operation, (this.errors.get(operation) ?? 0) + 1);
+    for (const other of this.alsoInto) other.error(operation);
   }
 
   get totalErrors(): number {
