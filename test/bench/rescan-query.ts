@@ -22,12 +22,9 @@ import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { ALL_COMPUTERS_GROUP_ID } from '#contracts';
 import type { UpdateInfo } from '#wsus-codecs';
-import { readUpdateDocument } from '#wsus-codecs/update-metadata';
-import { revisionImportedData } from '../../libs/metadata-store/src/import-update/import-update.decider.js';
-import { guid, ScanCatalogBuilder } from '../../libs/soap-gateway/src/scan-index/testing/scan-catalog.builder.js';
 import type { RevisionEntry } from '../../libs/soap-gateway/src/scan-index/domain/scan-index.state.js';
+import { rescanCatalogIndex } from './rescan-catalog-index.js';
 import { syncUpdates } from '../../libs/soap-gateway/src/sync-updates/domain/sync-updates.query.js';
-import { generateCatalog } from '../support/catalog/catalog-generator.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,34 +46,8 @@ for (const [name, value] of [['revisions', revisions], ['products-per-computer',
   if (!Number.isInteger(value) || value < 0) throw new Error(`--${name}: a whole number, got ${String(value)}`);
 }
 const log = (line: string): void => void process.stderr.write(`[rescan-query] ${line}\n`);
-const MiB = 1024 * 1024;
-
-const catalog = generateCatalog({
-  seed: 20261126,
-  revisions,
-  contentEvery: 60,
-  fileSizes: [64 * 1024, 256 * 1024, 1 * MiB, 3 * MiB],
-  largeEvery: 700,
-  giantBytes: 0,
-  approvedFraction: 0.3,
-  drivers: Math.round(revisions / 50),
-});
-
-const index = new ScanCatalogBuilder();
-const groupIds = new Map<string, string>();
-catalog.groups.forEach((group, i) => {
-  const groupId = guid(0x9000 + i);
-  groupIds.set(group.name, groupId);
-  index.group(groupId, group.name, group.parent === null ? null : groupIds.get(group.parent)!);
-});
-const startedAt = performance.now();
-let revisionId = 0;
-for (const item of catalog.items) {
-  const built = revisionImportedData(readUpdateDocument(item.xml), ++revisionId, '0'.repeat(64), 'imported');
-  if (!('problem' in built)) index.apply({ type: 'UpdateRevisionImported', data: built.data });
-}
-for (const approval of catalog.approvals) index.approve(approval.updateId, groupIds.get(approval.group)!, approval.action);
-log(`${catalog.items.length} documents, ${catalog.approvals.length} approvals applied in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+const { catalog, index, groupIds, seconds } = rescanCatalogIndex(revisions);
+log(`${catalog.items.length} documents, ${catalog.approvals.length} approvals applied in ${seconds.toFixed(1)} s`);
 
 const { view } = index;
 const allProducts = new Set(catalog.products.map((p) => p.productId));

@@ -15,10 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ALL_COMPUTERS_GROUP_ID } from '#contracts';
-import { readUpdateDocument } from '#wsus-codecs/update-metadata';
-import { revisionImportedData } from '../../libs/metadata-store/src/import-update/import-update.decider.js';
-import { guid, ScanCatalogBuilder } from '../../libs/soap-gateway/src/scan-index/testing/scan-catalog.builder.js';
-import { generateCatalog } from '../support/catalog/catalog-generator.js';
+import { rescanCatalogIndex } from './rescan-catalog-index.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,36 +29,8 @@ const revisions = Number(values.revisions);
 const changes = Number(values.changes);
 const repeats = Number(values.repeats);
 const log = (line: string): void => void process.stderr.write(`[scope-rebuild] ${line}\n`);
-const MiB = 1024 * 1024;
-
-const catalog = generateCatalog({
-  seed: 20261126,
-  revisions,
-  contentEvery: 60,
-  fileSizes: [64 * 1024, 256 * 1024, 1 * MiB, 3 * MiB],
-  largeEvery: 700,
-  giantBytes: 0,
-  approvedFraction: 0.3,
-  drivers: Math.round(revisions / 50),
-});
-
-const index = new ScanCatalogBuilder();
-const groupIds = new Map<string, string>();
-catalog.groups.forEach((group, i) => {
-  const groupId = guid(0x9000 + i);
-  groupIds.set(group.name, groupId);
-  index.group(groupId, group.name, group.parent === null ? null : groupIds.get(group.parent)!);
-});
-let startedAt = performance.now();
-let revisionId = 0;
-let refused = 0;
-for (const item of catalog.items) {
-  const built = revisionImportedData(readUpdateDocument(item.xml), ++revisionId, '0'.repeat(64), 'imported');
-  if ('problem' in built) refused += 1;
-  else index.apply({ type: 'UpdateRevisionImported', data: built.data });
-}
-for (const approval of catalog.approvals) index.approve(approval.updateId, groupIds.get(approval.group)!, approval.action);
-log(`${catalog.items.length} documents (${refused} refused), ${catalog.approvals.length} approvals applied in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+const { catalog, index, groupIds, refused, seconds } = rescanCatalogIndex(revisions);
+log(`${catalog.items.length} documents (${refused} refused), ${catalog.approvals.length} approvals applied in ${seconds.toFixed(1)} s`);
 log(`scopes per client group: software + driver pass entries; times include the software scope's prerequisite index and the change-set walk`);
 
 /** A client group's effective groups, as effectiveGroupIds gives them: itself, its ancestors, All Computers. */
@@ -77,7 +46,7 @@ function measureRound(label: string, since: number): void {
   const parts: string[] = [];
   let total = 0;
   for (const { name, ids } of clientGroupSets) {
-    startedAt = performance.now();
+    const startedAt = performance.now();
     const software = view.scope(ids, { pass: 'software', policy });
     const drivers = view.scope(ids, { pass: 'driver', policy });
     view.prerequisiteIndex(software);
