@@ -137,20 +137,20 @@ export function deriveScanScope(
   choices.addDependencies();
   if (choices.chosen.size === 0) return { scope: previous, move: undefined };
 
-  const additions: ScopeEntry[] = [];
-  const replaced = new Set<number>();
-  for (const [updateId, choice] of choices.chosen) {
-    const entry = scopeEntry(state, updateId, choice);
-    additions.push(entry);
-    if (previous.byRevisionId.has(entry.revision.revisionId)) replaced.add(entry.revision.revisionId);
-  }
-  additions.sort(compareScopeOrder);
   // Merge the sorted additions into the previous order, leaving out the entries they replace. Where
   // each addition goes and where each replaced entry was are found by binary search, so the rest of
   // the scope is copied by position without reading an entry (each read a cache miss at 100k).
   const previousOrdered = previous.ordered;
+  const additions: ScopeEntry[] = [];
+  /** Positions in the previous order of the entries the additions replace. */
   const removed = new Set<number>();
-  for (const revisionId of replaced) removed.add(positionOf(previousOrdered, previous.byRevisionId.get(revisionId)!));
+  for (const [updateId, choice] of choices.chosen) {
+    const entry = scopeEntry(state, updateId, choice);
+    additions.push(entry);
+    const replaced = previous.byRevisionId.get(entry.revision.revisionId);
+    if (replaced !== undefined) removed.add(positionOf(previousOrdered, replaced));
+  }
+  additions.sort(compareScopeOrder);
   const ordered: ScopeEntry[] = [];
   const revisionIds: number[] = [];
   const newPositionOf = new Int32Array(previousOrdered.length).fill(-1);
