@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { createMemoryCgroup, type MemoryCgroup, parseMemoryLimit } from './memory-cgroup.js';
 
@@ -35,6 +36,21 @@ export async function startWatershedForBench(
     env: { ...process.env, WATERSHED_LOG_LEVEL: 'info', DATABASE_URL: '', NATS_URL: '', ...env },
     stdio: ['ignore', 'pipe', inspect.length > 0 ? 'pipe' : 'inherit'],
   });
+  // BENCH_SERVER_STDOUT=<file> keeps the server's standard output (its log, and V8's --trace-gc lines
+  // when BENCH_SERVER_NODE_ARGS asks for them), each line stamped with the wall-clock time it arrived,
+  // so a phase's garbage collections can be told from another's.
+  const stdoutFile = process.env.BENCH_SERVER_STDOUT;
+  if (stdoutFile) {
+    const sink = createWriteStream(stdoutFile, { flags: 'a' });
+    let pending = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      const stamp = new Date().toISOString();
+      for (const line of lines) sink.write(`${stamp} ${line}\n`);
+    });
+    child.once('exit', () => sink.end(pending.length > 0 ? `${new Date().toISOString()} ${pending}\n` : undefined));
+  }
   let inspectorUrl: Promise<string> | undefined;
   if (inspect.length > 0) {
     inspectorUrl = new Promise((resolve) => {
