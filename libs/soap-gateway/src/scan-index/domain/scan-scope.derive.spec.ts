@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALL_COMPUTERS_GROUP_ID, type ApprovalAction } from '#contracts';
 import { Prng } from '#test-support';
-import { describedScope, driverRow, guid, ScanCatalogBuilder } from '../testing/scan-catalog.builder.js';
+import { describedEntry, describedScope, driverRow, guid, ScanCatalogBuilder } from '../testing/scan-catalog.builder.js';
 import { computeScanScope, type ScanScope, type ScopeOptions } from './scan-scope.js';
 import { scopePrerequisiteIndex } from './scope-prerequisite-index.js';
 import type { ScanIndexState } from './scan-index.state.js';
@@ -85,6 +85,11 @@ describe('scopes derived after approvals (deriveScanScope through the view memo)
             const fresh = computeScanScope(state, set, options);
             const where = `step ${step}, groups ${set.join(',')}, ${options.pass}/${options.policy}${options.filterCategoryIds ? '/filtered' : ''}`;
             assert.deepEqual(describedScope(scope), describedScope(fresh), where);
+            // The lookups a call makes: every entry by revision id (a derived scope's overlay on its
+            // predecessor's map), the paging order's ids, and the count.
+            assert.deepEqual(fresh.revisionIds.map((id) => describedEntry(scope.byRevisionId.get(id))), describedScope(fresh), `${where}: entries by revision id`);
+            assert.deepEqual(scope.revisionIds, fresh.revisionIds, `${where}: revision ids in paging order`);
+            assert.equal(scope.byRevisionId.size, fresh.ordered.length, `${where}: entries by revision id, count`);
             assert.deepEqual(describedIndex(state, scope), describedIndex(state, fresh), `${where}: prerequisite index`);
             const previous = before[i]![j]!;
             if (approvedIn !== undefined && !set.includes(approvedIn)) {

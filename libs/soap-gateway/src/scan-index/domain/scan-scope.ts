@@ -2,6 +2,7 @@ import type { UnapprovedUpdatePolicy } from '#contracts';
 import { categoriesOf, expandCategoryFilter } from './category-tree.js';
 import { effectiveApproval } from './effective-groups.js';
 import type { ApprovalEntry, RevisionEntry, ScanIndexState } from './scan-index.state.js';
+import { ScopeEntriesByRevisionId } from './scope-entries-by-revision-id.js';
 
 /**
  * Why a revision is in a client's scope, which decides its Deployment (wusp.md §8):
@@ -40,7 +41,7 @@ export interface ScopeOptions {
 
 export interface ScanScope {
   /** The served (highest) revision of every update in scope: NeededRevisions of MS-WUSP §3.1.5.7 before prerequisite staging. */
-  readonly byRevisionId: ReadonlyMap<number, ScopeEntry>;
+  readonly byRevisionId: ScopeEntriesByRevisionId<ScopeEntry>;
   /** Same entries in the order NewUpdates pages them: non-leaf first (what others wait for), then by kind and revision id. */
   readonly ordered: readonly ScopeEntry[];
   /**
@@ -53,7 +54,7 @@ export interface ScanScope {
 
 /** A scope of these entries, already in paging order. */
 export function scanScopeOf(ordered: readonly ScopeEntry[]): ScanScope {
-  return { byRevisionId: new Map(ordered.map((e) => [e.revision.revisionId, e])), ordered, revisionIds: ordered.map((e) => e.revision.revisionId) };
+  return { byRevisionId: ScopeEntriesByRevisionId.of(ordered), ordered, revisionIds: ordered.map((e) => e.revision.revisionId) };
 }
 
 const KIND_PRECEDENCE: Readonly<Record<ScopeKind, number>> = { approved: 4, bundle: 3, detect: 2, evaluate: 1 };
@@ -139,41 +140,50 @@ export function deriveScanScope(
 
   // Merge the sorted additions into the previous order, leaving out the entries they replace. Where
   // each addition goes and where each replaced entry was are found by binary search, so the rest of
-  // the scope is copied by position without reading an entry (each read a cache miss at 100k).
+  // the scope is copied by position without reading an entry (each read a cache miss at 100k), into
+  // arrays made at their final length.
   const previousOrdered = previous.ordered;
+  const previousIds = previous.revisionIds;
   const additions: ScopeEntry[] = [];
-  /** Positions in the previous order of the entries the additions replace. */
-  const removed = new Set<number>();
+  /** Positions in the previous order of the entries the additions replace, ascending once sorted. */
+  const removed: number[] = [];
   for (const [updateId, choice] of choices.chosen) {
     const entry = scopeEntry(state, updateId, choice);
     additions.push(entry);
     const replaced = previous.byRevisionId.get(entry.revision.revisionId);
-    if (replaced !== undefined) removed.add(positionOf(previousOrdered, replaced));
+    if (replaced !== undefined) removed.push(positionOf(previousOrdered, replaced));
   }
   additions.sort(compareScopeOrder);
-  const ordered: ScopeEntry[] = [];
-  const revisionIds: number[] = [];
+  removed.sort((a, b) => a - b);
+  const length = previousOrdered.length - removed.length + additions.length;
+  const ordered = new Array<ScopeEntry>(length);
+  const revisionIds = new Array<number>(length);
   const newPositionOf = new Int32Array(previousOrdered.length).fill(-1);
   const inserted: number[] = [];
-  let position = 0;
+  let from = 0;
+  let to = 0;
+  let nextRemoved = 0;
   const copyUpTo = (end: number): void => {
-    for (; position < end; position += 1) {
-      if (removed.has(position)) continue;
-      newPositionOf[position] = ordered.length;
-      ordered.push(previousOrdered[position]!);
-      revisionIds.push(previous.revisionIds[position]!);
+    for (; from < end; from += 1) {
+      if (removed[nextRemoved] === from) {
+        nextRemoved += 1;
+        continue;
+      }
+      newPositionOf[from] = to;
+      ordered[to] = previousOrdered[from]!;
+      revisionIds[to] = previousIds[from]!;
+      to += 1;
     }
   };
   for (const addition of additions) {
     copyUpTo(insertionPoint(previousOrdered, addition));
-    inserted.push(ordered.length);
-    ordered.push(addition);
-    revisionIds.push(addition.revision.revisionId);
+    inserted.push(to);
+    ordered[to] = addition;
+    revisionIds[to] = addition.revision.revisionId;
+    to += 1;
   }
   copyUpTo(previousOrdered.length);
-  const byRevisionId = new Map(previous.byRevisionId);
-  for (const entry of additions) byRevisionId.set(entry.revision.revisionId, entry);
-  return { scope: { byRevisionId, ordered, revisionIds }, move: { newPositionOf, inserted } };
+  return { scope: { byRevisionId: previous.byRevisionId.with(additions), ordered, revisionIds }, move: { newPositionOf, inserted } };
 }
 
 /** How many entries of a scope's paging order come before `entry` (compareScopeOrder is a total order). */

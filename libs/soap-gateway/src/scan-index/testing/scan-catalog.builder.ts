@@ -5,7 +5,7 @@ import { evolveScanIndex } from '../domain/scan-index.evolve.js';
 import type { ScanIndexEventData } from '../domain/scan-index.events.js';
 import { emptyScanIndexState, type IndexedUpdateType, type ScanIndexState } from '../domain/scan-index.state.js';
 import { ScanIndexView } from '../domain/scan-index.view.js';
-import type { ScanScope } from '../domain/scan-scope.js';
+import type { ScanScope, ScopeEntry } from '../domain/scan-scope.js';
 
 /** Test-only: deterministic GUIDs from a small number (`guid(7)` → `00000000-0000-4000-8000-000000000007`). */
 export const guid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
@@ -134,8 +134,11 @@ export class ScanCatalogBuilder {
 }
 
 /** Test-only: what a client is told about a scope, one line per entry (order, kind, deployment, leaf flag), for comparing scopes. */
-export const describedScope = (scope: ScanScope): string[] =>
-  scope.ordered.map((e) => `${e.revision.revisionId}:${e.kind}:${e.approval?.deploymentId ?? '-'}:${e.approval?.action ?? '-'}:${e.isLeaf}`);
+export const describedScope = (scope: ScanScope): string[] => scope.ordered.map(describedEntry);
+
+/** Test-only: one entry as describedScope writes it; `missing` for none. */
+export const describedEntry = (e: ScopeEntry | undefined): string =>
+  e === undefined ? 'missing' : `${e.revision.revisionId}:${e.kind}:${e.approval?.deploymentId ?? '-'}:${e.approval?.action ?? '-'}:${e.isLeaf}`;
 
 /** SyncUpdateParameters of a software-pass call, as the codec decodes them. */
 export function softwarePass(installedNonLeaf?: readonly number[], otherCached?: readonly number[], extra: Partial<SyncUpdateParameters> = {}): SyncUpdateParameters {

@@ -73,7 +73,7 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
   if (pass === 'driver') {
     const selection = selectDriverPass(view, scope, p);
     hardwareIds = selection.hardwareIds;
-    const keep = new Set(selection.scope.byRevisionId.keys());
+    const keep = new Set(selection.scope.revisionIds);
     scope = selection.scope;
     filtered = filter.size > 0 ? restrictScope(filtered, keep) : scope;
   }
