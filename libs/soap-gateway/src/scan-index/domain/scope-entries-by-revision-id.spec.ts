@@ -46,4 +46,31 @@ describe('ScopeEntriesByRevisionId', () => {
       assert.equal(lookup.has(999), false);
     }
   });
+
+  describe('of a large scope (answered from a bit set)', () => {
+    // Every third id from 5 on: neighbours of members are not members.
+    const large = Array.from({ length: 600 }, (_, i) => entry(5 + 3 * i, 'evaluate'));
+    const members = new Set(large.map((e) => e.revision.revisionId));
+    const probes = [...Array.from({ length: 1900 }, (_, i) => i), 1794, 1795, 1796, 4_000_000];
+
+    it('has every member and nothing else, whatever number is asked', () => {
+      const lookup = ScopeEntriesByRevisionId.of(large);
+      for (const id of probes) assert.equal(lookup.has(id), members.has(id), `revision ${id}`);
+      for (const odd of [-1, -32, 8.5, 5.0000001, Number.NaN, Infinity, -Infinity, 2 ** 32 + 5, 2 ** 53]) assert.equal(lookup.has(odd), false, `${odd}`);
+    });
+
+    it('carries the bit set into a derived lookup, with additions past the largest id and without touching the first', () => {
+      const first = ScopeEntriesByRevisionId.of(large);
+      assert.equal(first.has(8), true); // the bit set is made now, before the derivation
+      const second = first.with([entry(6, 'approved'), entry(70_001, 'bundle'), entry(8, 'approved')]);
+      const expected = new Set([...members, 6, 70_001]);
+      for (const id of [...probes, 70_000, 70_001, 70_002]) assert.equal(second.has(id), expected.has(id), `revision ${id}`);
+      assert.equal(second.size, 602);
+      assert.equal(first.has(6), false);
+      assert.equal(first.has(70_001), false);
+      // Made lazily on a derived lookup whose predecessor never made one: the same answers.
+      const fresh = ScopeEntriesByRevisionId.of(large).with([entry(6, 'approved'), entry(70_001, 'bundle')]);
+      for (const id of [...probes, 70_001]) assert.equal(fresh.has(id), expected.has(id), `lazily, revision ${id}`);
+    });
+  });
 });
