@@ -147,6 +147,17 @@ describe('parseXmlDocument (hand-written) against the fast-xml-parser reference'
     '<a><b x="1"/><b/><b\t></b><b\u00e9></b\u00e9></a>',
     '<p:a xmlns:p="u"><p:b/><p:b/><p:bb/><p:b></p:b></p:a>',
     '<a><b/><b:c/></a>',
+    // Leaves made at once (text, then their own end tag), and what must fall back to the general path.
+    '<a><b>x&amp;y</b><b>&#65;</b><b>&bad;</b></a>',
+    '<a><b>x</b  ><b></b><b>1<!--c--></b><b>1<![CDATA[2]]></b><b>1<c/></b></a>',
+    '<a><b>x</c></a>',
+    '<a><b>x</bé></a>',
+    '<a><q:b>x</q:b></a>',
+    '<a xmlns:q="u"><q:b>x</q:b><q:b>y</b></a>',
+    '<a><b>x</b',
+    '<a><b>x</b x>',
+    '<a><b>x>y</b></a>',
+    '<b>x</b>',
   ];
   for (const xml of cases) it(`same outcome: ${JSON.stringify(xml)}`, () => assertSameAsLibrary(xml));
 

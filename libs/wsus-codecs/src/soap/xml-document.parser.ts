@@ -167,7 +167,15 @@ export function parseXmlDocument(xml: string, limits: SoapLimits): XmlElement {
       i = end + 1;
     }
     sawElement = true;
-    const open = openElement(qname, raw ?? NO_RAW_ATTRIBUTES, stack[stack.length - 1]?.scope ?? rootScope, qnames);
+    const parent = stack[stack.length - 1];
+    if (!selfClosing && raw === null && parent !== undefined) {
+      const end = closedLeaf(xml, i, qname, parent, qnames);
+      if (end >= 0) {
+        pos = end;
+        continue;
+      }
+    }
+    const open = openElement(qname, raw ?? NO_RAW_ATTRIBUTES, parent?.scope ?? rootScope, qnames);
     if (selfClosing) close(open);
     else stack.push(open);
     pos = i;
@@ -176,6 +184,27 @@ export function parseXmlDocument(xml: string, limits: SoapLimits): XmlElement {
   if (stack.length > 0) throw malformed(`unclosed element <${stack[stack.length - 1]!.qname}>`);
   if (!sawElement || root === undefined) throw malformed('document must have exactly one root element');
   return root;
+}
+
+/**
+ * A child without attributes whose content is text up to its own end tag (`<int>42</int>`, a
+ * thousand of them in a rescan's SyncUpdates): made and filed under `parent` at once, without the
+ * open element the general path keeps for it, and the position after its end tag returned. -1 when
+ * the content is anything else (markup, another end tag); the general path then parses it as before.
+ */
+function closedLeaf(xml: string, contentStart: number, qname: string, parent: OpenElement, names: Map<string, QName>): number {
+  const lt = xml.indexOf('<', contentStart);
+  if (lt < 0 || xml.charCodeAt(lt + 1) !== 0x2f /* / */ || !isNameAt(xml, lt + 2, qname)) return -1;
+  const gt = xml.indexOf('>', lt + 2 + qname.length);
+  if (gt < 0 || !isBlank(xml, lt + 2 + qname.length, gt)) return -1;
+  const { prefix, local } = names.get(qname) ?? names.set(qname, splitQName(qname)).get(qname)!;
+  const ns = parent.scope.get(prefix);
+  if (ns === undefined && prefix !== '') throw malformed(`undeclared prefix "${prefix}" on <${qname}>`);
+  const text = lt > contentStart ? decodeReferences(xml.slice(contentStart, lt)) : '';
+  const element: XmlElement = { ns: ns ?? '', name: local, prefix, attributes: NO_ATTRIBUTES, children: NO_CHILDREN, text };
+  if (parent.children === null) parent.children = [element];
+  else parent.children.push(element);
+  return gt + 1;
 }
 
 /**
