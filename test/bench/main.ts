@@ -52,6 +52,8 @@ const { values } = parseArgs({
     /** Comma-separated subset of scan,rescan,content,reports (default: scan,rescan,content; --quick adds reports). */
     scenarios: { type: 'string' },
     'rescan-rounds': { type: 'string' },
+    /** Rescan phases per fleet, each after 5 new approvals (default 1): more p99 samples from one import. */
+    'rescan-repeats': { type: 'string' },
     /** Documents per import-batch request (1 = the single import route per document). */
     'import-batch': { type: 'string' },
     /** pglite (default) or postgres: the server's event store (postgres: a fresh database on the test PostgreSQL). */
@@ -77,7 +79,9 @@ const store = values.store ?? 'pglite';
 if (store !== 'pglite' && store !== 'postgres') throw new Error(`--store: pglite or postgres, not ${store}`);
 const productsPerComputer = num(values['products-per-computer'], quick ? 2 : 0);
 if (values['products-fleet-only'] === true && productsPerComputer <= 0) throw new Error('--products-fleet-only needs --products-per-computer');
-const storeOptions = { store, productsPerComputer, proportionalFleet: values['products-fleet-only'] !== true, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
+const rescanRepeats = num(values['rescan-repeats'], 1);
+if (!Number.isInteger(rescanRepeats) || rescanRepeats < 1 || rescanRepeats > 20) throw new Error(`--rescan-repeats: a whole number from 1 to 20, not ${values['rescan-repeats']}`);
+const storeOptions = { store, productsPerComputer, rescanRepeats, proportionalFleet: values['products-fleet-only'] !== true, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 const MiB = 1024 * 1024;
