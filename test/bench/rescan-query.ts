@@ -6,7 +6,7 @@
  * the 26 a 100k benchmark run takes.
  *
  *   npm exec -- node dist/test/bench/rescan-query.js [--revisions 100000] [--products-per-computer 2]
- *     [--clients 20] [--rounds 25] [--approval-rounds 1] [--profile FILE]
+ *     [--clients 20] [--rounds 25] [--approval-rounds 1] [--profile FILE] [--no-settled]
  *
  * The catalog is the rescan scenario's (same generator and seed) applied to a scan index as
  * scope-rebuild.ts does. Each computer is in one client group and, with --products-per-computer, has
@@ -25,6 +25,7 @@ import type { UpdateInfo } from '#wsus-codecs';
 import type { RevisionEntry } from '../../libs/soap-gateway/src/scan-index/domain/scan-index.state.js';
 import { rescanCatalogIndex } from './rescan-catalog-index.js';
 import { syncUpdates } from '../../libs/soap-gateway/src/sync-updates/domain/sync-updates.query.js';
+import { SettledScans } from '../../libs/soap-gateway/src/sync-updates/domain/settled-scans.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '25' },
     'approval-rounds': { type: 'string', default: '1' },
     profile: { type: 'string' },
+    'no-settled': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -73,6 +75,9 @@ const computers: Computer[] = Array.from({ length: clients }, (_, i) => {
   return { computerId: `pc-${i}`, groupIds: [groupIds.get(group)!, ALL_COMPUTERS_GROUP_ID], installed, installedNonLeaf: [], otherCached: [], anchor: null };
 });
 
+/** As the SyncUpdates handler keeps one per gateway (--no-settled: none, to measure the walk it saves). */
+const settled = values['no-settled'] === true ? undefined : new SettledScans();
+
 function call(computer: Computer): UpdateInfo[] {
   const first = computer.installedNonLeaf.length === 0 && computer.otherCached.length === 0;
   const outcome = syncUpdates(view, {
@@ -81,7 +86,7 @@ function call(computer: Computer): UpdateInfo[] {
     clientProtocolVersion: '2.90',
     lastSyncAnchor: computer.anchor,
     parameters: { expressQuery: false, skipSoftwareSync: false, ...(first ? {} : { installedNonLeafUpdateIds: computer.installedNonLeaf, otherCachedUpdateIds: computer.otherCached }) },
-  });
+  }, undefined, settled);
   computer.anchor = outcome.lastSyncAnchor;
   const offered = [...(outcome.result.newUpdates ?? [])];
   for (const update of offered) {

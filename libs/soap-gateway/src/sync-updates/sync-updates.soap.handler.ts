@@ -6,6 +6,7 @@ import { WuspOperationRegistry } from '../wusp-endpoint/wusp-operation.registry.
 import { ScanIndexService } from '../scan-index/scan-index.service.js';
 import { DEFAULT_ANCHOR_WAIT_MS, DEFAULT_SCAN_SETTINGS, SCAN_SETTINGS, type ScanSettings } from '../scan-index/scan-settings.js';
 import { syncUpdates } from './domain/sync-updates.query.js';
+import { SettledScans } from './domain/settled-scans.js';
 
 /**
  * SyncUpdates (§3.1.5.7), both passes. The cookie is checked with the configuration (ConfigChanged,
@@ -16,6 +17,8 @@ import { syncUpdates } from './domain/sync-updates.query.js';
 export class SyncUpdatesSoapHandler implements WuspOperationHandler<'SyncUpdates'> {
   readonly operation = 'SyncUpdates' as const;
   private readonly settings: ScanSettings;
+  /** This gateway's computers whose last scan had nothing new: their unchanged rescans skip the NewUpdates walk. */
+  private readonly settled = new SettledScans();
 
   constructor(
     @Inject(WuspOperationRegistry) registry: WuspOperationRegistry,
@@ -51,6 +54,7 @@ export class SyncUpdatesSoapHandler implements WuspOperationHandler<'SyncUpdates
           parameters: request.parameters,
         },
         view.scanSettings,
+        this.settled,
       ),
     );
     const newCookie = this.cookies.renew(state, { lastSyncAnchor: outcome.lastSyncAnchor, lastSyncAt: context.now.toISOString() });

@@ -6,6 +6,7 @@ import { candidatePositions } from '../../scan-index/domain/scope-prerequisite-i
 import type { ScanScope } from '../../scan-index/domain/scan-scope.js';
 import { guid, ScanCatalogBuilder, softwarePass } from '../../scan-index/testing/scan-catalog.builder.js';
 import { DEFAULT_SYNC_UPDATES_PAGE_SIZE, installedUpdateIds, newUpdateCandidates, prerequisitesSatisfied, syncUpdates } from './sync-updates.query.js';
+import { SettledScans } from './settled-scans.js';
 
 /**
  * NewUpdates looks only at the scope entries filed under a prerequisite the client reports installed
@@ -36,6 +37,8 @@ interface ShapedCatalog {
   readonly detectoids: readonly (readonly string[])[];
   /** Deployable updates not approved yet, for changes during a test. */
   readonly unapproved: string[];
+  /** The gateway's memo of settled computers (settled-scans.ts), one per catalog: every scan here goes through it. */
+  readonly settled: SettledScans;
 }
 
 function shapedCatalog(seed: number, leaves: number): ShapedCatalog {
@@ -89,7 +92,7 @@ function shapedCatalog(seed: number, leaves: number): ShapedCatalog {
     if (next() < 0.6) catalog.approve(updateId, ALL_COMPUTERS_GROUP_ID, next() < 0.9 ? 'Install' : 'OptionalInstall');
     else unapproved.push(updateId);
   }
-  return { catalog, products, detectoids, unapproved };
+  return { catalog, products, detectoids, unapproved, settled: new SettledScans() };
 }
 
 /** What a computer with these products evaluates as installed: every category but other products, and its products' detectoids. */
@@ -108,10 +111,13 @@ interface Cache {
   installedNonLeaf: number[];
   otherCached: number[];
   anchor: string | null;
+  /** Default pc-1 in All Computers (server-side targeting). */
+  computerId?: string;
 }
 
 /** NewUpdates by definition: the whole scope in paging order, less cached, less what waits for a prerequisite. */
 function referencePage(shaped: ShapedCatalog, scope: ScanScope, cache: Cache): { ids: number[]; truncated: boolean } {
+  // What a settled computer's skipped walk must equal: computed here without the memo, every time.
   const cached = new Set([...cache.installedNonLeaf, ...cache.otherCached]);
   const installed = installedUpdateIds(shaped.catalog.view, cache.installedNonLeaf);
   const ids: number[] = [];
@@ -127,17 +133,23 @@ function referencePage(shaped: ShapedCatalog, scope: ScanScope, cache: Cache): {
 function scanAndCompare(shaped: ShapedCatalog, cache: Cache, installs: (updateId: string) => boolean): number[][] {
   const { view } = shaped.catalog;
   const pages: number[][] = [];
+  const computerId = cache.computerId ?? 'pc-1';
   for (let round = 0; round < 200; round += 1) {
-    const scope = view.scope([ALL_COMPUTERS_GROUP_ID], { pass: 'software', policy: 'approved-only' });
+    const scope = view.scope(view.effectiveGroupIds(computerId, null), { pass: 'software', policy: 'approved-only' });
     const expected = referencePage(shaped, scope, cache);
     const first = cache.installedNonLeaf.length === 0 && cache.otherCached.length === 0;
-    const outcome = syncUpdates(view, {
-      computerId: 'pc-1',
-      cookieGroupIds: null,
-      clientProtocolVersion: '2.90',
-      lastSyncAnchor: cache.anchor,
-      parameters: first ? softwarePass() : softwarePass([...cache.installedNonLeaf], [...cache.otherCached]),
-    });
+    const outcome = syncUpdates(
+      view,
+      {
+        computerId,
+        cookieGroupIds: null,
+        clientProtocolVersion: '2.90',
+        lastSyncAnchor: cache.anchor,
+        parameters: first ? softwarePass() : softwarePass([...cache.installedNonLeaf], [...cache.otherCached]),
+      },
+      undefined,
+      shaped.settled,
+    );
     const got = (outcome.result.newUpdates ?? []).map((u: UpdateInfo) => u.id);
     assert.deepEqual(got, expected.ids, `round ${round}: NewUpdates differs from the whole-scope walk`);
     assert.equal(outcome.result.truncated, expected.truncated, `round ${round}: Truncated differs`);
@@ -166,8 +178,9 @@ describe('SyncUpdates NewUpdates through the scope prerequisite index', () => {
       const installed = installedUpdateIds(view, cache.installedNonLeaf);
       const positions = candidatePositions(view.prerequisiteIndex(scope), installed, scope.ordered.length);
       assert.ok(positions !== undefined && positions.length < scope.ordered.length / 4, 'the index was used');
-      // A steady rescan offers nothing, as the walk would.
+      // A steady rescan offers nothing, as the walk would; the computer's empty answer is remembered.
       assert.deepEqual(scanAndCompare(shaped, cache, installs), [[]]);
+      assert.equal(shaped.settled.size, 1);
     }
   });
 
@@ -213,5 +226,42 @@ describe('SyncUpdates NewUpdates through the scope prerequisite index', () => {
         if (prerequisitesSatisfied(entry.revision, installed)) assert.ok(offered.has(entry), `revision ${entry.revision.revisionId} is offerable but not a candidate`);
       }
     }
+  });
+
+  it('answers a settled computer as the walk would through changes in its groups and others, moves and cache changes', () => {
+    const shaped = shapedCatalog(4242, 1500);
+    const { catalog } = shaped;
+    const [office, lab] = [guid(900_001), guid(900_002)];
+    catalog.group(office, 'Office', ALL_COMPUTERS_GROUP_ID).group(lab, 'Lab', ALL_COMPUTERS_GROUP_ID).assign('pc-a', office).assign('pc-b', lab);
+    const computers = [
+      { cache: { installedNonLeaf: [], otherCached: [], anchor: null, computerId: 'pc-a' } as Cache, installs: productSetEvaluator(shaped, [2, 9]) },
+      { cache: { installedNonLeaf: [], otherCached: [], anchor: null, computerId: 'pc-b' } as Cache, installs: productSetEvaluator(shaped, [2, 15]) },
+    ];
+    for (const { cache, installs } of computers) scanAndCompare(shaped, cache, installs);
+    const next = random(17);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    let settledRescans = 0;
+    for (let step = 0; step < 120; step += 1) {
+      const roll = next();
+      if (roll < 0.3) catalog.approve(pick(shaped.unapproved), pick([office, lab]));
+      else if (roll < 0.4) catalog.removeApproval(pick(shaped.unapproved), pick([office, lab]));
+      else if (roll < 0.45) catalog.decline(pick(shaped.unapproved));
+      else if (roll < 0.5) catalog.undecline(pick(shaped.unapproved));
+      else if (roll < 0.55) catalog.assign(pick(['pc-a', 'pc-b']), pick([office, lab]));
+      else if (roll < 0.65) {
+        // The client forgets something it cached (a cleaned-up cache): it must be offered again.
+        const { cache } = pick(computers);
+        if (cache.otherCached.length > 0) cache.otherCached.splice(Math.floor(next() * cache.otherCached.length), 1);
+      }
+      // else: nothing happens; a steady rescan.
+      for (const { cache, installs } of computers) {
+        const wasSettled = shaped.settled.size;
+        const pages = scanAndCompare(shaped, cache, installs);
+        if (pages.length === 1 && pages[0]!.length === 0 && wasSettled > 0) settledRescans += 1;
+      }
+    }
+    // Not vacuous: many rescans were answered from the memo, and the memo knows both computers.
+    assert.ok(settledRescans > 50, `settled rescans: ${settledRescans}`);
+    assert.equal(shaped.settled.size, 2);
   });
 });

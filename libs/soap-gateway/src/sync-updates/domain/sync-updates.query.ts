@@ -8,6 +8,7 @@ import { restrictScope, selectDriverPass } from './driver-pass.js';
 import { clientVersionAtLeast } from './client-protocol-version.js';
 import { updateInfoFor } from './scan-deployment.js';
 import { CachedRevisionIds } from './cached-revision-ids.js';
+import { scanRequestHash, type SettledScans } from './settled-scans.js';
 
 /** The calls' cached-id set, reused: syncUpdates is synchronous, so one call at a time uses it. */
 const cachedRevisionIds = new CachedRevisionIds();
@@ -54,7 +55,13 @@ export interface SyncUpdatesOutcome {
  * depends on them), paged; OutOfScopeRevisionIDs = cached − needed; ChangedUpdates = cached ∩
  * needed whose deployment or IsLeaf moved after the cookie's anchor.
  */
-export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settings: SyncUpdatesSettings = DEFAULT_SYNC_UPDATES_SETTINGS): SyncUpdatesOutcome {
+export function syncUpdates(
+  view: ScanIndexView,
+  query: SyncUpdatesQuery,
+  settings: SyncUpdatesSettings = DEFAULT_SYNC_UPDATES_SETTINGS,
+  /** The gateway's memo of computers whose last answer had nothing new (settled-scans.ts); none: always walk. */
+  settled?: SettledScans,
+): SyncUpdatesOutcome {
   const p = query.parameters;
   const pageSize = Math.min(Math.max(1, Math.floor(settings.pageSize)), MAX_SYNC_UPDATES_PAGE_SIZE);
   const version = query.clientProtocolVersion;
@@ -125,12 +132,19 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
     }
   }
 
+  // A full software scan that got nothing new last time, asking again from that answer with the same
+  // groups and ids, with nothing changed since that can move its scope: nothing new again.
+  const memo = settled !== undefined && pass === 'software' && filter.size === 0 ? settled : undefined;
+  const requestHash = memo === undefined ? 0 : scanRequestHash(groups, p.installedNonLeafUpdateIds ?? [], p.otherCachedUpdateIds ?? []);
+  const settledBefore =
+    memo !== undefined && query.lastSyncAnchor !== null && !everythingChanged && changedSet?.size === 0 && memo.isSettled(query.computerId, since, requestHash);
+
   // NewUpdates: the scope in paging order, less what is cached, less what waits for a prerequisite.
   // When the client caches the whole scope (a steady rescan) there is nothing to walk; otherwise only
   // what its installed non-leaf updates may unlock is looked at (newUpdateCandidates).
   const newUpdates: UpdateInfo[] = [];
   let truncated = false;
-  if (cachedInScope < filtered.ordered.length) {
+  if (cachedInScope < filtered.ordered.length && !settledBefore) {
     // Only needed when something in scope is not cached yet (never on most driver passes).
     const installed = installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
     const positions = newUpdateCandidates(view, filtered, installed);
@@ -161,6 +175,11 @@ export function syncUpdates(view: ScanIndexView, query: SyncUpdatesQuery, settin
     // Blocked drivers are never sent (protocol-decisions D12), so they do not make a driver pass worthwhile.
     ...(modern17 ? { driverSyncNotNeeded: !deploysADriver(driverScope(view, groups, policy, filter)) } : {}),
   };
+  if (memo !== undefined) {
+    // The anchor this answer carries maps back to this version (a full software scan never keeps the old anchor).
+    if (newUpdates.length === 0 && !truncated) memo.settle(query.computerId, view.version, requestHash);
+    else memo.forget(query.computerId);
+  }
   return { result, lastSyncAnchor: changeLeftUnreported ? query.lastSyncAnchor : view.anchor };
 }
 
