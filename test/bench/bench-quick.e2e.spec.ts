@@ -55,7 +55,7 @@ describe('npm run bench -- --quick', () => {
   it('produces the JSON document, the tables and the charts, with no failed request', () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-out-'));
     try {
-      const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', '--out', out], { encoding: 'utf8', timeout: 285_000 });
+      const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', '--rescan-repeats', '2', '--out', out], { encoding: 'utf8', timeout: 285_000 });
       assert.equal(run.status, 0, run.stderr);
       const document = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as {
         quick: boolean;
@@ -73,8 +73,9 @@ describe('npm run bench -- --quick', () => {
         assert.ok(fleet.catalog.load.serverCpuMsPerDocument > 0, 'server CPU per imported document');
         assert.ok(fleet.catalog.documents.from2To20KB > fleet.catalog.revisions / 2, 'most documents are 2–20 KB');
         // --quick also runs the product-set fleet (2 of the 24 products per computer): it sees less of the catalog.
-        assert.deepEqual(fleet.phases.map((p) => p.phase), ['first-scan', 'rescan', 'first-scan (2 of 24 products)', 'rescan (2 of 24 products)']);
-        const [everyProduct, , twoProducts, twoProductsRescan] = fleet.phases;
+        // --rescan-repeats 2: each fleet's rescan phase twice, each after new approvals of its own.
+        assert.deepEqual(fleet.phases.map((p) => p.phase), ['first-scan', 'rescan', 'rescan #2', 'first-scan (2 of 24 products)', 'rescan (2 of 24 products)', 'rescan (2 of 24 products) #2']);
+        const [everyProduct, , , twoProducts, twoProductsRescan] = fleet.phases;
         assert.ok(twoProducts!.updatesOfferedPerWalk < everyProduct!.updatesOfferedPerWalk, `${fleet.scenario}: a computer with 2 of 24 products is offered less than one with all of them`);
         assert.ok((twoProductsRescan!.cachedIdsPerCall ?? 0) > 0, `${fleet.scenario}: rescans report the ids they send`);
         for (const phase of fleet.phases) {
