@@ -61,10 +61,7 @@ export function parseXmlDocument(xml: string, limits: SoapLimits): XmlElement {
   const close = (open: OpenElement): void => {
     const element: XmlElement = { ns: open.ns, name: open.local, prefix: open.prefix, attributes: open.attributes, children: open.children ?? NO_CHILDREN, text: open.text };
     const parent = stack[stack.length - 1];
-    if (parent !== undefined) {
-      if (parent.children === null) parent.children = [element];
-      else parent.children.push(element);
-    }
+    if (parent !== undefined) fileChild(parent, element);
     else if (root === undefined) root = element;
     else throw malformed('document must have exactly one root element');
   };
@@ -197,14 +194,29 @@ function closedLeaf(xml: string, contentStart: number, qname: string, parent: Op
   if (lt < 0 || xml.charCodeAt(lt + 1) !== 0x2f /* / */ || !isNameAt(xml, lt + 2, qname)) return -1;
   const gt = xml.indexOf('>', lt + 2 + qname.length);
   if (gt < 0 || !isBlank(xml, lt + 2 + qname.length, gt)) return -1;
-  const { prefix, local } = names.get(qname) ?? names.set(qname, splitQName(qname)).get(qname)!;
-  const ns = parent.scope.get(prefix);
-  if (ns === undefined && prefix !== '') throw malformed(`undeclared prefix "${prefix}" on <${qname}>`);
+  const name = splitOnce(qname, names);
+  const ns = namespaceOf(name, qname, parent.scope);
   const text = lt > contentStart ? decodeReferences(xml.slice(contentStart, lt)) : '';
-  const element: XmlElement = { ns: ns ?? '', name: local, prefix, attributes: NO_ATTRIBUTES, children: NO_CHILDREN, text };
+  fileChild(parent, { ns, name: name.local, prefix: name.prefix, attributes: NO_ATTRIBUTES, children: NO_CHILDREN, text });
+  return gt + 1;
+}
+
+/** Appends a finished element to its parent's children (made on the first: most elements have none). */
+function fileChild(parent: OpenElement, element: XmlElement): void {
   if (parent.children === null) parent.children = [element];
   else parent.children.push(element);
-  return gt + 1;
+}
+
+/** An element name, split once per document (names repeat: a thousand `<int>` in a rescan). */
+function splitOnce(qname: string, names: Map<string, QName>): QName {
+  return names.get(qname) ?? names.set(qname, splitQName(qname)).get(qname)!;
+}
+
+/** The namespace of an element's prefix in `scope` ('' for none); an undeclared prefix is refused. */
+function namespaceOf(name: QName, qname: string, scope: ReadonlyMap<string, string>): string {
+  const ns = scope.get(name.prefix);
+  if (ns === undefined && name.prefix !== '') throw malformed(`undeclared prefix "${name.prefix}" on <${qname}>`);
+  return ns ?? '';
 }
 
 /**
@@ -265,10 +277,8 @@ function processingInstructionEnd(xml: string, from: number): number {
 function openElement(qname: string, raw: readonly { name: string; value: string }[], inScope: ReadonlyMap<string, string>, names: Map<string, QName>): OpenElement {
   if (raw.length === 0) {
     // No attribute, so no declaration either (most elements): the parent's scope as it is.
-    const { prefix, local } = names.get(qname) ?? names.set(qname, splitQName(qname)).get(qname)!;
-    const ns = inScope.get(prefix);
-    if (ns === undefined && prefix !== '') throw malformed(`undeclared prefix "${prefix}" on <${qname}>`);
-    return { qname, ns: ns ?? '', prefix, local, attributes: NO_ATTRIBUTES, scope: inScope, children: null, text: '' };
+    const name = splitOnce(qname, names);
+    return { qname, ns: namespaceOf(name, qname, inScope), prefix: name.prefix, local: name.local, attributes: NO_ATTRIBUTES, scope: inScope, children: null, text: '' };
   }
   let scope = inScope;
   for (const { name, value: rawValue } of raw) {
@@ -283,9 +293,8 @@ function openElement(qname: string, raw: readonly { name: string; value: string 
     }
   }
 
-  const { prefix, local } = names.get(qname) ?? names.set(qname, splitQName(qname)).get(qname)!;
-  const ns = scope.get(prefix);
-  if (ns === undefined && prefix !== '') throw malformed(`undeclared prefix "${prefix}" on <${qname}>`);
+  const name = splitOnce(qname, names);
+  const ns = namespaceOf(name, qname, scope);
 
   const attributes: XmlAttribute[] = [];
   for (const { name, value } of raw) {
@@ -300,7 +309,7 @@ function openElement(qname: string, raw: readonly { name: string; value: string 
     if (attrNs === XMLNS_NS) continue;
     attributes.push({ ns: attrNs, name: a.local, value: decodeReferences(value) });
   }
-  return { qname, ns: ns ?? '', prefix, local, attributes: attributes.length === 0 ? NO_ATTRIBUTES : attributes, scope, children: null, text: '' };
+  return { qname, ns, prefix: name.prefix, local: name.local, attributes: attributes.length === 0 ? NO_ATTRIBUTES : attributes, scope, children: null, text: '' };
 }
 
 interface QName {
