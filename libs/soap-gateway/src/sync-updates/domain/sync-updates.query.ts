@@ -111,10 +111,8 @@ export function syncUpdates(
   // revisions the entries are spread over a large heap and each read is a cache miss).
   const changedRevisions = changedSet === undefined ? undefined : view.servedRevisionIds(changedSet);
   // The entry is only read when the change set cannot answer by id (each read a cache miss at 100k).
-  const changedSince = (id: number, entryOf: (id: number) => ScopeEntry | undefined): boolean =>
-    everythingChanged || (changedRevisions !== undefined ? changedRevisions.has(id) : view.changedSince(entryOf(id)!.revision.updateId, groups, since));
-  const inFiltered = (id: number): ScopeEntry | undefined => filtered.byRevisionId.get(id);
-  const inScope = (id: number): ScopeEntry | undefined => scope.byRevisionId.get(id);
+  const changedSince = (id: number, entries: ScanScope['byRevisionId']): boolean =>
+    everythingChanged || (changedRevisions !== undefined ? changedRevisions.has(id) : view.changedSince(entries.get(id)!.revision.updateId, groups, since));
   // A category scan reports changes only inside its categories; if something cached outside them
   // changed, the watermark must stay where it was so that the next full scan still reports it.
   let changeLeftUnreported = false;
@@ -122,46 +120,51 @@ export function syncUpdates(
   for (const id of sent) {
     if (filtered.byRevisionId.has(id)) {
       cachedInScope += 1;
-      if (changedSince(id, inFiltered)) changed.push(info(inFiltered(id)!));
+      if (changedSince(id, filtered.byRevisionId)) changed.push(info(filtered.byRevisionId.get(id)!));
       continue;
     }
     if (!scope.byRevisionId.has(id)) outOfScope.push(id);
     else {
       if (splitOutOfScope) deployedOutOfScope.push(id);
-      if (changedSince(id, inScope)) changeLeftUnreported = true;
+      if (changedSince(id, scope.byRevisionId)) changeLeftUnreported = true;
     }
   }
-
-  // A full software scan that got nothing new last time, asking again from that answer with the same
-  // groups and ids, with nothing changed since that can move its scope: nothing new again.
-  const memo = settled !== undefined && pass === 'software' && filter.size === 0 ? settled : undefined;
-  const requestHash = memo === undefined ? 0 : scanRequestHash(groups, p.installedNonLeafUpdateIds ?? [], p.otherCachedUpdateIds ?? []);
-  const settledBefore =
-    memo !== undefined && query.lastSyncAnchor !== null && !everythingChanged && changedSet?.size === 0 && memo.isSettled(query.computerId, since, requestHash);
 
   // NewUpdates: the scope in paging order, less what is cached, less what waits for a prerequisite.
   // When the client caches the whole scope (a steady rescan) there is nothing to walk; otherwise only
   // what its installed non-leaf updates may unlock is looked at (newUpdateCandidates).
   const newUpdates: UpdateInfo[] = [];
   let truncated = false;
-  if (cachedInScope < filtered.ordered.length && !settledBefore) {
-    // Only needed when something in scope is not cached yet (never on most driver passes).
-    const installed = installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
-    const positions = newUpdateCandidates(view, filtered, installed);
-    // Cached candidates are told apart by id, without reading their entries: at 100k revisions
-    // those are spread over a large heap and each read is a cache miss (a rescan caches them all).
-    const { revisionIds } = filtered;
-    const count = positions?.length ?? filtered.ordered.length;
-    for (let i = 0; i < count; i += 1) {
-      const position = positions === undefined ? i : positions[i]!;
-      if (cached.has(revisionIds[position]!)) continue;
-      const entry = filtered.ordered[position]!;
-      if (!prerequisitesSatisfied(entry.revision, installed)) continue;
-      if (newUpdates.length === pageSize) {
-        truncated = true;
-        break;
+  if (cachedInScope < filtered.ordered.length) {
+    // A full software scan that got nothing new last time, asking again from that answer with the
+    // same groups and ids, with nothing changed since that can move its scope (the change set is
+    // undefined when everything may have changed): nothing new again, without the walk.
+    const memo = settled !== undefined && pass === 'software' && filter.size === 0 ? settled : undefined;
+    const requestHash = memo === undefined ? 0 : scanRequestHash(groups, p.installedNonLeafUpdateIds ?? [], p.otherCachedUpdateIds ?? []);
+    const settledBefore = memo !== undefined && query.lastSyncAnchor !== null && changedSet?.size === 0 && memo.isSettled(query.computerId, since, requestHash);
+    if (!settledBefore) {
+      const installed = installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
+      const positions = newUpdateCandidates(view, filtered, installed);
+      // Cached candidates are told apart by id, without reading their entries: at 100k revisions
+      // those are spread over a large heap and each read is a cache miss (a rescan caches them all).
+      const { revisionIds } = filtered;
+      const count = positions?.length ?? filtered.ordered.length;
+      for (let i = 0; i < count; i += 1) {
+        const position = positions === undefined ? i : positions[i]!;
+        if (cached.has(revisionIds[position]!)) continue;
+        const entry = filtered.ordered[position]!;
+        if (!prerequisitesSatisfied(entry.revision, installed)) continue;
+        if (newUpdates.length === pageSize) {
+          truncated = true;
+          break;
+        }
+        newUpdates.push(info(entry));
       }
-      newUpdates.push(info(entry));
+    }
+    if (memo !== undefined) {
+      // The anchor this answer carries maps back to this version (a full software scan never keeps the old anchor).
+      if (newUpdates.length === 0 && !truncated) memo.settle(query.computerId, view.version, requestHash);
+      else memo.forget(query.computerId);
     }
   }
 
@@ -175,11 +178,6 @@ export function syncUpdates(
     // Blocked drivers are never sent (protocol-decisions D12), so they do not make a driver pass worthwhile.
     ...(modern17 ? { driverSyncNotNeeded: !deploysADriver(driverScope(view, groups, policy, filter)) } : {}),
   };
-  if (memo !== undefined) {
-    // The anchor this answer carries maps back to this version (a full software scan never keeps the old anchor).
-    if (newUpdates.length === 0 && !truncated) memo.settle(query.computerId, view.version, requestHash);
-    else memo.forget(query.computerId);
-  }
   return { result, lastSyncAnchor: changeLeftUnreported ? query.lastSyncAnchor : view.anchor };
 }
 
