@@ -158,25 +158,33 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
         nextUnapproved += count;
         await new Promise((r) => setTimeout(r, 500));
       };
-      const repeats = options.rescanRepeats ?? 1;
+      /**
+       * `--rescan-repeats` rescan phases of a fleet, each after 5 new approvals (its first round brings
+       * them, later rounds find nothing new): labelled `<label>`, `<label> #2`…; profiled as
+       * `<profileName>`, `<profileName>-2`…. Returns the first phase's recorded exchanges.
+       */
+      const rescanPhases = async (fleet: SimulatedComputer[], label: string, profileName: string, record: Pick<Parameters<typeof runFleetPhase>[3], 'recordWalks' | 'recordFrom'>): Promise<Exchange[]> => {
+        let firstRecording: Exchange[] = [];
+        for (let repeat = 0; repeat < (options.rescanRepeats ?? 1); repeat += 1) {
+          await approveFresh(5);
+          const suffix = repeat === 0 ? '' : ` #${repeat + 1}`;
+          const re = await profiled(`${profileName}${repeat === 0 ? '' : `-${repeat + 1}`}`, () =>
+            runFleetPhase(ctx, 'rescan', fleet, { concurrency: options.concurrency, rounds: options.rescanRounds, ...record, label: `${label}${suffix}` }),
+          );
+          phases.push(re.result);
+          if (repeat === 0) firstRecording = re.recorded;
+          options.log(`${options.name}: ${label}${suffix}: ${re.result.walks} in ${re.result.wallSeconds}s, p99 ${re.result.latencyMs.SyncUpdates?.p99} ms, errors ${re.result.errors}`);
+        }
+        return firstRecording;
+      };
       if (options.proportionalFleet !== false) {
         const first = await profiled('first-scan', () => runFleetPhase(ctx, 'first-scan', computers, { concurrency: options.concurrency, recordWalks: options.recordWalks }));
         phases.push(first.result);
         recordings.push({ phase: 'first-scan', exchanges: first.recorded });
         options.log(`${options.name}: first scans: ${first.result.walks} in ${first.result.wallSeconds}s, errors ${first.result.errors}`);
 
-        for (let repeat = 0; repeat < repeats; repeat += 1) {
-          // A few new approvals: the first rescan round brings them, later rounds find nothing new.
-          await approveFresh(5);
-          const suffix = repeat === 0 ? '' : ` #${repeat + 1}`;
-          const re = await profiled(`rescan${suffix.replace(' #', '-')}`, () =>
-            runFleetPhase(ctx, 'rescan', computers, { concurrency: options.concurrency, rounds: options.rescanRounds, recordWalks: options.recordWalks, recordFrom: 'end', label: `rescan${suffix}` }),
-          );
-          phases.push(re.result);
-          // The ceiling replays the first repeat's recording (the same requests each time).
-          if (repeat === 0) recordings.push({ phase: 'rescan', exchanges: re.recorded });
-          options.log(`${options.name}: rescans${suffix}: ${re.result.walks} in ${re.result.wallSeconds}s, p99 ${re.result.latencyMs.SyncUpdates?.p99} ms, errors ${re.result.errors}`);
-        }
+        // The ceiling replays the first phase's recording (the same requests each time).
+        recordings.push({ phase: 'rescan', exchanges: await rescanPhases(computers, 'rescan', 'rescan', { recordWalks: options.recordWalks, recordFrom: 'end' }) });
       }
 
       const perComputer = options.productsPerComputer ?? 0;
@@ -188,16 +196,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
         options.log(`${options.name}: first scans (${label}): ${firstSet.result.walks} in ${firstSet.result.wallSeconds}s, ${firstSet.result.updatesOfferedPerWalk} offered per walk, errors ${firstSet.result.errors}`);
         // The product fleet's approvals start after the first fleet's first five, as they always did.
         nextUnapproved = Math.max(nextUnapproved, 5);
-        for (let repeat = 0; repeat < repeats; repeat += 1) {
-          // As for the first fleet: a few new approvals, brought by the first rescan round.
-          await approveFresh(5);
-          const suffix = repeat === 0 ? '' : ` #${repeat + 1}`;
-          const reSet = await profiled(`rescan-products${suffix.replace(' #', '-')}`, () =>
-            runFleetPhase(ctx, 'rescan', fleet, { concurrency: options.concurrency, rounds: options.rescanRounds, label: `rescan (${label})${suffix}` }),
-          );
-          phases.push(reSet.result);
-          options.log(`${options.name}: rescans (${label})${suffix}: ${reSet.result.walks} in ${reSet.result.wallSeconds}s, p99 ${reSet.result.latencyMs.SyncUpdates?.p99} ms, errors ${reSet.result.errors}`);
-        }
+        await rescanPhases(fleet, `rescan (${label})`, 'rescan-products', {});
       }
       const afterScans = await sampleRss();
 
