@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { createMemoryCgroup, type MemoryCgroup, parseMemoryLimit } from './memory-cgroup.js';
 
@@ -27,6 +28,9 @@ export async function startWatershedForBench(
   // with the heap cap a deployment would set); the bench process keeps its own.
   const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
   const nodeCommand = [process.execPath, ...serverNodeArgs, ...inspect, path.resolve(options.root ?? '.', 'dist/apps/watershed/src/main.js'), 'serve', '--port', String(options.port ?? 0), '--host', '127.0.0.1'];
+  // BENCH_SERVER_STDOUT=<file> keeps the server's standard output (its log, and V8's --trace-gc lines
+  // when BENCH_SERVER_NODE_ARGS asks for them); opened before anything starts, so a bad path stops here.
+  const serverLog = process.env.BENCH_SERVER_STDOUT ? stampedLineLog(process.env.BENCH_SERVER_STDOUT) : null;
   // BENCH_SERVER_MEMORY_LIMIT=1g runs the server as a container with that memory limit would: the
   // shell joins the cgroup, then execs Node (same pid), so Node sizes its heap from the limit at start.
   const memoryLimit = process.env.BENCH_SERVER_MEMORY_LIMIT;
@@ -36,21 +40,7 @@ export async function startWatershedForBench(
     env: { ...process.env, WATERSHED_LOG_LEVEL: 'info', DATABASE_URL: '', NATS_URL: '', ...env },
     stdio: ['ignore', 'pipe', inspect.length > 0 ? 'pipe' : 'inherit'],
   });
-  // BENCH_SERVER_STDOUT=<file> keeps the server's standard output (its log, and V8's --trace-gc lines
-  // when BENCH_SERVER_NODE_ARGS asks for them), each line stamped with the wall-clock time it arrived,
-  // so a phase's garbage collections can be told from another's.
-  const stdoutFile = process.env.BENCH_SERVER_STDOUT;
-  if (stdoutFile) {
-    const sink = createWriteStream(stdoutFile, { flags: 'a' });
-    let pending = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const lines = (pending + chunk.toString()).split('\n');
-      pending = lines.pop() ?? '';
-      const stamp = new Date().toISOString();
-      for (const line of lines) sink.write(`${stamp} ${line}\n`);
-    });
-    child.once('exit', () => sink.end(pending.length > 0 ? `${new Date().toISOString()} ${pending}\n` : undefined));
-  }
+  serverLog?.attach(child.stdout!, child);
   let inspectorUrl: Promise<string> | undefined;
   if (inspect.length > 0) {
     inspectorUrl = new Promise((resolve) => {
@@ -72,6 +62,33 @@ export async function startWatershedForBench(
   });
   const benchProcess = wrap(child, url, cgroup);
   return { ...benchProcess, ...(inspectorUrl ? { inspectorUrl: await inspectorUrl } : {}), ...(cgroup ? { memoryCgroup: cgroup } : {}) };
+}
+
+/**
+ * A file that gets every line of a stream appended, stamped with the wall-clock time it arrived, so
+ * a phase's garbage collections can be told from another's. The file is opened (for appending: what
+ * it holds is kept) when this is called; a path that cannot be opened is an error naming the setting.
+ */
+export function stampedLineLog(file: string): { attach(stream: Readable, until: { once(event: 'exit', listener: () => void): unknown }): void } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'a');
+  } catch (error) {
+    throw new Error(`BENCH_SERVER_STDOUT: cannot open ${file} for appending (${(error as Error).message})`);
+  }
+  const sink = createWriteStream('', { fd });
+  return {
+    attach(stream, until) {
+      let pending = '';
+      stream.on('data', (chunk: Buffer) => {
+        const lines = (pending + chunk.toString()).split('\n');
+        pending = lines.pop() ?? '';
+        const stamp = new Date().toISOString();
+        for (const line of lines) sink.write(`${stamp} ${line}\n`);
+      });
+      until.once('exit', () => sink.end(pending.length > 0 ? `${new Date().toISOString()} ${pending}\n` : undefined));
+    },
+  };
 }
 
 export async function startCeilingServer(options: { contentDir?: string; replayFile?: string }): Promise<BenchProcess> {

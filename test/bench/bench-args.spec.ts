@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+
+describe('npm run bench: a bad --rescan-repeats', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-args-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const bad of ['0', '21', '2.5', 'x', '-1']) {
+    it(`--rescan-repeats ${bad}: exits non-zero with the reason before any work, writing nothing`, () => {
+      const out = path.join(dir, `out-${bad}`);
+      const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', `--rescan-repeats=${bad}`, '--out', out], { encoding: 'utf8', timeout: 60_000 });
+      assert.notEqual(run.status, 0);
+      assert.match(run.stderr, /--rescan-repeats: a whole number from 1 to 20, not /);
+      assert.doesNotMatch(run.stderr, /\[bench /, 'no scenario started');
+      assert.equal(existsSync(out), false, 'no results written');
+    });
+  }
+});
