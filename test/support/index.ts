@@ -6,3 +6,4 @@ export * from './catalog/category-document.js';
 export * from './catalog/driver-document.js';
 export { Prng } from './catalog/prng.js';
 export * from './scenario/index.js';
+export * from './sql-plans.js';

@@ -26,6 +26,7 @@ const nums = (events: readonly RecordedEvent[]): number[] => events.map((e) => (
 export function eventStoreContract(target: ContractTarget): void {
   describe(`event store contract on ${target.name}`, { skip: target.skip }, () => {
     let store: EventStore;
+    let db: SqlDatabase;
     let cleanup: () => Promise<void>;
     let streamCounter = 0;
     /**
@@ -44,11 +45,26 @@ export function eventStoreContract(target: ContractTarget): void {
     before(async () => {
       const opened = await target.open();
       cleanup = opened.cleanup;
+      db = opened.db;
       store = await EventStore.open(opened.db, { registry: testRegistry() });
     });
     after(async () => {
       await store?.close();
       await cleanup?.();
+    });
+
+    describe('list parameters', () => {
+      // Lookups by a list of ids take it as one array parameter (`= ANY($1::text[])`), which the planner
+      // can match to an index; the driver must carry every string through as itself.
+      it('carry any string as itself: quotes, commas, braces, backslashes, NULL, empty', async () => {
+        const odd = ['no "such", {pc}', 'NULL', 'back\\slash', '', ' spaced ', 'é', '{}'];
+        const rows = await db.query<{ x: string | null }>('SELECT x FROM unnest($1::text[]) WITH ORDINALITY AS u(x, i) ORDER BY i', [odd]);
+        assert.deepEqual(rows.rows.map((r) => r.x), odd);
+        const hits = await db.query<{ hit: boolean }>('SELECT $1::text = ANY($2::text[]) AS hit', ['NULL', odd]);
+        assert.equal(hits.rows[0]?.hit, true);
+        const none = await db.query<{ hit: boolean }>('SELECT $1::text = ANY($2::text[]) AS hit', ['x', []]);
+        assert.equal(none.rows[0]?.hit, false);
+      });
     });
 
     describe('append and readStream', () => {

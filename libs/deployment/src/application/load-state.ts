@@ -45,8 +45,8 @@ export async function loadState(db: SqlExecutor, scope: StateScope): Promise<Dep
   const memberships = new Map<string, string[]>();
   if (computerIds.size > 0) {
     const rows = await db.query<{ computer_id: string; group_id: string }>(
-      'SELECT computer_id, group_id FROM dep_memberships WHERE computer_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY group_id',
-      [JSON.stringify([...computerIds])],
+      'SELECT computer_id, group_id FROM dep_memberships WHERE computer_id = ANY($1::text[]) ORDER BY group_id',
+      [[...computerIds]],
     );
     for (const r of rows.rows) memberships.set(r.computer_id, [...(memberships.get(r.computer_id) ?? []), r.group_id]);
   }
@@ -61,25 +61,25 @@ export async function loadState(db: SqlExecutor, scope: StateScope): Promise<Dep
   };
   const updateIds = [...new Set(scope.updateIds ?? [])];
   if (updateIds.length > 0) {
-    addApprovals((await db.query<ApprovalRow>(`${APPROVAL_SELECT} WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(updateIds)])).rows);
+    addApprovals((await db.query<ApprovalRow>(`${APPROVAL_SELECT} WHERE update_id = ANY($1::text[])`, [updateIds])).rows);
   }
   if (scope.approvalsForGroups && scope.approvalsForGroups.length > 0) {
     addApprovals(
-      (await db.query<ApprovalRow>(`${APPROVAL_SELECT} WHERE group_id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(scope.approvalsForGroups)])).rows,
+      (await db.query<ApprovalRow>(`${APPROVAL_SELECT} WHERE group_id = ANY($1::text[])`, [[...scope.approvalsForGroups]])).rows,
     );
   }
   const approvedUpdates = [...approvals.keys()];
   const declined = new Set(
     (
-      await db.query<{ update_id: string }>('SELECT update_id FROM dep_declines WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))', [
-        JSON.stringify([...new Set([...updateIds, ...approvedUpdates])]),
+      await db.query<{ update_id: string }>('SELECT update_id FROM dep_declines WHERE update_id = ANY($1::text[])', [
+        [...new Set([...updateIds, ...approvedUpdates])],
       ])
     ).rows.map((r) => r.update_id),
   );
   const expired = new Set(
     (
-      await db.query<{ update_id: string }>('SELECT update_id FROM dep_expired_updates WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))', [
-        JSON.stringify(updateIds),
+      await db.query<{ update_id: string }>('SELECT update_id FROM dep_expired_updates WHERE update_id = ANY($1::text[])', [
+        updateIds,
       ])
     ).rows.map((r) => r.update_id),
   );
@@ -171,11 +171,11 @@ async function loadCatalog(db: SqlExecutor, updateIds: readonly string[], approv
     (
       await db.query<CatalogRow>(
         `SELECT ${CATALOG_COLUMNS} FROM dep_catalog_revisions
-          WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+          WHERE update_id = ANY($1::text[])
           UNION
          SELECT ${CATALOG_COLUMNS} FROM dep_catalog_revisions
-          WHERE superseded_update_ids ?| (SELECT array_agg(u) FROM jsonb_array_elements_text($2::jsonb) AS u)`,
-        [JSON.stringify(wanted), JSON.stringify(updateIds.length > 0 ? updateIds : ['-'])],
+          WHERE superseded_update_ids ?| $2::text[]`,
+        [wanted, updateIds],
       )
     ).rows,
   );
@@ -188,8 +188,8 @@ async function loadCatalog(db: SqlExecutor, updateIds: readonly string[], approv
     if (members.size === 0) break;
     add(
       (
-        await db.query<CatalogRow>(`SELECT ${CATALOG_COLUMNS} FROM dep_catalog_revisions WHERE update_id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [
-          JSON.stringify([...members]),
+        await db.query<CatalogRow>(`SELECT ${CATALOG_COLUMNS} FROM dep_catalog_revisions WHERE update_id = ANY($1::text[])`, [
+          [...members],
         ])
       ).rows,
     );
@@ -203,8 +203,8 @@ async function loadAcceptedEulas(db: SqlExecutor, catalog: ReadonlyMap<string, C
   const eulaIds = new Set<string>();
   for (const update of catalog.values()) for (const revision of update.revisions.values()) if (revision.eulaId !== null) eulaIds.add(revision.eulaId);
   if (eulaIds.size === 0) return new Map();
-  const rows = await db.query<EulaAcceptanceRow>(`${EULA_ACCEPTANCE_SELECT} WHERE eula_id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [
-    JSON.stringify([...eulaIds]),
+  const rows = await db.query<EulaAcceptanceRow>(`${EULA_ACCEPTANCE_SELECT} WHERE eula_id = ANY($1::text[])`, [
+    [...eulaIds],
   ]);
   return new Map(rows.rows.map((r) => [r.eula_id, toEulaAcceptance(r)]));
 }

@@ -56,8 +56,8 @@ export async function appendToStream(
     const ids = events.map((e) => e.metadata.messageId);
     const existing = await tx.query<{ message_id: string }>(
       `SELECT message_id::text AS message_id FROM ws_events
-        WHERE message_id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
-      [JSON.stringify(ids)],
+        WHERE message_id = ANY($1::uuid[])`,
+      [ids],
     );
     const seen = new Set(existing.rows.map((r) => r.message_id.toLowerCase()));
     duplicateMessageIds = ids.filter((id) => seen.has(id.toLowerCase()));

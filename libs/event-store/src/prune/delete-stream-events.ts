@@ -21,13 +21,13 @@ export interface PrunableStreamQuery {
 }
 
 const where = `e.stream_id = $1 AND e.stream_position <= $2::bigint
-   AND e.event_type IN (SELECT jsonb_array_elements_text($3::jsonb))
+   AND e.event_type = ANY($3::text[])
    AND ($4::timestamptz IS NULL OR (e.metadata->>'occurredAt')::timestamptz < $4::timestamptz)`;
 
 const params = (streamId: string, s: StreamEventSelection): unknown[] => [
   streamId,
   s.throughPosition.toString(),
-  JSON.stringify(s.eventTypes),
+  [...s.eventTypes],
   s.occurredBefore?.toISOString() ?? null,
 ];
 
@@ -63,11 +63,11 @@ export async function findStreamsWithEventsBefore(executor: SqlExecutor, query: 
   if (query.eventTypes.length === 0) return [];
   const result = await executor.query<{ stream_id: string }>(
     `SELECT DISTINCT e.stream_id FROM ws_events e
-      WHERE e.event_type IN (SELECT jsonb_array_elements_text($1::jsonb))
+      WHERE e.event_type = ANY($1::text[])
         AND (e.metadata->>'occurredAt')::timestamptz < $2::timestamptz
         AND ($3::text IS NULL OR starts_with(e.stream_id, $3::text))
       ORDER BY e.stream_id`,
-    [JSON.stringify(query.eventTypes), query.occurredBefore.toISOString(), query.streamPrefix ?? null],
+    [[...query.eventTypes], query.occurredBefore.toISOString(), query.streamPrefix ?? null],
   );
   return result.rows.map((r) => r.stream_id);
 }

@@ -49,8 +49,8 @@ export async function readAll(
   const params: unknown[] = [after.transactionId.toString(), after.sequence.toString(), limit];
   const conditions: string[] = [];
   if (options.eventTypes) {
-    params.push(JSON.stringify(options.eventTypes));
-    conditions.push(`e.event_type IN (SELECT jsonb_array_elements_text($${params.length}::jsonb))`);
+    params.push([...options.eventTypes]);
+    conditions.push(`e.event_type = ANY($${params.length}::text[])`);
   }
   if (options.streamPrefix) {
     params.push(options.streamPrefix);

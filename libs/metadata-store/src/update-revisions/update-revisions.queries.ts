@@ -59,8 +59,8 @@ export async function findRevisionsById(db: SqlExecutor, revisionIds: readonly n
   if (revisionIds.length === 0) return [];
   const result = await db.query<RevisionSqlRow>(
     `SELECT ${REVISION_COLUMNS} FROM ms_revisions
-      WHERE revision_id IN (SELECT jsonb_array_elements_text($1::jsonb)::integer)`,
-    [JSON.stringify(revisionIds)],
+      WHERE revision_id = ANY($1::integer[])`,
+    [[...revisionIds]],
   );
   return result.rows.map(toRevision);
 }
@@ -78,10 +78,10 @@ export async function loadFragments(
   if (revisionIds.length === 0 || kinds.length === 0) return [];
   const result = await db.query<{ revision_id: number; kind: FragmentRow['kind']; locale: string | null; geo_id: string | null; xml: string }>(
     `SELECT revision_id, kind, locale, geo_id, xml FROM ms_revision_fragments
-      WHERE revision_id IN (SELECT jsonb_array_elements_text($1::jsonb)::integer)
-        AND kind IN (SELECT jsonb_array_elements_text($2::jsonb))
+      WHERE revision_id = ANY($1::integer[])
+        AND kind = ANY($2::text[])
       ORDER BY revision_id, kind, locale NULLS FIRST, geo_id NULLS FIRST`,
-    [JSON.stringify(revisionIds), JSON.stringify(kinds)],
+    [[...revisionIds], [...kinds]],
   );
   return result.rows.map((r) => ({ revisionId: r.revision_id, kind: r.kind, locale: r.locale, geoId: r.geo_id, xml: r.xml }));
 }
@@ -98,8 +98,8 @@ export async function findFiles(db: SqlExecutor, sha1s: readonly string[]): Prom
   if (sha1s.length === 0) return [];
   const result = await db.query<{ sha1: string; sha1_hex: string; sha256: string | null; size: string; file_name: string }>(
     `SELECT sha1, sha1_hex, sha256, size::text AS size, file_name FROM ms_files
-      WHERE sha1 IN (SELECT jsonb_array_elements_text($1::jsonb))`,
-    [JSON.stringify(sha1s)],
+      WHERE sha1 = ANY($1::text[])`,
+    [[...sha1s]],
   );
   return result.rows.map((r) => ({ sha1: r.sha1, sha1Hex: r.sha1_hex, sha256: r.sha256, size: Number(r.size), fileName: r.file_name }));
 }

@@ -239,7 +239,7 @@ async function assign(tx: SqlExecutor, events: readonly RecordedEvent[]): Promis
     const d = event.data as Data<typeof ComputerAssignedToGroups>;
     for (const g of new Set(d.groupIds)) if (g !== ALL_COMPUTERS_GROUP_ID) members.push({ c: d.computerId, g });
   }
-  await tx.query('DELETE FROM rpt_group_members WHERE computer_id IN (SELECT jsonb_array_elements_text($1::jsonb))', [json(events.map(computerIdOf))]);
+  await tx.query('DELETE FROM rpt_group_members WHERE computer_id = ANY($1::text[])', [events.map(computerIdOf)]);
   if (members.length > 0) {
     await tx.query('INSERT INTO rpt_group_members (computer_id, group_id) SELECT c, g FROM jsonb_to_recordset($1::jsonb) AS x(c text, g uuid)', [json(members)]);
   }

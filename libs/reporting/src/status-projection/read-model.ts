@@ -116,8 +116,8 @@ export async function groupsOf(db: SqlExecutor, computerIds: readonly string[]):
   if (computerIds.length === 0) return groups;
   const rows = await db.query<{ computer_id: string; group_id: string }>(
     `SELECT computer_id, group_id::text AS group_id FROM rpt_group_members
-      WHERE computer_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY computer_id, group_id`,
-    [JSON.stringify(computerIds)],
+      WHERE computer_id = ANY($1::text[]) ORDER BY computer_id, group_id`,
+    [[...computerIds]],
   );
   for (const r of rows.rows) groups.set(r.computer_id, [...(groups.get(r.computer_id) ?? []), r.group_id]);
   return groups;

@@ -30,8 +30,8 @@ export async function imageOf(tx: SqlExecutor, computerId: string, updateIds?: r
             coalesce(c.last_status_at >= (SELECT u.arrived_at FROM rpt_updates u WHERE u.update_id = s.update_id), false) AS covered
        FROM rpt_update_status s
        JOIN rpt_computers c ON c.computer_id = s.computer_id
-      WHERE s.computer_id = $1 ${updateIds ? `AND s.update_id IN (SELECT jsonb_array_elements_text($2::jsonb)::uuid)` : ''}`,
-    updateIds ? [computerId, JSON.stringify(updateIds)] : [computerId],
+      WHERE s.computer_id = $1 ${updateIds ? `AND s.update_id = ANY($2::uuid[])` : ''}`,
+    updateIds ? [computerId, [...updateIds]] : [computerId],
   );
   return new Map(rows.rows.map((r) => [r.update_id, { status: Number(r.status), covered: r.covered }]));
 }
@@ -146,8 +146,8 @@ export async function bucketsOfMany(tx: SqlExecutor, computerIds: readonly strin
   if (unknown.length > 0) {
     const groups = new Map<string, string[]>(unknown.map((c) => [c, []]));
     const rows = await tx.query<{ computer_id: string; group_id: string }>(
-      'SELECT computer_id, group_id::text AS group_id FROM rpt_group_members WHERE computer_id IN (SELECT jsonb_array_elements_text($1::jsonb))',
-      [JSON.stringify(unknown)],
+      'SELECT computer_id, group_id::text AS group_id FROM rpt_group_members WHERE computer_id = ANY($1::text[])',
+      [unknown],
     );
     for (const r of rows.rows) groups.get(r.computer_id)!.push(r.group_id);
     for (const [c, g] of groups) pending.buckets.set(c, [ALL_COMPUTERS_GROUP_ID, ...(g.length > 0 ? g : [UNASSIGNED_COMPUTERS_GROUP_ID])]);
