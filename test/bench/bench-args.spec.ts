@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 
-describe('npm run bench: a bad --rescan-repeats', () => {
+describe('npm run bench: a bad --rescan-repeats or --quiet-wait', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-args-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -15,6 +15,17 @@ describe('npm run bench: a bad --rescan-repeats', () => {
       const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', `--rescan-repeats=${bad}`, '--out', out], { encoding: 'utf8', timeout: 60_000 });
       assert.notEqual(run.status, 0);
       assert.match(run.stderr, /--rescan-repeats: a whole number from 1 to 20, not /);
+      assert.doesNotMatch(run.stderr, /\[bench /, 'no scenario started');
+      assert.equal(existsSync(out), false, 'no results written');
+    });
+  }
+
+  for (const bad of ['-1', '3601', '1.5', 'soon']) {
+    it(`--quiet-wait ${bad}: exits non-zero with the reason before any work, writing nothing`, () => {
+      const out = path.join(dir, `quiet-${bad}`);
+      const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', `--quiet-wait=${bad}`, '--out', out], { encoding: 'utf8', timeout: 60_000 });
+      assert.notEqual(run.status, 0);
+      assert.match(run.stderr, /--quiet-wait: whole seconds from 0 to 3600, not /);
       assert.doesNotMatch(run.stderr, /\[bench /, 'no scenario started');
       assert.equal(existsSync(out), false, 'no results written');
     });

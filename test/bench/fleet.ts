@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { type ApplicabilityEvaluator, type SimulatedSystemSpec, WindowsUpdateAgentClient } from '../support/wua-client/wua-client.js';
 import type { CatalogFile } from '../support/catalog/catalog-generator.js';
+import type { QuietWait } from './quiet-machine.js';
 import { LatencyRecorder } from './stats.js';
 
 /** One recorded SOAP exchange: what the ceiling server replays, byte for byte. */
@@ -82,6 +83,8 @@ export interface FleetPhaseResult {
   readonly latencyByRound?: { readonly first: ReturnType<LatencyRecorder['summary']>; readonly later: ReturnType<LatencyRecorder['summary']> };
   readonly errors: number;
   readonly firstErrors: string[];
+  /** How long the phase waited for a quiet machine before it was timed (catalog-fleet.scenario.ts). */
+  readonly quietWait?: QuietWait;
 }
 
 export interface FleetContext {

@@ -54,6 +54,8 @@ const { values } = parseArgs({
     'rescan-rounds': { type: 'string' },
     /** Rescan phases per fleet, each after 5 new approvals (default 1): more p99 samples from one import. */
     'rescan-repeats': { type: 'string' },
+    /** Before each timed fleet phase, wait up to N seconds for the machine to go quiet (default 120; --quick: 0). */
+    'quiet-wait': { type: 'string' },
     /** Documents per import-batch request (1 = the single import route per document). */
     'import-batch': { type: 'string' },
     /** pglite (default) or postgres: the server's event store (postgres: a fresh database on the test PostgreSQL). */
@@ -81,7 +83,9 @@ const productsPerComputer = num(values['products-per-computer'], quick ? 2 : 0);
 if (values['products-fleet-only'] === true && productsPerComputer <= 0) throw new Error('--products-fleet-only needs --products-per-computer');
 const rescanRepeats = num(values['rescan-repeats'], 1);
 if (!Number.isInteger(rescanRepeats) || rescanRepeats < 1 || rescanRepeats > 20) throw new Error(`--rescan-repeats: a whole number from 1 to 20, not ${values['rescan-repeats']}`);
-const storeOptions = { store, productsPerComputer, rescanRepeats, proportionalFleet: values['products-fleet-only'] !== true, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
+const quietWaitSeconds = num(values['quiet-wait'], quick ? 0 : 120);
+if (!Number.isInteger(quietWaitSeconds) || quietWaitSeconds < 0 || quietWaitSeconds > 3600) throw new Error(`--quiet-wait: whole seconds from 0 to 3600, not ${values['quiet-wait']}`);
+const storeOptions = { store, productsPerComputer, rescanRepeats, quietWaitSeconds, proportionalFleet: values['products-fleet-only'] !== true, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 const MiB = 1024 * 1024;
@@ -184,11 +188,11 @@ const table = (rows: string[][]): string => {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n');
 };
 const s = (n: number | null | undefined): string => (n === null || n === undefined ? '?' : String(n));
-const phaseRows: string[][] = [['scenario', 'phase', 'clients', 'conc', 'walks', 'walks/s', 'walks/core-s', 'server ms/walk', 'req/s', 'SyncUpdates/walk', 'errors']];
+const phaseRows: string[][] = [['scenario', 'phase', 'clients', 'conc', 'walks', 'walks/s', 'walks/core-s', 'server ms/walk', 'req/s', 'SyncUpdates/walk', 'errors', 'quiet wait s']];
 const opRows: string[][] = [['scenario', 'phase', 'operation', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors']];
 for (const f of fleets) {
   for (const p of f.phases) {
-    phaseRows.push([f.scenario, p.phase, s(p.clients), s(p.concurrency), s(p.walks), s(p.walksPerSecond), s(p.walksPerCoreSecond), s(p.serverCpuMsPerWalk), s(p.requestsPerSecond), s(p.syncUpdatesCallsPerWalk), s(p.errors)]);
+    phaseRows.push([f.scenario, p.phase, s(p.clients), s(p.concurrency), s(p.walks), s(p.walksPerSecond), s(p.walksPerCoreSecond), s(p.serverCpuMsPerWalk), s(p.requestsPerSecond), s(p.syncUpdatesCallsPerWalk), s(p.errors), p.quietWait === undefined || p.quietWait.seconds === 0 ? '-' : `${p.quietWait.seconds.toFixed(1)}${p.quietWait.quiet ? '' : ' (busy)'}`]);
     for (const [op, l] of Object.entries(p.latencyMs)) opRows.push([f.scenario, p.phase, op, s(l.count), s(l.p50), s(l.p95), s(l.p99), s(l.max), s(l.errors)]);
     for (const [round, summary] of Object.entries(p.latencyByRound ?? {})) {
       const l = summary.SyncUpdates;

@@ -12,6 +12,7 @@ import { type Exchange, type FleetContext, type FleetPhaseResult, runFleetPhase,
 import { type BenchProcess, cpuSeconds, diskBytes, startCeilingServer, startWatershedForBench } from '../processes.js';
 import { ServerProfiler } from '../profiler.js';
 import { replayExchanges, type ReplayResult, writeReplayFile } from '../replay.js';
+import { type QuietWait, waitForQuietMachine } from '../quiet-machine.js';
 import { LatencyRecorder, round, rssMiB } from '../stats.js';
 
 export interface CatalogFleetOptions {
@@ -52,6 +53,11 @@ export interface CatalogFleetOptions {
    * repeat is its own phase in the results (labelled `#2`, `#3`…).
    */
   readonly rescanRepeats?: number;
+  /**
+   * Before each timed fleet phase, wait up to this many seconds for the machine to go quiet
+   * (quiet-machine.ts; 0 or absent: start at once). Each phase reports how long it waited.
+   */
+  readonly quietWaitSeconds?: number;
 }
 
 export interface CeilingComparison {
@@ -163,14 +169,19 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
        * them, later rounds find nothing new): labelled `<label>`, `<label> #2`…; profiled as
        * `<profileName>`, `<profileName>-2`…. Returns the first phase's recorded exchanges.
        */
+      /** A fleet phase, timed once the machine is quiet (options.quietWaitSeconds), with the wait in its result. */
+      const timedPhase = async (kind: Parameters<typeof runFleetPhase>[1], fleet: SimulatedComputer[], phaseOptions: Parameters<typeof runFleetPhase>[3], profileName: string): Promise<{ result: FleetPhaseResult; recorded: Exchange[] }> => {
+        const quietWait = await waitForQuietMachine({ maxSeconds: options.quietWaitSeconds ?? 0 });
+        if (quietWait.seconds > 0) options.log(`${options.name}: ${phaseOptions.label ?? kind}: ${describeQuietWait(quietWait)}`);
+        const run = await profiled(profileName, () => runFleetPhase(ctx, kind, fleet, phaseOptions));
+        return { result: { ...run.result, quietWait }, recorded: run.recorded };
+      };
       const rescanPhases = async (fleet: SimulatedComputer[], label: string, profileName: string, record: Pick<Parameters<typeof runFleetPhase>[3], 'recordWalks' | 'recordFrom'>): Promise<Exchange[]> => {
         let firstRecording: Exchange[] = [];
         for (let repeat = 0; repeat < (options.rescanRepeats ?? 1); repeat += 1) {
           await approveFresh(5);
           const suffix = repeat === 0 ? '' : ` #${repeat + 1}`;
-          const re = await profiled(`${profileName}${repeat === 0 ? '' : `-${repeat + 1}`}`, () =>
-            runFleetPhase(ctx, 'rescan', fleet, { concurrency: options.concurrency, rounds: options.rescanRounds, ...record, label: `${label}${suffix}` }),
-          );
+          const re = await timedPhase('rescan', fleet, { concurrency: options.concurrency, rounds: options.rescanRounds, ...record, label: `${label}${suffix}` }, `${profileName}${repeat === 0 ? '' : `-${repeat + 1}`}`);
           phases.push(re.result);
           if (repeat === 0) firstRecording = re.recorded;
           options.log(`${options.name}: ${label}${suffix}: ${re.result.walks} in ${re.result.wallSeconds}s, p99 ${re.result.latencyMs.SyncUpdates?.p99} ms, errors ${re.result.errors}`);
@@ -178,7 +189,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
         return firstRecording;
       };
       if (options.proportionalFleet !== false) {
-        const first = await profiled('first-scan', () => runFleetPhase(ctx, 'first-scan', computers, { concurrency: options.concurrency, recordWalks: options.recordWalks }));
+        const first = await timedPhase('first-scan', computers, { concurrency: options.concurrency, recordWalks: options.recordWalks }, 'first-scan');
         phases.push(first.result);
         recordings.push({ phase: 'first-scan', exchanges: first.recorded });
         options.log(`${options.name}: first scans: ${first.result.walks} in ${first.result.wallSeconds}s, errors ${first.result.errors}`);
@@ -191,7 +202,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
       if (perComputer > 0) {
         const label = `${perComputer} of ${catalog.products.length} products`;
         const fleet = productSetFleet(catalog, options, perComputer);
-        const firstSet = await profiled('first-scan-products', () => runFleetPhase(ctx, 'first-scan', fleet, { concurrency: options.concurrency, label: `first-scan (${label})` }));
+        const firstSet = await timedPhase('first-scan', fleet, { concurrency: options.concurrency, label: `first-scan (${label})` }, 'first-scan-products');
         phases.push(firstSet.result);
         options.log(`${options.name}: first scans (${label}): ${firstSet.result.walks} in ${firstSet.result.wallSeconds}s, ${firstSet.result.updatesOfferedPerWalk} offered per walk, errors ${firstSet.result.errors}`);
         // The product fleet's approvals start after the first fleet's first five, as they always did.
@@ -288,6 +299,11 @@ function productSetFleet(catalog: Catalog, options: CatalogFleetOptions, perComp
 }
 
 /** Approvals reach the gateway's scan index through the log: wait until a probe's scan stops growing. */
+function describeQuietWait(wait: QuietWait): string {
+  const busy = wait.lastBusy === null ? '' : ` (last second ${Math.round(100 * wait.lastBusy)} % busy)`;
+  return wait.quiet ? `machine quiet after ${wait.seconds.toFixed(1)} s${busy}` : `machine still busy after ${wait.seconds.toFixed(1)} s${busy}; timed anyway`;
+}
+
 async function waitForStableScope(baseUrl: string, group: string): Promise<void> {
   let previous = -1;
   for (let attempt = 0; attempt < 60; attempt += 1) {
