@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 
-describe('npm run bench: a bad --rescan-repeats or --quiet-wait', () => {
+describe('npm run bench: a bad --rescan-repeats, --big-revisions or --quiet-wait', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-args-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -15,6 +15,17 @@ describe('npm run bench: a bad --rescan-repeats or --quiet-wait', () => {
       const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', `--rescan-repeats=${bad}`, '--out', out], { encoding: 'utf8', timeout: 60_000 });
       assert.notEqual(run.status, 0);
       assert.match(run.stderr, /--rescan-repeats: a whole number from 1 to 20, not /);
+      assert.doesNotMatch(run.stderr, /\[bench /, 'no scenario started');
+      assert.equal(existsSync(out), false, 'no results written');
+    });
+  }
+
+  for (const bad of ['0', '10000,', '10000,x', '2000000', '99.5']) {
+    it(`--big-revisions ${bad}: exits non-zero with the reason before any work, writing nothing`, () => {
+      const out = path.join(dir, `big-${bad}`);
+      const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', `--big-revisions=${bad}`, '--out', out], { encoding: 'utf8', timeout: 60_000 });
+      assert.notEqual(run.status, 0);
+      assert.match(run.stderr, /--big-revisions: whole numbers from 100 to 1000000, separated by commas, not /);
       assert.doesNotMatch(run.stderr, /\[bench /, 'no scenario started');
       assert.equal(existsSync(out), false, 'no results written');
     });

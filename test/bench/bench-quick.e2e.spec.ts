@@ -90,6 +90,10 @@ describe('npm run bench -- --quick', () => {
         for (const c of fleet.ceiling) assert.ok(c.ratio > 0 && c.watershed.errors === 0 && c.ceiling.errors === 0);
         assert.ok((fleet.serverRssMiB.peak ?? 0) > 0 && fleet.eventStoreBytes > 0);
       }
+      // The rescan scenario's p99 summarized over its four rescan phases (one size in --quick: ratio 1).
+      const scaling = (document as unknown as { rescanScaling: { scenario: string; phases: number; p99Ms: number[]; p99MedianMs: number; p99RatioToSmallest: number }[] }).rescanScaling;
+      assert.deepEqual(scaling.map((r) => [r.scenario, r.phases, r.p99Ms.length, r.p99RatioToSmallest]), [['rescan-600', 4, 4, 1]]);
+      assert.ok(scaling[0]!.p99MedianMs > 0);
       const reports = fleets[0]!.reports;
       assert.ok(reports && reports.computers > 0 && reports.errors === 0);
       assert.ok(reports.ingest.eventsPerSecond > 0 && reports.ingest.serverCpuMsPerEvent > 0, 'ingest rate and server CPU per reported event');

@@ -23,6 +23,7 @@ import type { CatalogOptions } from '../support/catalog/catalog-generator.js';
 import { latencyChartSvg } from './latency-chart.svg.js';
 import { type CatalogFleetResult, runCatalogFleet } from './scenarios/catalog-fleet.scenario.js';
 import { runContentDownload } from './scenarios/content-download.scenario.js';
+import { rescanScaling } from './rescan-scaling.js';
 import { type ReportScaleResult, runReportScale } from './scenarios/report-queries.scenario.js';
 
 const { values } = parseArgs({
@@ -100,11 +101,14 @@ const baseCatalog = (revisions: number, giant: boolean): CatalogOptions => ({
   // Driver updates beyond the software catalog, so the fleet's driver pass has devices to match.
   drivers: quick ? 12 : Math.round(revisions / 50),
 });
+// --big-revisions 10000,100000: the rescan scenario once per size, same fleet and phases, and a table of
+// their p99 side by side (rescan-scaling.ts).
+const bigSizes = values['big-revisions'] === undefined ? [quick ? 600 : 20_000] : values['big-revisions'].split(',').map((v) => Number(v.trim()));
+if (bigSizes.some((n) => !Number.isInteger(n) || n < 100 || n > 1_000_000)) throw new Error(`--big-revisions: whole numbers from 100 to 1000000, separated by commas, not ${values['big-revisions']}`);
 const sizes = quick
-  ? { revisions: 300, big: 600, clients: 8, bigClients: 4, concurrency: 4, rescanRounds: 3, reportComputers: 30, events: 60 }
+  ? { revisions: 300, clients: 8, bigClients: 4, concurrency: 4, rescanRounds: 3, reportComputers: 30, events: 60 }
   : {
       revisions: num(values.revisions, 10_000),
-      big: num(values['big-revisions'], 20_000),
       clients: num(values.clients, 100),
       bigClients: 20,
       concurrency: num(values.concurrency, 16),
@@ -140,9 +144,9 @@ if (selected.has('scan')) fleets.push(await runCatalogFleet({
   log,
   ...(profileDir ? { profileDir } : {}),
 }));
-if (selected.has('rescan')) fleets.push(await runCatalogFleet({
-  name: `rescan-${sizes.big}`,
-  catalog: { ...baseCatalog(sizes.big, false), seed: 20261126 },
+if (selected.has('rescan')) for (const big of bigSizes) fleets.push(await runCatalogFleet({
+  name: `rescan-${big}`,
+  catalog: { ...baseCatalog(big, false), seed: 20261126 },
   importConcurrency: 4,
   ...storeOptions,
   clients: sizes.bigClients,
@@ -180,7 +184,8 @@ if (selected.has('content')) {
   content = await runContentDownload(quick ? { fileMiB: 4, concurrency: [1, 4], rounds: 1 } : { fileMiB: 64, concurrency: [1, 8, 32, 64], rounds: 2 });
 }
 
-const document = { kind: 'watershed-benchmark', version: 2, quick, startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: os.loadavg()[0] }, scenarios: [...fleets, ...(reportScale ? [reportScale] : []), ...(content ? [content] : [])] };
+const scaling = rescanScaling(fleets);
+const document = { kind: 'watershed-benchmark', version: 2, quick, startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: os.loadavg()[0] }, scenarios: [...fleets, ...(reportScale ? [reportScale] : []), ...(content ? [content] : [])], rescanScaling: scaling };
 
 // Tables.
 const table = (rows: string[][]): string => {
@@ -216,7 +221,9 @@ content?.watershed.forEach((run, i) => {
 });
 const reportRows: string[][] = [['scenario', 'query', 'count', 'p50 ms', 'p95 ms', 'max ms', 'errors']];
 if (reportScale) for (const [q, l] of Object.entries(reportScale.latencyMs)) reportRows.push([reportScale.scenario, q, s(l.count), s(l.p50), s(l.p95), s(l.max), s(l.errors)]);
-const text = [table(phaseRows), table(opRows), table(ceilingRows), table(serverRows), ...(limitRows.length > 1 ? [table(limitRows)] : []), table(contentRows), ...(reportScale ? [table(reportRows)] : [])].join('\n\n');
+const scalingRows: string[][] = [['scenario', 'revisions', 'rescan phases', 'SyncUpdates p99 ms per phase', 'median p99 ms', 'median server ms/walk', 'p99 vs smallest catalog']];
+for (const r of scaling) scalingRows.push([r.scenario, s(r.revisions), s(r.phases), r.p99Ms.join(' / '), s(Math.round(100 * r.p99MedianMs) / 100), s(r.serverCpuMsPerWalkMedian), `${r.p99RatioToSmallest}x`]);
+const text = [table(phaseRows), table(opRows), ...(scaling.length > 0 ? [table(scalingRows)] : []), table(ceilingRows), table(serverRows), ...(limitRows.length > 1 ? [table(limitRows)] : []), table(contentRows), ...(reportScale ? [table(reportRows)] : [])].join('\n\n');
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(document, null, 2)}\n`);

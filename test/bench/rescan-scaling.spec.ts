@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { median, rescanScaling } from './rescan-scaling.js';
+
+const phase = (name: string, p99: number, cpu = 1) => ({
+  phase: name,
+  serverCpuMsPerWalk: cpu,
+  latencyMs: { SyncUpdates: { count: 1000, errors: 0, p50: p99 / 2, p95: p99 * 0.9, p99, max: p99 + 1, mean: p99 / 2 } },
+});
+
+describe('rescan scaling: p99 by catalog size', () => {
+  it('takes the median of odd and even counts, and 0 of none', () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.equal(median([]), 0);
+  });
+
+  it('summarizes each rescan scenario over its rescan phases only and divides by the smallest catalog', () => {
+    const rows = rescanScaling([
+      // Given largest first: rows come out by size.
+      { scenario: 'rescan-100000', catalog: { revisions: 102_001 }, phases: [phase('first-scan (2 of 24 products)', 900), phase('rescan (2 of 24 products)', 60, 2), phase('rescan (2 of 24 products) #2', 33, 1.2), phase('rescan (2 of 24 products) #3', 36, 1.4)] },
+      { scenario: 'scan-10000', catalog: { revisions: 10_201 }, phases: [phase('rescan', 5)] },
+      { scenario: 'rescan-10000', catalog: { revisions: 10_201 }, phases: [phase('rescan (2 of 24 products)', 30, 1), phase('rescan (2 of 24 products) #2', 20, 0.9)] },
+    ]);
+    assert.deepEqual(rows.map((r) => r.scenario), ['rescan-10000', 'rescan-100000']);
+    assert.deepEqual(rows[1]!.p99Ms, [60, 33, 36]);
+    assert.equal(rows[0]!.p99MedianMs, 25);
+    assert.equal(rows[1]!.p99MedianMs, 36);
+    assert.equal(rows[1]!.serverCpuMsPerWalkMedian, 1.4);
+    assert.equal(rows[0]!.p99RatioToSmallest, 1);
+    assert.equal(rows[1]!.p99RatioToSmallest, 1.44);
+  });
+
+  it('leaves out a size without a measured rescan phase, and gives no ratio against a zero', () => {
+    assert.deepEqual(rescanScaling([{ scenario: 'rescan-600', catalog: { revisions: 612 }, phases: [phase('first-scan', 10)] }]), []);
+    const zero = rescanScaling([
+      { scenario: 'rescan-600', catalog: { revisions: 612 }, phases: [phase('rescan', 0)] },
+      { scenario: 'rescan-1200', catalog: { revisions: 1224 }, phases: [phase('rescan', 4)] },
+    ]);
+    assert.deepEqual(zero.map((r) => r.p99RatioToSmallest), [0, 0]);
+  });
+});

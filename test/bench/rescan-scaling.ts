@@ -1,0 +1,56 @@
+import type { FleetPhaseResult } from './fleet.js';
+
+/** One catalog size's differential rescans, summarized over its repeated rescan phases. */
+export interface RescanScalingRow {
+  readonly scenario: string;
+  readonly revisions: number;
+  /** Rescan phases measured (--rescan-repeats per fleet). */
+  readonly phases: number;
+  /** SyncUpdates p99 of each rescan phase, in phase order. */
+  readonly p99Ms: readonly number[];
+  readonly p99MedianMs: number;
+  /** Server CPU per walk, median over the same phases. */
+  readonly serverCpuMsPerWalkMedian: number;
+  /** This size's median p99 over the smallest catalog's: the "within 1.5× of the 10k figure" target. */
+  readonly p99RatioToSmallest: number;
+}
+
+interface RescanFleet {
+  readonly scenario: string;
+  readonly catalog: { readonly revisions: number };
+  readonly phases: readonly Pick<FleetPhaseResult, 'phase' | 'latencyMs' | 'serverCpuMsPerWalk'>[];
+}
+
+/**
+ * The rescan scenarios of one run side by side: the same fleet, store, limits and phases at each
+ * catalog size, so the ratio says what the catalog's size costs and nothing else. One phase's p99 is
+ * its slowest 1 % (about ten calls), so each size is summarized by the median over its phases.
+ * Sizes without a measured rescan phase are left out; fewer than two sizes still give a row (ratio 1).
+ */
+export function rescanScaling(fleets: readonly RescanFleet[]): RescanScalingRow[] {
+  const rows = fleets
+    .filter((f) => f.scenario.startsWith('rescan-'))
+    .map((f) => {
+      const rescans = f.phases.filter((p) => p.phase.startsWith('rescan') && p.latencyMs.SyncUpdates !== undefined);
+      return {
+        scenario: f.scenario,
+        revisions: f.catalog.revisions,
+        phases: rescans.length,
+        p99Ms: rescans.map((p) => p.latencyMs.SyncUpdates!.p99),
+        p99MedianMs: median(rescans.map((p) => p.latencyMs.SyncUpdates!.p99)),
+        serverCpuMsPerWalkMedian: median(rescans.map((p) => p.serverCpuMsPerWalk)),
+      };
+    })
+    .filter((r) => r.phases > 0)
+    .sort((a, b) => a.revisions - b.revisions);
+  const smallest = rows[0]?.p99MedianMs;
+  return rows.map((r) => ({ ...r, p99RatioToSmallest: smallest === undefined || smallest <= 0 ? 0 : Math.round((100 * r.p99MedianMs) / smallest) / 100 }));
+}
+
+/** Middle value (mean of the two middle ones for an even count); 0 for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
