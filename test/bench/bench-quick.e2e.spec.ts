@@ -26,7 +26,12 @@ interface Phase {
 }
 interface Fleet {
   scenario: string;
-  catalog: { revisions: number; documents: { over1MB: number; from2To20KB: number }; approvals: number; load: { documents: number; documentsPerSecond: number; serverCpuMsPerDocument: number } };
+  catalog: {
+    revisions: number;
+    documents: { over1MB: number; from2To20KB: number };
+    approvals: number;
+    load: { documents: number; documentsPerSecond: number; serverCpuMsPerDocument: number; uploadedDocuments: number; largestDocumentBytes: number };
+  };
   phases: Phase[];
   ceiling: { phase: string; ratio: number; watershed: { requestsPerSecond: number; errors: number }; ceiling: { requestsPerSecond: number; errors: number } }[];
   reports: { computers: number; ingest: { eventsPerSecond: number; serverCpuMsPerEvent: number }; latencyMs: Record<string, Latency>; errors: number } | null;
@@ -71,6 +76,7 @@ describe('npm run bench -- --quick', () => {
         assert.equal(fleet.errors, 0, fleet.scenario);
         assert.ok(fleet.catalog.load.documents > 0 && fleet.catalog.load.documentsPerSecond > 0 && fleet.catalog.approvals > 0);
         assert.ok(fleet.catalog.load.serverCpuMsPerDocument > 0, 'server CPU per imported document');
+        assert.equal(fleet.catalog.load.documents, fleet.catalog.revisions, `${fleet.scenario}: every generated document imported, none refused`);
         assert.ok(fleet.catalog.documents.from2To20KB > fleet.catalog.revisions / 2, 'most documents are 2–20 KB');
         // --quick also runs the product-set fleet (2 of the 24 products per computer): it sees less of the catalog.
         // --rescan-repeats 2: each fleet's rescan phase twice, each after new approvals of its own.
@@ -90,6 +96,9 @@ describe('npm run bench -- --quick', () => {
         for (const c of fleet.ceiling) assert.ok(c.ratio > 0 && c.watershed.errors === 0 && c.ceiling.errors === 0);
         assert.ok((fleet.serverRssMiB.peak ?? 0) > 0 && fleet.eventStoreBytes > 0);
       }
+      // The scan catalog's giant document (9 MiB in --quick) is over the 8 MiB body limit: it went in by upload and was imported.
+      assert.equal(fleets[0]!.catalog.load.uploadedDocuments, 1);
+      assert.ok(fleets[0]!.catalog.load.largestDocumentBytes > 9 * 1024 * 1024 - 1024, 'the giant document is in the imported catalog');
       // The rescan scenario's p99 summarized over its four rescan phases (one size in --quick: ratio 1).
       const scaling = (document as unknown as { rescanScaling: { scenario: string; phases: number; p99Ms: number[]; p99MedianMs: number; p99RatioToSmallest: number }[] }).rescanScaling;
       assert.deepEqual(scaling.map((r) => [r.scenario, r.phases, r.p99Ms.length, r.p99RatioToSmallest]), [['rescan-600', 4, 4, 1]]);

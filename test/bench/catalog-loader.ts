@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Catalog, type CatalogItem, fileContent } from '../support/catalog/catalog-generator.js';
 import { round } from './stats.js';
 
@@ -27,8 +28,13 @@ export interface CatalogLoadResult {
   readonly megabytesImported: number;
   readonly approvals: number;
   readonly approvalSeconds: number;
-  /** Documents the API refused, with why (e.g. the giant one over the HTTP body limit). */
-  readonly refused: { updateId: string; bytes: number; reason: string }[];
+  /**
+   * Documents too big to send inline (the giant one: its JSON body would pass the 8 MiB HTTP body
+   * limit), streamed to `PUT /api/v1/content/{sha256}` and then imported by reference, as the CLI does.
+   */
+  readonly uploadedDocuments: number;
+  /** The largest document imported, in bytes of XML (over 20 MB at full size). */
+  readonly largestDocumentBytes: number;
   readonly groupIds: Record<string, string>;
 }
 
@@ -50,24 +56,33 @@ function importBody(item: CatalogItem): { xml: string; source: 'imported'; files
   return { xml: item.xml, source: 'imported', files: item.files.map((f) => ({ fileName: f.fileName, sha1: f.sha1Base64, contentBase64: fileContent(f).toString('base64') })) };
 }
 
+/** A document's share of a JSON import body: base64 files are 4/3 of the bytes, the XML JSON-escaped a little over its length. */
+function inlineBytes(item: CatalogItem): number {
+  return Math.ceil(Buffer.byteLength(item.xml) * 1.1) + item.files.reduce((n, f) => n + Math.ceil((f.size * 4) / 3) + 200, 0);
+}
+
+/** Too big for any JSON body under the server's limit: sent as an upload, then imported by its sha256. */
+function needsUpload(item: CatalogItem): boolean {
+  return inlineBytes(item) > BATCH_BYTES;
+}
+
 /**
- * Consecutive documents, in order, cut at `max` documents or BATCH_BYTES. The giant document goes
- * alone through the single route: it is there to show the body limit.
+ * Consecutive documents, in order, cut at `max` documents or BATCH_BYTES. A document too big to go
+ * inline travels alone, by upload.
  */
 function intoBatches(items: readonly CatalogItem[], max: number): CatalogItem[][] {
   const batches: CatalogItem[][] = [];
   let current: CatalogItem[] = [];
   let size = 0;
   for (const item of items) {
-    if (item.kind === 'giant') {
+    if (needsUpload(item)) {
       if (current.length > 0) batches.push(current);
       current = [];
       size = 0;
       batches.push([item]);
       continue;
     }
-    // Base64 file bytes are 4/3 of the files; the XML is JSON-escaped (a little over its length).
-    const itemBytes = Math.ceil(Buffer.byteLength(item.xml) * 1.1) + item.files.reduce((n, f) => n + Math.ceil((f.size * 4) / 3) + 200, 0);
+    const itemBytes = inlineBytes(item);
     if (current.length > 0 && (current.length >= max || size + itemBytes > BATCH_BYTES)) {
       batches.push(current);
       current = [];
@@ -90,7 +105,7 @@ export async function loadCatalog(
   catalog: Catalog,
   options: { concurrency: number; batchDocuments?: number; approvalConcurrency?: number; log?: (line: string) => void },
 ): Promise<CatalogLoadResult> {
-  const refused: CatalogLoadResult['refused'] = [];
+  let uploadedDocuments = 0;
   let bytes = 0;
   const started = performance.now();
   // Documents of one kind never depend on each other except leaf → next revision, so import in waves.
@@ -126,7 +141,7 @@ export async function loadCatalog(
       Array.from({ length: Math.min(concurrency, units.length) }, async () => {
         while (next < units.length) {
           const unit = units[next++]!;
-          if (unit.length > 1 || (unit.length === 1 && batchDocuments > 1 && unit[0]!.kind !== 'giant')) {
+          if (unit.length > 1 || (unit.length === 1 && batchDocuments > 1 && !needsUpload(unit[0]!))) {
             const json = JSON.stringify({ documents: unit.map(importBody) });
             bytes += json.length;
             const response = await fetch(`${api.baseUrl}/api/v1/updates/import-batch`, {
@@ -143,27 +158,30 @@ export async function loadCatalog(
             continue;
           }
           const item = unit[0]!;
-          const json = JSON.stringify(importBody(item));
-          bytes += json.length;
-          let response: Response;
-          let text: string;
-          try {
-            response = await fetch(`${api.baseUrl}/api/v1/updates/import`, {
-              method: 'POST',
-              headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
-              body: json,
+          let body: unknown = importBody(item);
+          if (needsUpload(item)) {
+            // The real path for a document of tens of MB: stream it to the content store, import it by hash.
+            const xmlBytes = Buffer.from(item.xml, 'utf8');
+            const sha256 = createHash('sha256').update(xmlBytes).digest('hex');
+            const upload = await fetch(`${api.baseUrl}/api/v1/content/${sha256}`, {
+              method: 'PUT',
+              headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/octet-stream' },
+              body: xmlBytes,
             });
-            text = await response.text();
-          } catch (error) {
-            // Over the body limit the server may answer 413 and close before the upload ends (EPIPE).
-            if (item.kind !== 'giant') throw error;
-            refused.push({ updateId: item.updateId, bytes: Buffer.byteLength(item.xml), reason: `connection closed during a ${json.length}-byte upload: ${(error as Error).message}` });
-            continue;
+            const uploadText = await upload.text();
+            if (upload.status !== 201 && upload.status !== 200) throw new Error(`upload of ${item.kind} document ${item.updateId} (${xmlBytes.length} bytes): HTTP ${upload.status} ${uploadText.slice(0, 400)}`);
+            body = { documentSha256: sha256, source: 'imported', files: importBody(item).files };
+            bytes += xmlBytes.length;
+            uploadedDocuments += 1;
           }
-          if (item.kind === 'giant' && response.status === 413) {
-            refused.push({ updateId: item.updateId, bytes: Buffer.byteLength(item.xml), reason: `HTTP 413: ${text.slice(0, 200)}` });
-            continue;
-          }
+          const json = JSON.stringify(body);
+          bytes += json.length;
+          const response = await fetch(`${api.baseUrl}/api/v1/updates/import`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+            body: json,
+          });
+          const text = await response.text();
           if (response.status !== 201) throw new Error(`import ${item.kind} ${item.updateId}: HTTP ${response.status} ${text.slice(0, 400)}`);
           done += 1;
           progress();
@@ -182,8 +200,7 @@ export async function loadCatalog(
   await api.call('PUT', '/api/v1/configuration/targeting-mode', { mode: 'client-side' });
   const approvalsStarted = performance.now();
   let nextApproval = 0;
-  const refusedIds = new Set(refused.map((r) => r.updateId));
-  const approvals = catalog.approvals.filter((a) => !refusedIds.has(a.updateId));
+  const approvals = catalog.approvals;
   await Promise.all(
     Array.from({ length: Math.min(options.approvalConcurrency ?? APPROVAL_CONCURRENCY, approvals.length) }, async () => {
       while (nextApproval < approvals.length) {
@@ -200,7 +217,8 @@ export async function loadCatalog(
     megabytesImported: round(bytes / 1024 / 1024, 1),
     approvals: approvals.length,
     approvalSeconds: round(approvalSeconds, 1),
-    refused,
+    uploadedDocuments,
+    largestDocumentBytes: catalog.items.reduce((n, i) => Math.max(n, Buffer.byteLength(i.xml)), 0),
     groupIds,
   };
 }

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type ApplicabilityEvaluator, type SimulatedSystemSpec, WindowsUpdateAgentClient } from '../support/wua-client/wua-client.js';
 import type { CatalogFile } from '../support/catalog/catalog-generator.js';
 import type { QuietWait } from './quiet-machine.js';
@@ -76,6 +77,11 @@ export interface FleetPhaseResult {
   readonly cachedIdsPerCall?: number;
   readonly latencyMs: ReturnType<LatencyRecorder['summary']>;
   /**
+   * How late the fleet's own event loop ran its timers during the phase (perf_hooks, 5 ms
+   * resolution): a client latency includes up to this much of the client's own blocking.
+   */
+  readonly clientEventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /**
    * Rescans of more than one round: the first round's latencies (it brings the changes made before
    * the phase, and its calls wait for what the server derives from them) and the later rounds'
    * apart, so a p99 can be told to be a first round's or a steady state's.
@@ -85,6 +91,8 @@ export interface FleetPhaseResult {
   readonly firstErrors: string[];
   /** How long the phase waited for a quiet machine before it was timed (catalog-fleet.scenario.ts). */
   readonly quietWait?: QuietWait;
+  /** Under BENCH_SERVER_MEMORY_LIMIT: times the server's memory cgroup hit its limit during the phase. */
+  readonly memoryLimitHits?: number;
 }
 
 export interface FleetContext {
@@ -188,6 +196,10 @@ export async function runFleetPhase(
   options: { concurrency: number; rounds?: number; recordWalks?: number; recordFrom?: 'start' | 'end'; label?: string },
 ): Promise<{ result: FleetPhaseResult; recorded: Exchange[] }> {
   wrapFetch();
+  // The client's own event loop: a response that lands while it is blocked (the fleet's own CPU, its
+  // garbage collection) is timed late by that much, which is the client's delay, not the server's.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const recorder = new LatencyRecorder();
   const byRound = { first: new LatencyRecorder([recorder]), later: new LatencyRecorder([recorder]) };
   const splitRounds = phase === 'rescan' && (options.rounds ?? 1) > 1;
@@ -220,6 +232,7 @@ export async function runFleetPhase(
     }),
   );
   const wallSeconds = (performance.now() - started) / 1000;
+  loopDelay.disable();
   const serverCpuSeconds = (await ctx.serverCpuSeconds()) - cpu0;
   const latencyMs = recorder.summary();
   const requests = Object.values(latencyMs).reduce((n, s) => n + s.count, 0);
@@ -241,6 +254,7 @@ export async function runFleetPhase(
       updatesOfferedPerWalk: r2(counters.offered / Math.max(1, walks)),
       ...(phase === 'rescan' ? { cachedIdsPerCall: r2(counters.cachedIds / Math.max(1, walks)) } : {}),
       latencyMs,
+      clientEventLoopDelayMs: { p50: r2(loopDelay.percentile(50) / 1e6), p99: r2(loopDelay.percentile(99) / 1e6), max: r2(loopDelay.max / 1e6) },
       ...(splitRounds ? { latencyByRound: { first: byRound.first.summary(), later: byRound.later.summary() } } : {}),
       errors: recorder.totalErrors,
       firstErrors,

@@ -78,12 +78,18 @@ if (values['skip-content'] === true) selected.delete('content');
 const profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
+/** A whole-number flag within [min, max], or the run stops before any work with the reason. */
+const wholeNumber = (flag: keyof typeof values, fallback: number, min: number, max: number): number => {
+  const raw = values[flag];
+  const n = typeof raw === 'string' ? Number(raw) : fallback;
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${flag}: a whole number from ${min} to ${max}, not ${String(raw)}`);
+  return n;
+};
 const store = values.store ?? 'pglite';
 if (store !== 'pglite' && store !== 'postgres') throw new Error(`--store: pglite or postgres, not ${store}`);
 const productsPerComputer = num(values['products-per-computer'], quick ? 2 : 0);
 if (values['products-fleet-only'] === true && productsPerComputer <= 0) throw new Error('--products-fleet-only needs --products-per-computer');
-const rescanRepeats = num(values['rescan-repeats'], 1);
-if (!Number.isInteger(rescanRepeats) || rescanRepeats < 1 || rescanRepeats > 20) throw new Error(`--rescan-repeats: a whole number from 1 to 20, not ${values['rescan-repeats']}`);
+const rescanRepeats = wholeNumber('rescan-repeats', 1, 1, 20);
 const quietWaitSeconds = num(values['quiet-wait'], quick ? 0 : 120);
 if (!Number.isInteger(quietWaitSeconds) || quietWaitSeconds < 0 || quietWaitSeconds > 3600) throw new Error(`--quiet-wait: whole seconds from 0 to 3600, not ${values['quiet-wait']}`);
 const storeOptions = { store, productsPerComputer, rescanRepeats, quietWaitSeconds, proportionalFleet: values['products-fleet-only'] !== true, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
@@ -105,15 +111,20 @@ const baseCatalog = (revisions: number, giant: boolean): CatalogOptions => ({
 // their p99 side by side (rescan-scaling.ts).
 const bigSizes = values['big-revisions'] === undefined ? [quick ? 600 : 20_000] : values['big-revisions'].split(',').map((v) => Number(v.trim()));
 if (bigSizes.some((n) => !Number.isInteger(n) || n < 100 || n > 1_000_000)) throw new Error(`--big-revisions: whole numbers from 100 to 1000000, separated by commas, not ${values['big-revisions']}`);
+// Checked even where --quick sets its own sizes, so a typo never passes silently.
+const flagSizes = {
+  revisions: wholeNumber('revisions', 10_000, 100, 1_000_000),
+  // Issue 5's first-scan scenario: 1,000 distinct computers on the 10k catalog.
+  clients: wholeNumber('clients', 1_000, 1, 100_000),
+  concurrency: wholeNumber('concurrency', 16, 1, 1_000),
+  rescanRounds: wholeNumber('rescan-rounds', 10, 1, 1_000),
+  reportComputers: wholeNumber('report-computers', 1_000, 0, 1_000_000),
+};
 const sizes = quick
   ? { revisions: 300, clients: 8, bigClients: 4, concurrency: 4, rescanRounds: 3, reportComputers: 30, events: 60 }
   : {
-      revisions: num(values.revisions, 10_000),
-      clients: num(values.clients, 100),
+      ...flagSizes,
       bigClients: 20,
-      concurrency: num(values.concurrency, 16),
-      rescanRounds: num(values['rescan-rounds'], 10),
-      reportComputers: num(values['report-computers'], 1_000),
       events: 100,
     };
 
@@ -151,7 +162,7 @@ if (selected.has('rescan')) for (const big of bigSizes) fleets.push(await runCat
   ...storeOptions,
   clients: sizes.bigClients,
   concurrency: Math.min(sizes.concurrency, sizes.bigClients),
-  rescanRounds: quick ? 3 : num(values['rescan-rounds'], 25),
+  rescanRounds: quick ? 3 : values['rescan-rounds'] === undefined ? 25 : flagSizes.rescanRounds,
   recordWalks: quick ? 2 : 4,
   replayPasses: quick ? 1 : 3,
   reportComputers: 0,
@@ -165,7 +176,7 @@ if (selected.has('reports')) {
   if (backend !== 'postgres' && backend !== 'pglite') throw new Error(`--report-backend: postgres or pglite, not ${backend}`);
   log('report queries at scale');
   reportScale = await runReportScale({
-    computers: quick ? num(values['report-computers'], 40) : num(values['report-computers'], 100_000),
+    computers: values['report-computers'] === undefined ? (quick ? 40 : 100_000) : flagSizes.reportComputers,
     revisions: quick ? num(values['report-updates'], 120) : num(values['report-updates'], 10_000),
     statusesPerComputer: quick ? num(values['report-statuses'], 40) : num(values['report-statuses'], 200),
     backend,
@@ -193,11 +204,11 @@ const table = (rows: string[][]): string => {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n');
 };
 const s = (n: number | null | undefined): string => (n === null || n === undefined ? '?' : String(n));
-const phaseRows: string[][] = [['scenario', 'phase', 'clients', 'conc', 'walks', 'walks/s', 'walks/core-s', 'server ms/walk', 'req/s', 'SyncUpdates/walk', 'errors', 'quiet wait s']];
+const phaseRows: string[][] = [['scenario', 'phase', 'clients', 'conc', 'walks', 'walks/s', 'walks/core-s', 'server ms/walk', 'req/s', 'SyncUpdates/walk', 'errors', 'quiet wait s', 'limit hits', 'client loop p99/max ms']];
 const opRows: string[][] = [['scenario', 'phase', 'operation', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors']];
 for (const f of fleets) {
   for (const p of f.phases) {
-    phaseRows.push([f.scenario, p.phase, s(p.clients), s(p.concurrency), s(p.walks), s(p.walksPerSecond), s(p.walksPerCoreSecond), s(p.serverCpuMsPerWalk), s(p.requestsPerSecond), s(p.syncUpdatesCallsPerWalk), s(p.errors), p.quietWait === undefined || p.quietWait.seconds === 0 ? '-' : `${p.quietWait.seconds.toFixed(1)}${p.quietWait.quiet ? '' : ' (busy)'}`]);
+    phaseRows.push([f.scenario, p.phase, s(p.clients), s(p.concurrency), s(p.walks), s(p.walksPerSecond), s(p.walksPerCoreSecond), s(p.serverCpuMsPerWalk), s(p.requestsPerSecond), s(p.syncUpdatesCallsPerWalk), s(p.errors), p.quietWait === undefined || p.quietWait.seconds === 0 ? '-' : `${p.quietWait.seconds.toFixed(1)}${p.quietWait.quiet ? '' : ' (busy)'}`, p.memoryLimitHits === undefined ? '-' : s(p.memoryLimitHits), `${s(p.clientEventLoopDelayMs.p99)} / ${s(p.clientEventLoopDelayMs.max)}`]);
     for (const [op, l] of Object.entries(p.latencyMs)) opRows.push([f.scenario, p.phase, op, s(l.count), s(l.p50), s(l.p95), s(l.p99), s(l.max), s(l.errors)]);
     for (const [round, summary] of Object.entries(p.latencyByRound ?? {})) {
       const l = summary.SyncUpdates;
@@ -208,9 +219,9 @@ for (const f of fleets) {
 }
 const ceilingRows: string[][] = [['scenario', 'phase', 'exchanges', 'conc', 'watershed req/s', 'ceiling req/s', 'ratio', 'watershed MB/s', 'ceiling MB/s']];
 for (const f of fleets) for (const c of f.ceiling) ceilingRows.push([f.scenario, c.phase, s(c.exchanges), s(c.watershed.concurrency), s(c.watershed.requestsPerSecond), s(c.ceiling.requestsPerSecond), s(c.ratio), s(c.watershed.megabytesPerSecond), s(c.ceiling.megabytesPerSecond)]);
-const serverRows: string[][] = [['scenario', 'revisions', 'imported', 'import docs/s', 'import s', 'server CPU ms/doc', 'refused', 'RSS idle MiB', 'RSS after load MiB', 'RSS after scans MiB', 'peak RSS MiB', 'event store MiB']];
+const serverRows: string[][] = [['scenario', 'revisions', 'imported', 'import docs/s', 'import s', 'server CPU ms/doc', 'by upload', 'largest doc MiB', 'RSS idle MiB', 'RSS after load MiB', 'RSS after scans MiB', 'peak RSS MiB', 'event store MiB']];
 for (const f of fleets)
-  serverRows.push([f.scenario, s(f.catalog.revisions), s(f.catalog.load.documents), s(f.catalog.load.documentsPerSecond), s(f.catalog.load.importSeconds), s(f.catalog.load.serverCpuMsPerDocument), s(f.catalog.load.refused.length), s(f.serverRssMiB.atStart), s(f.serverRssMiB.afterLoad), s(f.serverRssMiB.afterScans), s(f.serverRssMiB.peak), s(Math.round(f.eventStoreBytes / MiB))]);
+  serverRows.push([f.scenario, s(f.catalog.revisions), s(f.catalog.load.documents), s(f.catalog.load.documentsPerSecond), s(f.catalog.load.importSeconds), s(f.catalog.load.serverCpuMsPerDocument), s(f.catalog.load.uploadedDocuments), s(Math.round((10 * f.catalog.load.largestDocumentBytes) / MiB) / 10), s(f.serverRssMiB.atStart), s(f.serverRssMiB.afterLoad), s(f.serverRssMiB.afterScans), s(f.serverRssMiB.peak), s(Math.round(f.eventStoreBytes / MiB))]);
 const limitRows: string[][] = [['scenario', 'server memory limit MiB', 'max usage charged MiB (RSS + page cache)', 'times at the limit']];
 for (const f of fleets) if (f.serverMemoryLimit) limitRows.push([f.scenario, s(f.serverMemoryLimit.limitMiB), s(f.serverMemoryLimit.maxUsageMiB), s(f.serverMemoryLimit.limitHits)]);
 const contentRows: string[][] = [['scenario', 'server', 'concurrency', 'req/s', 'MB/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs ceiling']];

@@ -153,9 +153,8 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
       const phases: FleetPhaseResult[] = [];
       const recordings: { phase: string; exchanges: Exchange[] }[] = [];
       const approved = new Set(catalog.approvals.map((a) => a.updateId));
-      const refusedIds = new Set(load.refused.map((r) => r.updateId));
       // Updates nobody approved yet, handed out 5 at a time before each rescan phase (never the same twice).
-      const unapproved = catalog.items.filter((i) => (i.kind === 'leaf' || i.kind === 'bundle') && !approved.has(i.updateId) && !refusedIds.has(i.updateId));
+      const unapproved = catalog.items.filter((i) => (i.kind === 'leaf' || i.kind === 'bundle') && !approved.has(i.updateId));
       let nextUnapproved = 0;
       const approveFresh = async (count: number): Promise<void> => {
         for (const item of unapproved.slice(nextUnapproved, nextUnapproved + count)) {
@@ -165,17 +164,24 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
         await new Promise((r) => setTimeout(r, 500));
       };
       /**
+       * A fleet phase, timed once the machine is quiet (options.quietWaitSeconds), with the wait in its
+       * result and, under BENCH_SERVER_MEMORY_LIMIT, how often the server's cgroup hit its limit during
+       * the phase (each hit is reclaim on the server's own allocation path: a stall in its latencies).
+       */
+      const timedPhase = async (kind: Parameters<typeof runFleetPhase>[1], fleet: SimulatedComputer[], phaseOptions: Parameters<typeof runFleetPhase>[3], profileName: string): Promise<{ result: FleetPhaseResult; recorded: Exchange[] }> => {
+        const quietWait = await waitForQuietMachine({ maxSeconds: options.quietWaitSeconds ?? 0 });
+        if (quietWait.seconds > 0) options.log(`${options.name}: ${phaseOptions.label ?? kind}: ${describeQuietWait(quietWait)}`);
+        const hitsBefore = (await server?.memoryCgroup?.usage())?.limitHits ?? null;
+        const run = await profiled(profileName, () => runFleetPhase(ctx, kind, fleet, phaseOptions));
+        const hitsAfter = (await server?.memoryCgroup?.usage())?.limitHits ?? null;
+        const memoryLimitHits = hitsBefore === null || hitsAfter === null ? {} : { memoryLimitHits: hitsAfter - hitsBefore };
+        return { result: { ...run.result, quietWait, ...memoryLimitHits }, recorded: run.recorded };
+      };
+      /**
        * `--rescan-repeats` rescan phases of a fleet, each after 5 new approvals (its first round brings
        * them, later rounds find nothing new): labelled `<label>`, `<label> #2`…; profiled as
        * `<profileName>`, `<profileName>-2`…. Returns the first phase's recorded exchanges.
        */
-      /** A fleet phase, timed once the machine is quiet (options.quietWaitSeconds), with the wait in its result. */
-      const timedPhase = async (kind: Parameters<typeof runFleetPhase>[1], fleet: SimulatedComputer[], phaseOptions: Parameters<typeof runFleetPhase>[3], profileName: string): Promise<{ result: FleetPhaseResult; recorded: Exchange[] }> => {
-        const quietWait = await waitForQuietMachine({ maxSeconds: options.quietWaitSeconds ?? 0 });
-        if (quietWait.seconds > 0) options.log(`${options.name}: ${phaseOptions.label ?? kind}: ${describeQuietWait(quietWait)}`);
-        const run = await profiled(profileName, () => runFleetPhase(ctx, kind, fleet, phaseOptions));
-        return { result: { ...run.result, quietWait }, recorded: run.recorded };
-      };
       const rescanPhases = async (fleet: SimulatedComputer[], label: string, profileName: string, record: Pick<Parameters<typeof runFleetPhase>[3], 'recordWalks' | 'recordFrom'>): Promise<Exchange[]> => {
         let firstRecording: Exchange[] = [];
         for (let repeat = 0; repeat < (options.rescanRepeats ?? 1); repeat += 1) {
