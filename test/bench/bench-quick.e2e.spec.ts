@@ -9,6 +9,7 @@ interface Latency {
   count: number;
   p50: number;
   p95: number;
+  max: number;
   p99: number;
   errors: number;
 }
@@ -22,6 +23,8 @@ interface Phase {
   updatesOfferedPerWalk: number;
   cachedIdsPerCall?: number;
   latencyMs: Record<string, Latency>;
+  serverLatencyMs: Record<string, Latency>;
+  fleetCpuSeconds: number;
   errors: number;
 }
 interface Fleet {
@@ -87,6 +90,11 @@ describe('npm run bench -- --quick', () => {
         for (const phase of fleet.phases) {
           assert.ok(phase.walks > 0 && phase.requestsPerSecond > 0 && phase.walksPerSecond > 0 && phase.walksPerCoreSecond > 0 && phase.serverCpuMsPerWalk > 0, `${fleet.scenario} ${phase.phase}`);
           assert.ok(phase.latencyMs.SyncUpdates && phase.latencyMs.SyncUpdates.count > 0 && phase.latencyMs.SyncUpdates.p99 > 0);
+          // Every call came back with the server's own timing (Server-Timing), and each lies inside the client's.
+          const server = phase.serverLatencyMs.SyncUpdates;
+          assert.equal(server?.count, phase.latencyMs.SyncUpdates.count, `${fleet.scenario} ${phase.phase}: server-timed SyncUpdates calls`);
+          assert.ok(server.p50 > 0 && server.max <= phase.latencyMs.SyncUpdates.max, `${fleet.scenario} ${phase.phase}: server time ${server.max} within the client's ${phase.latencyMs.SyncUpdates.max}`);
+          assert.ok(phase.fleetCpuSeconds > 0, `${fleet.scenario} ${phase.phase}: the fleet's CPU`);
         }
         const first = fleet.phases[0]!.latencyMs;
         for (const op of ['GetConfig', 'GetAuthorizationCookie', 'GetCookie', 'RegisterComputer', 'SyncUpdates', 'GetExtendedUpdateInfo', 'GetFileLocations', 'Content (1 MiB range)', 'ReportEventBatch']) {

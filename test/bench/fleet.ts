@@ -77,6 +77,14 @@ export interface FleetPhaseResult {
   readonly cachedIdsPerCall?: number;
   readonly latencyMs: ReturnType<LatencyRecorder['summary']>;
   /**
+   * The same calls timed by the server (its Server-Timing header, server-timing.preload.ts): from its
+   * having parsed the request's headers to its writing the response's. What the client timed beyond
+   * this is the network, the server's accept queue and the client's own delays.
+   */
+  readonly serverLatencyMs: ReturnType<LatencyRecorder['summary']>;
+  /** CPU seconds the bench process (every simulated computer) used during the phase, beside the server's. */
+  readonly fleetCpuSeconds: number;
+  /**
    * How late the fleet's own event loop ran its timers during the phase (perf_hooks, 5 ms
    * resolution): a client latency includes up to this much of the client's own blocking.
    */
@@ -115,8 +123,12 @@ const RANGE = 1024 * 1024;
  * loop, the driver pass, extended info for the leaf updates, file location + a ranged download of
  * one approved file (SHA-1 verified), and a report of the outcomes.
  */
-async function firstScan(ctx: FleetContext, computer: SimulatedComputer, recorder: LatencyRecorder, counters: { syncCalls: number; offered: number }): Promise<void> {
-  const client = new WindowsUpdateAgentClient(ctx.baseUrl, { clientId: computer.clientId, dnsName: computer.dnsName, targetGroups: [computer.group] }, computer.evaluator ? { evaluator: computer.evaluator } : {});
+async function firstScan(ctx: FleetContext, computer: SimulatedComputer, recorders: WalkRecorders, counters: { syncCalls: number; offered: number }): Promise<void> {
+  const client = new WindowsUpdateAgentClient(ctx.baseUrl, { clientId: computer.clientId, dnsName: computer.dnsName, targetGroups: [computer.group] }, {
+    // The fleet is one process for every computer: their caches keep ids and flags, not core XML.
+    keepCoreXml: false,
+    ...(computer.evaluator ? { evaluator: computer.evaluator } : {}),
+  });
   computer.client = client;
   try {
     await client.handshake();
@@ -132,7 +144,7 @@ async function firstScan(ctx: FleetContext, computer: SimulatedComputer, recorde
       const file = ctx.downloadable.get(withContent.updateId!)!;
       const [location] = await client.getFileLocations([file.sha1Base64]);
       if (!location?.url) throw new Error(`GetFileLocations: no location for ${file.fileName}`);
-      await rangedDownload(location.url, file, recorder);
+      await rangedDownload(location.url, file, recorders.client);
     }
     const reported = leaves.slice(0, 8);
     if (reported.length > 0) {
@@ -142,12 +154,12 @@ async function firstScan(ctx: FleetContext, computer: SimulatedComputer, recorde
       if (!ok) throw new Error('ReportEventBatch answered false');
     }
   } finally {
-    drain(client, recorder);
+    drain(client, recorders);
   }
 }
 
 /** A differential rescan: the software pass with the client's cache, then the driver pass. */
-async function rescan(ctx: FleetContext, computer: SimulatedComputer, recorder: LatencyRecorder, counters: { syncCalls: number; offered: number; cachedIds: number }): Promise<void> {
+async function rescan(ctx: FleetContext, computer: SimulatedComputer, recorders: WalkRecorders, counters: { syncCalls: number; offered: number; cachedIds: number }): Promise<void> {
   const client = computer.client;
   if (!client) throw new Error(`${computer.clientId}: rescan before first scan`);
   try {
@@ -157,7 +169,7 @@ async function rescan(ctx: FleetContext, computer: SimulatedComputer, recorder: 
     counters.syncCalls += pages.length + 1;
     counters.offered += pages.reduce((n, p) => n + p.newUpdates.length + p.changedUpdates.length, 0);
   } finally {
-    drain(client, recorder);
+    drain(client, recorders);
   }
 }
 
@@ -175,8 +187,17 @@ async function rangedDownload(url: string, file: CatalogFile, recorder: LatencyR
   if (hash.digest('base64') !== file.sha1Base64) throw new Error(`content ${url}: SHA-1 does not match`);
 }
 
-function drain(client: WindowsUpdateAgentClient, recorder: LatencyRecorder): void {
-  for (const t of client.timings) recorder.record(t.operation, t.ms);
+/** Where a walk's timings go: the client's own (what the fleet saw) and the server's (Server-Timing). */
+interface WalkRecorders {
+  readonly client: LatencyRecorder;
+  readonly server: LatencyRecorder;
+}
+
+function drain(client: WindowsUpdateAgentClient, recorders: WalkRecorders): void {
+  for (const t of client.timings) {
+    recorders.client.record(t.operation, t.ms);
+    if (t.serverMs !== undefined) recorders.server.record(t.operation, t.serverMs);
+  }
   client.timings.length = 0;
 }
 
@@ -202,6 +223,7 @@ export async function runFleetPhase(
   loopDelay.enable();
   const recorder = new LatencyRecorder();
   const byRound = { first: new LatencyRecorder([recorder]), later: new LatencyRecorder([recorder]) };
+  const serverRecorder = new LatencyRecorder();
   const splitRounds = phase === 'rescan' && (options.rounds ?? 1) > 1;
   const counters = { syncCalls: 0, offered: 0, cachedIds: 0 };
   const recorded: Exchange[] = [];
@@ -211,14 +233,15 @@ export async function runFleetPhase(
   let next = 0;
   let walks = 0;
   const cpu0 = await ctx.serverCpuSeconds();
+  const fleetCpu0 = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: Math.min(options.concurrency, work.length) }, async () => {
       while (next < work.length) {
         const index = next++;
         const computer = work[index]!;
-        const walkRecorder = !splitRounds ? recorder : index < computers.length ? byRound.first : byRound.later;
-        const walk = (): Promise<void> => (phase === 'first-scan' ? firstScan(ctx, computer, walkRecorder, counters) : rescan(ctx, computer, walkRecorder, counters));
+        const walkRecorders = { client: !splitRounds ? recorder : index < computers.length ? byRound.first : byRound.later, server: serverRecorder };
+        const walk = (): Promise<void> => (phase === 'first-scan' ? firstScan(ctx, computer, walkRecorders, counters) : rescan(ctx, computer, walkRecorders, counters));
         try {
           const recordIt = options.recordFrom === 'end' ? index >= work.length - (options.recordWalks ?? 0) : index < (options.recordWalks ?? 0);
           if (recordIt) await recording.run(recorded, walk);
@@ -233,6 +256,7 @@ export async function runFleetPhase(
   );
   const wallSeconds = (performance.now() - started) / 1000;
   loopDelay.disable();
+  const fleetCpu = process.cpuUsage(fleetCpu0);
   const serverCpuSeconds = (await ctx.serverCpuSeconds()) - cpu0;
   const latencyMs = recorder.summary();
   const requests = Object.values(latencyMs).reduce((n, s) => n + s.count, 0);
@@ -254,6 +278,8 @@ export async function runFleetPhase(
       updatesOfferedPerWalk: r2(counters.offered / Math.max(1, walks)),
       ...(phase === 'rescan' ? { cachedIdsPerCall: r2(counters.cachedIds / Math.max(1, walks)) } : {}),
       latencyMs,
+      serverLatencyMs: serverRecorder.summary(),
+      fleetCpuSeconds: r2((fleetCpu.user + fleetCpu.system) / 1e6),
       clientEventLoopDelayMs: { p50: r2(loopDelay.percentile(50) / 1e6), p99: r2(loopDelay.percentile(99) / 1e6), max: r2(loopDelay.max / 1e6) },
       ...(splitRounds ? { latencyByRound: { first: byRound.first.summary(), later: byRound.later.summary() } } : {}),
       errors: recorder.totalErrors,

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createMemoryCgroup, type MemoryCgroup, parseMemoryLimit } from './memory-cgroup.js';
 
 /** A server process the benchmark drives: Watershed itself, or the ceiling server. */
@@ -27,7 +28,9 @@ export async function startWatershedForBench(
   // Node options for the server only (e.g. BENCH_SERVER_NODE_ARGS="--max-old-space-size=640" to run it
   // with the heap cap a deployment would set); the bench process keeps its own.
   const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
-  const nodeCommand = [process.execPath, ...serverNodeArgs, ...inspect, path.resolve(options.root ?? '.', 'dist/apps/watershed/src/main.js'), 'serve', '--port', String(options.port ?? 0), '--host', '127.0.0.1'];
+  // Server-Timing on every response (server-timing.preload.ts), from this checkout's bench build.
+  const serverTiming = ['--import', pathToFileURL(path.resolve('dist/test/bench/server-timing.preload.js')).href];
+  const nodeCommand = [process.execPath, ...serverNodeArgs, ...serverTiming, ...inspect, path.resolve(options.root ?? '.', 'dist/apps/watershed/src/main.js'), 'serve', '--port', String(options.port ?? 0), '--host', '127.0.0.1'];
   // BENCH_SERVER_STDOUT=<file> keeps the server's standard output (its log, and V8's --trace-gc lines
   // when BENCH_SERVER_NODE_ARGS asks for them); opened before anything starts, so a bad path stops here.
   const serverLog = process.env.BENCH_SERVER_STDOUT ? stampedLineLog(process.env.BENCH_SERVER_STDOUT) : null;

@@ -29,6 +29,15 @@ describe('rescan scaling: p99 by catalog size', () => {
     assert.equal(rows[1]!.serverCpuMsPerWalkMedian, 1.4);
     assert.equal(rows[0]!.p99RatioToSmallest, 1);
     assert.equal(rows[1]!.p99RatioToSmallest, 1.44);
+    assert.equal(rows[1]!.serverP99MedianMs, null, 'no Server-Timing: no server-timed median');
+  });
+
+  it('gives the median of the server-timed p99 when every rescan phase has one', () => {
+    const timed = (name: string, p99: number, serverP99: number) => ({ ...phase(name, p99), serverLatencyMs: { SyncUpdates: { ...phase(name, serverP99).latencyMs.SyncUpdates } } });
+    const [row] = rescanScaling([{ scenario: 'rescan-10000', catalog: { revisions: 10_201 }, phases: [phase('first-scan', 500), timed('rescan', 90, 20), timed('rescan #2', 80, 12), timed('rescan #3', 70, 30)] }]);
+    assert.equal(row!.serverP99MedianMs, 20);
+    const [partial] = rescanScaling([{ scenario: 'rescan-10000', catalog: { revisions: 10_201 }, phases: [timed('rescan', 90, 20), phase('rescan #2', 80)] }]);
+    assert.equal(partial!.serverP99MedianMs, null, 'a phase without server timings: no median over some of them');
   });
 
   it('leaves out a size without a measured rescan phase, and gives no ratio against a zero', () => {

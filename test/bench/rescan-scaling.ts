@@ -9,6 +9,8 @@ export interface RescanScalingRow {
   /** SyncUpdates p99 of each rescan phase, in phase order. */
   readonly p99Ms: readonly number[];
   readonly p99MedianMs: number;
+  /** The same phases' SyncUpdates p99 as the server timed it (Server-Timing), median; null when not sent. */
+  readonly serverP99MedianMs: number | null;
   /** Server CPU per walk, median over the same phases. */
   readonly serverCpuMsPerWalkMedian: number;
   /** This size's median p99 over the smallest catalog's: the "within 1.5× of the 10k figure" target. */
@@ -18,7 +20,7 @@ export interface RescanScalingRow {
 interface RescanFleet {
   readonly scenario: string;
   readonly catalog: { readonly revisions: number };
-  readonly phases: readonly Pick<FleetPhaseResult, 'phase' | 'latencyMs' | 'serverCpuMsPerWalk'>[];
+  readonly phases: readonly (Pick<FleetPhaseResult, 'phase' | 'latencyMs' | 'serverCpuMsPerWalk'> & Partial<Pick<FleetPhaseResult, 'serverLatencyMs'>>)[];
 }
 
 /**
@@ -32,12 +34,14 @@ export function rescanScaling(fleets: readonly RescanFleet[]): RescanScalingRow[
     .filter((f) => f.scenario.startsWith('rescan-'))
     .map((f) => {
       const rescans = f.phases.filter((p) => p.phase.startsWith('rescan') && p.latencyMs.SyncUpdates !== undefined);
+      const serverP99s = rescans.flatMap((p) => (p.serverLatencyMs?.SyncUpdates === undefined ? [] : [p.serverLatencyMs.SyncUpdates.p99]));
       return {
         scenario: f.scenario,
         revisions: f.catalog.revisions,
         phases: rescans.length,
         p99Ms: rescans.map((p) => p.latencyMs.SyncUpdates!.p99),
         p99MedianMs: median(rescans.map((p) => p.latencyMs.SyncUpdates!.p99)),
+        serverP99MedianMs: serverP99s.length === rescans.length && rescans.length > 0 ? median(serverP99s) : null,
         serverCpuMsPerWalkMedian: median(rescans.map((p) => p.serverCpuMsPerWalk)),
       };
     })
