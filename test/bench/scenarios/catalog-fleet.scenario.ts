@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { type Catalog, type CatalogOptions, documentSizeSpread, generateCatalog } from '../../support/catalog/catalog-generator.js';
 import type { ApplicabilityEvaluator } from '../../support/wua-client/wua-client.js';
 import { Prng } from '../../support/catalog/prng.js';
@@ -239,7 +240,8 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
       }
       const errors =
         phases.reduce((n, p) => n + p.errors, 0) + comparisons.reduce((n, c) => n + c.watershed.errors + c.ceiling.errors, 0) + (reports?.errors ?? 0);
-      const eventStoreBytes = await diskBytes(path.join(dataDir, 'pglite')).catch(() => diskBytes(dataDir));
+      // The store's whole database (event log and projections): PGlite's directory, or PostgreSQL's own count.
+      const eventStoreBytes = database ? await databaseBytes(database.url) : await diskBytes(path.join(dataDir, 'pglite'));
       const { groupIds: _g, ...loadSummary } = load;
       const memoryCgroup = server.memoryCgroup;
       const cgroupUsage = memoryCgroup ? await memoryCgroup.usage() : null;
@@ -414,4 +416,16 @@ async function runReportLoad(baseUrl: string, api: AdminApi, updateIds: readonly
     latencyMs: recorder.summary(),
     errors: recorder.totalErrors,
   };
+}
+
+/** pg_database_size of the bench's own PostgreSQL database. */
+async function databaseBytes(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string }>('SELECT pg_database_size(current_database())::text AS bytes');
+    return Number(rows[0]!.bytes);
+  } finally {
+    await client.end();
+  }
 }
