@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { type ApplicabilityEvaluator, type SimulatedSystemSpec, WindowsUpdateAgentClient } from '../support/wua-client/wua-client.js';
+import { type ApplicabilityEvaluator, type SimulatedSystemSpec, WindowsUpdateAgentClient, type WuspTransport } from '../support/wua-client/wua-client.js';
 import type { CatalogFile } from '../support/catalog/catalog-generator.js';
 import type { QuietWait } from './quiet-machine.js';
 import { LatencyRecorder } from './stats.js';
@@ -18,32 +19,46 @@ export interface Exchange {
 }
 
 const recording = new AsyncLocalStorage<Exchange[]>();
-let fetchWrapped = false;
 
-/** Records the .asmx exchanges made inside recordInto(); everything else passes straight through. */
-function wrapFetch(): void {
-  if (fetchWrapped) return;
-  fetchWrapped = true;
-  const original = globalThis.fetch;
-  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const sink = recording.getStore();
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!sink || !url.includes('.asmx') || typeof init?.body !== 'string') return original(input, init);
-    const response = await original(input, init);
-    const body = Buffer.from(await response.arrayBuffer());
-    const headers = (init.headers ?? {}) as Record<string, string>;
-    sink.push({
-      url: new URL(url).pathname,
-      soapAction: headers.SOAPAction ?? '',
-      acceptEncoding: headers['Accept-Encoding'] ?? '',
-      requestBody: init.body,
-      status: response.status,
-      contentEncoding: response.headers.get('content-encoding'),
-      responseBody: body,
+// One pool of keep-alive sockets for every simulated computer, as many as calls can be in flight.
+const fleetAgent = new http.Agent({ keepAlive: true, maxSockets: 1_000 });
+
+/**
+ * The fleet's SOAP transport: node:http on a keep-alive agent rather than fetch, whose WHATWG
+ * streams cost the fleet more CPU per call than the server spends answering it (benchmarks.md,
+ * "1,000 computers, measured apart"). Calls made inside recording.run() are recorded byte for byte
+ * for the ceiling replay.
+ */
+const fleetTransport: WuspTransport = (url, headers, body) => {
+  const sink = recording.getStore();
+  const payload = Buffer.from(body, 'utf8');
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', agent: fleetAgent, headers: { ...headers, 'Content-Length': String(payload.length) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const responseBody = Buffer.concat(chunks);
+        const header = (name: string): string | null => {
+          const value = response.headers[name.toLowerCase()];
+          return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+        };
+        sink?.push({
+          url: new URL(url).pathname,
+          soapAction: headers.SOAPAction ?? '',
+          acceptEncoding: headers['Accept-Encoding'] ?? '',
+          requestBody: body,
+          status: response.statusCode ?? 0,
+          contentEncoding: header('content-encoding'),
+          responseBody,
+        });
+        resolve({ status: response.statusCode ?? 0, header, body: responseBody });
+      });
     });
-    return new Response(body, { status: response.status, headers: response.headers });
-  };
-}
+    request.on('error', reject);
+    request.end(payload);
+  });
+};
 
 export interface SimulatedComputer {
   readonly clientId: string;
@@ -127,6 +142,7 @@ async function firstScan(ctx: FleetContext, computer: SimulatedComputer, recorde
   const client = new WindowsUpdateAgentClient(ctx.baseUrl, { clientId: computer.clientId, dnsName: computer.dnsName, targetGroups: [computer.group] }, {
     // The fleet is one process for every computer: their caches keep ids and flags, not core XML.
     keepCoreXml: false,
+    transport: fleetTransport,
     ...(computer.evaluator ? { evaluator: computer.evaluator } : {}),
   });
   computer.client = client;
@@ -216,7 +232,6 @@ export async function runFleetPhase(
   computers: readonly SimulatedComputer[],
   options: { concurrency: number; rounds?: number; recordWalks?: number; recordFrom?: 'start' | 'end'; label?: string },
 ): Promise<{ result: FleetPhaseResult; recorded: Exchange[] }> {
-  wrapFetch();
   // The client's own event loop: a response that lands while it is blocked (the fleet's own CPU, its
   // garbage collection) is timed late by that much, which is the client's delay, not the server's.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });

@@ -103,6 +103,24 @@ export interface CallTiming {
   readonly serverMs?: number;
 }
 
+/** One SOAP call's answer as the client reads it. */
+export interface WuspHttpResponse {
+  readonly status: number;
+  header(name: string): string | null;
+  readonly body: Buffer;
+}
+
+/**
+ * What carries a SOAP POST. `fetch` by default; a bench fleet simulating a thousand computers in one
+ * process passes a cheaper one (node:http with a keep-alive agent), since its own CPU is timed too.
+ */
+export type WuspTransport = (url: string, headers: Readonly<Record<string, string>>, body: string) => Promise<WuspHttpResponse>;
+
+const fetchTransport: WuspTransport = async (url, headers, body) => {
+  const response = await fetch(url, { method: 'POST', headers, body });
+  return { status: response.status, header: (name) => response.headers.get(name), body: Buffer.from(await response.arrayBuffer()) };
+};
+
 const USER_AGENT = 'Windows-Update-Agent/1507.2601.30012.0 Client-Protocol/2.90';
 const PROTOCOL_VERSION = '2.90';
 
@@ -130,6 +148,7 @@ export class WindowsUpdateAgentClient {
        * its own heap, and its garbage collection would be timed as server latency.
        */
       keepCoreXml?: boolean;
+      transport?: WuspTransport;
     } = {},
   ) {}
 
@@ -495,20 +514,20 @@ export class WindowsUpdateAgentClient {
     const { url, ns } = ENDPOINTS[service];
     const body = envelope(ns, operation, children);
     const started = performance.now();
-    const response = await fetch(`${this.baseUrl}${url}`, {
-      method: 'POST',
-      headers: {
+    const response = await (this.options.transport ?? fetchTransport)(
+      `${this.baseUrl}${url}`,
+      {
         'Content-Type': 'text/xml; charset=utf-8',
         SOAPAction: `"${ns}/${operation}"`,
         'User-Agent': USER_AGENT,
         ...(this.options.acceptXpress === false ? {} : { 'Accept-Encoding': 'xpress' }),
       },
       body,
-    });
-    let raw: Buffer = Buffer.from(await response.arrayBuffer());
-    if (response.headers.get('content-encoding') === 'xpress') raw = decompressXpress(raw);
+    );
+    let raw: Buffer = response.body;
+    if (response.header('content-encoding') === 'xpress') raw = decompressXpress(raw);
     const xml = raw.toString('utf8');
-    const serverMs = /\bapp;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1];
+    const serverMs = /\bapp;dur=([\d.]+)/.exec(response.header('server-timing') ?? '')?.[1];
     this.timings.push({ operation, ms: performance.now() - started, bytes: raw.length, ...(serverMs === undefined ? {} : { serverMs: Number(serverMs) }) });
     if (response.status !== 200) {
       const fault = xml.includes('Fault') ? parseResponse(xml) : undefined;
