@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 
-describe('npm run bench: a bad --rescan-repeats, --big-revisions, --quiet-wait, --clients, --revisions or --concurrency', () => {
+describe('npm run bench: a bad --rescan-repeats, --big-revisions, --quiet-wait, --clients, --revisions, --concurrency, --rescan-rounds or --report-computers', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-args-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,7 +42,7 @@ describe('npm run bench: a bad --rescan-repeats, --big-revisions, --quiet-wait, 
     });
   }
 
-  for (const [flag, bad, range] of [['clients', '0', '1 to 100000'], ['clients', '1e3x', '1 to 100000'], ['revisions', '50', '100 to 1000000'], ['concurrency', '2.5', '1 to 1000'], ['rescan-rounds', '-3', '1 to 1000']] as const) {
+  for (const [flag, bad, range] of [['clients', '0', '1 to 100000'], ['clients', '1e3x', '1 to 100000'], ['revisions', '50', '100 to 1000000'], ['concurrency', '2.5', '1 to 1000'], ['rescan-rounds', '-3', '1 to 1000'], ['report-computers', '-1', '0 to 1000000']] as const) {
     it(`--${flag} ${bad}: exits non-zero with the reason before any work, writing nothing`, () => {
       const out = path.join(dir, `${flag}-${bad}`);
       const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', `--${flag}=${bad}`, '--out', out], { encoding: 'utf8', timeout: 60_000 });

@@ -33,8 +33,6 @@ export interface CatalogLoadResult {
    * limit), streamed to `PUT /api/v1/content/{sha256}` and then imported by reference, as the CLI does.
    */
   readonly uploadedDocuments: number;
-  /** The largest document imported, in bytes of XML (over 20 MB at full size). */
-  readonly largestDocumentBytes: number;
   readonly groupIds: Record<string, string>;
 }
 
@@ -52,8 +50,31 @@ const BATCH_BYTES = 6 * 1024 * 1024;
  */
 export const APPROVAL_CONCURRENCY = 8;
 
-function importBody(item: CatalogItem): { xml: string; source: 'imported'; files: { fileName: string; sha1: string; contentBase64: string }[] } {
-  return { xml: item.xml, source: 'imported', files: item.files.map((f) => ({ fileName: f.fileName, sha1: f.sha1Base64, contentBase64: fileContent(f).toString('base64') })) };
+type InlineFile = { fileName: string; sha1: string; contentBase64: string };
+
+function inlineFiles(item: CatalogItem): InlineFile[] {
+  return item.files.map((f) => ({ fileName: f.fileName, sha1: f.sha1Base64, contentBase64: fileContent(f).toString('base64') }));
+}
+
+function importBody(item: CatalogItem): { xml: string; source: 'imported'; files: InlineFile[] } {
+  return { xml: item.xml, source: 'imported', files: inlineFiles(item) };
+}
+
+/**
+ * The path `watershed updates import` takes for a document of tens of MB: its XML streamed to the
+ * content store (PUT /api/v1/content/{sha256}), then imported by that hash with its files inline.
+ */
+async function uploadDocument(api: AdminApi, item: CatalogItem): Promise<{ documentSha256: string; source: 'imported'; files: InlineFile[] }> {
+  const xmlBytes = Buffer.from(item.xml, 'utf8');
+  const sha256 = createHash('sha256').update(xmlBytes).digest('hex');
+  const upload = await fetch(`${api.baseUrl}/api/v1/content/${sha256}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/octet-stream' },
+    body: xmlBytes,
+  });
+  const text = await upload.text();
+  if (upload.status !== 201 && upload.status !== 200) throw new Error(`upload of ${item.kind} document ${item.updateId} (${xmlBytes.length} bytes): HTTP ${upload.status} ${text.slice(0, 400)}`);
+  return { documentSha256: sha256, source: 'imported', files: inlineFiles(item) };
 }
 
 /** A document's share of a JSON import body: base64 files are 4/3 of the bytes, the XML JSON-escaped a little over its length. */
@@ -158,22 +179,12 @@ export async function loadCatalog(
             continue;
           }
           const item = unit[0]!;
-          let body: unknown = importBody(item);
+          let body: unknown;
           if (needsUpload(item)) {
-            // The real path for a document of tens of MB: stream it to the content store, import it by hash.
-            const xmlBytes = Buffer.from(item.xml, 'utf8');
-            const sha256 = createHash('sha256').update(xmlBytes).digest('hex');
-            const upload = await fetch(`${api.baseUrl}/api/v1/content/${sha256}`, {
-              method: 'PUT',
-              headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/octet-stream' },
-              body: xmlBytes,
-            });
-            const uploadText = await upload.text();
-            if (upload.status !== 201 && upload.status !== 200) throw new Error(`upload of ${item.kind} document ${item.updateId} (${xmlBytes.length} bytes): HTTP ${upload.status} ${uploadText.slice(0, 400)}`);
-            body = { documentSha256: sha256, source: 'imported', files: importBody(item).files };
-            bytes += xmlBytes.length;
+            body = await uploadDocument(api, item);
+            bytes += Buffer.byteLength(item.xml);
             uploadedDocuments += 1;
-          }
+          } else body = importBody(item);
           const json = JSON.stringify(body);
           bytes += json.length;
           const response = await fetch(`${api.baseUrl}/api/v1/updates/import`, {
@@ -218,7 +229,6 @@ export async function loadCatalog(
     approvals: approvals.length,
     approvalSeconds: round(approvalSeconds, 1),
     uploadedDocuments,
-    largestDocumentBytes: catalog.items.reduce((n, i) => Math.max(n, Buffer.byteLength(i.xml)), 0),
     groupIds,
   };
 }
