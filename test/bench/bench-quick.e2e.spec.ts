@@ -25,6 +25,7 @@ interface Phase {
   latencyMs: Record<string, Latency>;
   serverLatencyMs: Record<string, Latency>;
   fleetCpuSeconds: number;
+  fleetGc: { pauseMs: number; majorPauseMs: number; majorCount: number; heapUsedMiB: number };
   errors: number;
 }
 interface Fleet {
@@ -95,6 +96,9 @@ describe('npm run bench -- --quick', () => {
           assert.equal(server?.count, phase.latencyMs.SyncUpdates.count, `${fleet.scenario} ${phase.phase}: server-timed SyncUpdates calls`);
           assert.ok(server.p50 > 0 && server.max <= phase.latencyMs.SyncUpdates.max, `${fleet.scenario} ${phase.phase}: server time ${server.max} within the client's ${phase.latencyMs.SyncUpdates.max}`);
           assert.ok(phase.fleetCpuSeconds > 0, `${fleet.scenario} ${phase.phase}: the fleet's CPU`);
+          // The fleet's collections: major pauses are part of all pauses, and a heap is in use.
+          const gc = phase.fleetGc;
+          assert.ok(gc.heapUsedMiB > 0 && gc.majorCount >= 0 && gc.majorPauseMs <= gc.pauseMs, `${fleet.scenario} ${phase.phase}: fleet GC ${JSON.stringify(gc)}`);
         }
         const first = fleet.phases[0]!.latencyMs;
         for (const op of ['GetConfig', 'GetAuthorizationCookie', 'GetCookie', 'RegisterComputer', 'SyncUpdates', 'GetExtendedUpdateInfo', 'GetFileLocations', 'Content (1 MiB range)', 'ReportEventBatch']) {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { type ApplicabilityEvaluator, type SimulatedSystemSpec, WindowsUpdateAgentClient, type WuspTransport } from '../support/wua-client/wua-client.js';
 import type { CatalogFile } from '../support/catalog/catalog-generator.js';
 import type { QuietWait } from './quiet-machine.js';
@@ -104,6 +104,12 @@ export interface FleetPhaseResult {
    * resolution): a client latency includes up to this much of the client's own blocking.
    */
   readonly clientEventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /**
+   * The fleet's own garbage collection during the phase (perf_hooks 'gc' entries): milliseconds
+   * paused in all, and in mark-compact collections of its old generation, which grow with what the
+   * simulated computers keep between walks; and its heap in use when the phase ended.
+   */
+  readonly fleetGc: { readonly pauseMs: number; readonly majorPauseMs: number; readonly majorCount: number; readonly heapUsedMiB: number };
   /**
    * Rescans of more than one round: the first round's latencies (it brings the changes made before
    * the phase, and its calls wait for what the server derives from them) and the later rounds'
@@ -236,6 +242,18 @@ export async function runFleetPhase(
   // garbage collection) is timed late by that much, which is the client's delay, not the server's.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  const gc = { pauseMs: 0, majorPauseMs: 0, majorCount: 0 };
+  const countGc = (entries: readonly PerformanceEntry[]): void => {
+    for (const entry of entries) {
+      gc.pauseMs += entry.duration;
+      if ((entry as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
+        gc.majorPauseMs += entry.duration;
+        gc.majorCount += 1;
+      }
+    }
+  };
+  const gcObserver = new PerformanceObserver((entries) => countGc(entries.getEntries()));
+  gcObserver.observe({ entryTypes: ['gc'] });
   const recorder = new LatencyRecorder();
   const byRound = { first: new LatencyRecorder([recorder]), later: new LatencyRecorder([recorder]) };
   const serverRecorder = new LatencyRecorder();
@@ -271,6 +289,9 @@ export async function runFleetPhase(
   );
   const wallSeconds = (performance.now() - started) / 1000;
   loopDelay.disable();
+  // Entries still buffered are delivered by takeRecords(); the phase's last collections count too.
+  countGc(gcObserver.takeRecords());
+  gcObserver.disconnect();
   const fleetCpu = process.cpuUsage(fleetCpu0);
   const serverCpuSeconds = (await ctx.serverCpuSeconds()) - cpu0;
   const latencyMs = recorder.summary();
@@ -295,6 +316,7 @@ export async function runFleetPhase(
       latencyMs,
       serverLatencyMs: serverRecorder.summary(),
       fleetCpuSeconds: r2((fleetCpu.user + fleetCpu.system) / 1e6),
+      fleetGc: { pauseMs: Math.round(gc.pauseMs), majorPauseMs: Math.round(gc.majorPauseMs), majorCount: gc.majorCount, heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20) },
       clientEventLoopDelayMs: { p50: r2(loopDelay.percentile(50) / 1e6), p99: r2(loopDelay.percentile(99) / 1e6), max: r2(loopDelay.max / 1e6) },
       ...(splitRounds ? { latencyByRound: { first: byRound.first.summary(), later: byRound.later.summary() } } : {}),
       errors: recorder.totalErrors,

@@ -206,12 +206,12 @@ const table = (rows: string[][]): string => {
   return filled.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n');
 };
 const s = (n: number | null | undefined): string => (n === null || n === undefined ? '?' : String(n));
-const phaseRows: string[][] = [['scenario', 'phase', 'clients', 'conc', 'walks', 'walks/s', 'walks/core-s', 'server ms/walk', 'req/s', 'SyncUpdates/walk', 'errors', 'quiet wait s', 'limit hits', 'fleet CPU s', 'client loop p99/max ms']];
+const phaseRows: string[][] = [['scenario', 'phase', 'clients', 'conc', 'walks', 'walks/s', 'walks/core-s', 'server ms/walk', 'req/s', 'SyncUpdates/walk', 'errors', 'quiet wait s', 'limit hits', 'fleet CPU s', 'client loop p99/max ms', 'fleet GC ms (major)', 'fleet heap MiB']];
 // "server": the same calls as the server timed them (Server-Timing, server-timing.preload.ts).
 const opRows: string[][] = [['scenario', 'phase', 'operation', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'server p50 ms', 'server p99 ms', 'server max ms']];
 for (const f of fleets) {
   for (const p of f.phases) {
-    phaseRows.push([f.scenario, p.phase, s(p.clients), s(p.concurrency), s(p.walks), s(p.walksPerSecond), s(p.walksPerCoreSecond), s(p.serverCpuMsPerWalk), s(p.requestsPerSecond), s(p.syncUpdatesCallsPerWalk), s(p.errors), p.quietWait === undefined || p.quietWait.seconds === 0 ? '-' : `${p.quietWait.seconds.toFixed(1)}${p.quietWait.quiet ? '' : ' (busy)'}`, p.memoryLimitHits === undefined ? '-' : s(p.memoryLimitHits), s(p.fleetCpuSeconds), `${s(p.clientEventLoopDelayMs.p99)} / ${s(p.clientEventLoopDelayMs.max)}`]);
+    phaseRows.push([f.scenario, p.phase, s(p.clients), s(p.concurrency), s(p.walks), s(p.walksPerSecond), s(p.walksPerCoreSecond), s(p.serverCpuMsPerWalk), s(p.requestsPerSecond), s(p.syncUpdatesCallsPerWalk), s(p.errors), p.quietWait === undefined || p.quietWait.seconds === 0 ? '-' : `${p.quietWait.seconds.toFixed(1)}${p.quietWait.quiet ? '' : ' (busy)'}`, p.memoryLimitHits === undefined ? '-' : s(p.memoryLimitHits), s(p.fleetCpuSeconds), `${s(p.clientEventLoopDelayMs.p99)} / ${s(p.clientEventLoopDelayMs.max)}`, `${s(p.fleetGc.pauseMs)} (${s(p.fleetGc.majorPauseMs)} in ${s(p.fleetGc.majorCount)})`, s(p.fleetGc.heapUsedMiB)]);
     for (const [op, l] of Object.entries(p.latencyMs)) {
       const server = p.serverLatencyMs[op];
       opRows.push([f.scenario, p.phase, op, s(l.count), s(l.p50), s(l.p95), s(l.p99), s(l.max), s(l.errors), ...(server ? [s(server.p50), s(server.p99), s(server.max)] : ['-', '-', '-'])]);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CLIENT_NS, decompressXpress, REPORTING_NS, SIMPLE_AUTH_NS, type XmlElement } from '#wsus-codecs';
-import { el, envelope, kid, kids, parseResponse, path, text, textOf, type XmlNode } from './wua-xml.js';
+import { detached, el, envelope, kid, kids, parseResponse, path, text, textOf, type XmlNode } from './wua-xml.js';
 
 /**
  * A Windows Update Agent for tests and benchmarks: it walks MS-WUSP the way the native client does
@@ -184,7 +184,8 @@ export class WindowsUpdateAgentClient {
 
   async getConfig(): Promise<XmlElement> {
     const result = await this.call('Client', 'GetConfig', [text('protocolVersion', PROTOCOL_VERSION)]);
-    this.lastChange = textOf(result, 'GetConfigResult', 'LastChange') ?? null;
+    const lastChange = textOf(result, 'GetConfigResult', 'LastChange');
+    this.lastChange = lastChange === undefined ? null : detached(lastChange);
     return result;
   }
 
@@ -193,7 +194,7 @@ export class WindowsUpdateAgentClient {
     if (this.identity.targetGroups?.length) children.push(text('targetGroupName', this.identity.targetGroups.join(';')));
     const result = await this.call('SimpleAuth', 'GetAuthorizationCookie', children);
     const cookie = kid(result, 'GetAuthorizationCookieResult');
-    this.authCookie = { plugInId: textOf(cookie, 'PlugInId') ?? '', cookieData: textOf(cookie, 'CookieData') ?? '' };
+    this.authCookie = { plugInId: detached(textOf(cookie, 'PlugInId') ?? ''), cookieData: detached(textOf(cookie, 'CookieData') ?? '') };
   }
 
   async getCookie(): Promise<void> {
@@ -507,7 +508,8 @@ export class WindowsUpdateAgentClient {
   private takeCookie(node: XmlElement | undefined): void {
     const expiration = textOf(node, 'Expiration');
     const encryptedData = textOf(node, 'EncryptedData');
-    if (expiration && encryptedData) this.cookie = { expiration, encryptedData };
+    // Detached: the cookie is kept between calls, and a slice of the page would keep the page.
+    if (expiration && encryptedData) this.cookie = { expiration: detached(expiration), encryptedData: detached(encryptedData) };
   }
 
   private async call(service: 'Client' | 'SimpleAuth' | 'Reporting', operation: string, children: readonly XmlNode[]): Promise<XmlElement> {
@@ -547,6 +549,7 @@ const ENDPOINTS = {
   Reporting: { url: '/ReportingWebService/ReportingWebService.asmx', ns: REPORTING_NS },
 } as const;
 
+/** What the client caches of one update; every string detached from the page it came in (wua-xml.ts `detached`). */
 function readUpdateInfo(node: XmlElement): UpdateInfoSeen {
   const coreXml = textOf(node, 'Xml') ?? '';
   const identity = /<UpdateIdentity\s+UpdateID="([^"]+)"\s+RevisionNumber="(\d+)"/.exec(coreXml);
@@ -554,15 +557,17 @@ function readUpdateInfo(node: XmlElement): UpdateInfoSeen {
   return {
     revisionId: Number(textOf(node, 'ID')),
     isLeaf: textOf(node, 'IsLeaf') === 'true',
-    deploymentAction: textOf(node, 'Deployment', 'Action'),
-    deadline: textOf(node, 'Deployment', 'Deadline'),
-    updateId: identity?.[1]?.toLowerCase(),
+    deploymentAction: optionalDetached(textOf(node, 'Deployment', 'Action')),
+    deadline: optionalDetached(textOf(node, 'Deployment', 'Deadline')),
+    updateId: optionalDetached(identity?.[1]?.toLowerCase()),
     revisionNumber: identity?.[2] === undefined ? undefined : Number(identity[2]),
-    updateType: type?.[1],
-    hardwareIds: kids(path(node, 'Deployment', 'HardwareIds'), 'string').map((h) => h.text),
+    updateType: optionalDetached(type?.[1]),
+    hardwareIds: kids(path(node, 'Deployment', 'HardwareIds'), 'string').map((h) => detached(h.text)),
     coreXml,
   };
 }
+
+const optionalDetached = (s: string | undefined): string | undefined => (s === undefined ? undefined : detached(s));
 
 /** Four-part version → the 64-bit integer Windows sends as DriverVerVersion. */
 function packedVersion(version: string): string {
