@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 import { constants as perfConstants, monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { type ApplicabilityEvaluator, type SimulatedSystemSpec, WindowsUpdateAgentClient, type WuspTransport } from '../support/wua-client/wua-client.js';
 import type { CatalogFile } from '../support/catalog/catalog-generator.js';
@@ -229,6 +232,28 @@ function eventInstanceId(clientId: string, revisionId: number, round: number): s
 }
 
 /**
+ * Under BENCH_FLEET_PROFILE_DIR, a CPU profile of the fleet (this process) for one phase, written as
+ * `fleet-<phase>.cpuprofile` there: what the simulated computers cost, apart from the server's
+ * profiles (--profile). profile-summary.ts prints it.
+ */
+async function fleetProfiled<T>(phase: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_FLEET_PROFILE_DIR;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(path.join(dir, `fleet-${phase.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/**
  * Runs one phase over the fleet with `concurrency` clients in flight. Exchanges of the first
  * `recordWalks` walks are recorded for the ceiling. Any error is counted and fails the run.
  */
@@ -268,7 +293,7 @@ export async function runFleetPhase(
   const cpu0 = await ctx.serverCpuSeconds();
   const fleetCpu0 = process.cpuUsage();
   const started = performance.now();
-  await Promise.all(
+  await fleetProfiled(options.label ?? phase, () => Promise.all(
     Array.from({ length: Math.min(options.concurrency, work.length) }, async () => {
       while (next < work.length) {
         const index = next++;
@@ -286,7 +311,7 @@ export async function runFleetPhase(
         }
       }
     }),
-  );
+  ));
   const wallSeconds = (performance.now() - started) / 1000;
   loopDelay.disable();
   // Entries still buffered are delivered by takeRecords(); the phase's last collections count too.

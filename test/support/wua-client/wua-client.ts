@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CLIENT_NS, decompressXpress, REPORTING_NS, SIMPLE_AUTH_NS, type XmlElement } from '#wsus-codecs';
-import { detached, el, envelope, kid, kids, parseResponse, path, text, textOf, type XmlNode } from './wua-xml.js';
+import { detached, el, envelope, intList, kid, kids, parseResponse, path, text, textOf, write, type XmlNode } from './wua-xml.js';
 
 /**
  * A Windows Update Agent for tests and benchmarks: it walks MS-WUSP the way the native client does
@@ -251,12 +251,12 @@ export class WindowsUpdateAgentClient {
   async syncUpdatesPage(options: { skipSoftwareSync?: boolean; systemSpec?: SimulatedSystemSpec } = {}): Promise<SyncPage> {
     const drivers = options.skipSoftwareSync ?? false;
     const parameters: XmlNode[] = [text('ExpressQuery', false)];
-    if (this.installedNonLeaf.size > 0) parameters.push(el('InstalledNonLeafUpdateIDs', ...[...this.installedNonLeaf].map((id) => text('int', id))));
+    if (this.installedNonLeaf.size > 0) parameters.push(intList('InstalledNonLeafUpdateIDs', this.installedNonLeaf));
     // The driver pass repeats InstalledNonLeafUpdateIDs and drops OtherCachedUpdateIDs (observed-interop.md A.3).
-    if (!drivers && this.otherCached.size > 0) parameters.push(el('OtherCachedUpdateIDs', ...[...this.otherCached].map((id) => text('int', id))));
+    if (!drivers && this.otherCached.size > 0) parameters.push(intList('OtherCachedUpdateIDs', this.otherCached));
     if (drivers) {
-      parameters.push(el('SystemSpec', ...(options.systemSpec?.devices ?? []).map(deviceNode)));
-      if (this.cachedDrivers.size > 0) parameters.push(el('CachedDriverIDs', ...[...this.cachedDrivers.keys()].map((id) => text('int', id))));
+      parameters.push(systemSpecNode(options.systemSpec?.devices ?? []));
+      if (this.cachedDrivers.size > 0) parameters.push(intList('CachedDriverIDs', this.cachedDrivers.keys()));
     }
     parameters.push(text('SkipSoftwareSync', drivers));
     parameters.push(text('NeedTwoGroupOutOfScopeUpdates', false));
@@ -411,8 +411,8 @@ export class WindowsUpdateAgentClient {
   async syncPrinterCatalog(printerUpdateIds: readonly number[] = []): Promise<SyncPage> {
     const result = await this.call('Client', 'SyncPrinterCatalog', [
       this.cookieNode(),
-      el('installedNonLeafUpdateIDs', ...[...this.installedNonLeaf].map((id) => text('int', id))),
-      el('printerUpdateIDs', ...printerUpdateIds.map((id) => text('int', id))),
+      intList('installedNonLeafUpdateIDs', this.installedNonLeaf),
+      intList('printerUpdateIDs', printerUpdateIds),
     ]);
     const info = kid(result, 'SyncPrinterCatalogResult');
     this.takeCookie(kid(info, 'NewCookie'));
@@ -422,7 +422,7 @@ export class WindowsUpdateAgentClient {
   async getExtendedUpdateInfo(revisionIds: readonly number[], infoTypes: readonly string[], locales: readonly string[] = ['en-US', 'en']): Promise<XmlElement> {
     return this.call('Client', 'GetExtendedUpdateInfo', [
       this.cookieNode(),
-      el('revisionIDs', ...revisionIds.map((id) => text('int', id))),
+      intList('revisionIDs', revisionIds),
       el('infoTypes', ...infoTypes.map((t) => text('XmlUpdateFragmentType', t))),
       el('locales', ...locales.map((l) => text('string', l))),
     ]);
@@ -575,6 +575,20 @@ function packedVersion(version: string): string {
     .split('.')
     .reduce((n, part) => (n << 16n) | BigInt(Number(part) & 0xffff), 0n)
     .toString();
+}
+
+/**
+ * `<SystemSpec>` of these devices, written once per device list: a computer sends the same one in
+ * every driver pass, and simulated computers share the catalog's few device lists.
+ */
+const writtenSystemSpecs = new WeakMap<readonly SimulatedDevice[], string>();
+function systemSpecNode(devices: readonly SimulatedDevice[]): XmlNode {
+  let written = writtenSystemSpecs.get(devices);
+  if (written === undefined) {
+    written = write(el('SystemSpec', ...devices.map(deviceNode)));
+    writtenSystemSpecs.set(devices, written);
+  }
+  return written;
 }
 
 function deviceNode(d: SimulatedDevice): XmlNode {

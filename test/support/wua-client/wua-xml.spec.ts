@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { detached, parseResponse, textOf } from './wua-xml.js';
+import { detached, el, intList, parseResponse, text, textOf, write } from './wua-xml.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -34,5 +34,18 @@ describe('detached', () => {
 
   it('is the same text, non-ASCII and empty included', () => {
     for (const s of ['', 'Install', '3b4f1a2c-0a0b-4c0d-8e0f-000000000001', 'Prüfung – 更新 🙂']) assert.equal(detached(s), s);
+  });
+});
+
+describe('intList', () => {
+  it('writes the bytes the element builder writes', () => {
+    for (const ids of [[], [0], [1, -2, 2_147_483_647], Array.from({ length: 1_000 }, (_, i) => 3 * i + 17)]) {
+      assert.equal(write(intList('OtherCachedUpdateIDs', ids)), write(el('OtherCachedUpdateIDs', ...ids.map((id) => text('int', id)))));
+    }
+    assert.equal(write(intList('revisionIDs', new Set([5, 7]))), '<revisionIDs><int>5</int><int>7</int></revisionIDs>');
+  });
+
+  it('refuses what is not a whole number rather than writing it', () => {
+    for (const bad of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60]) assert.throws(() => intList('revisionIDs', [1, bad]), /revisionIDs: .* is not a whole number/);
   });
 });

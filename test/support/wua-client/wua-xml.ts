@@ -17,6 +17,20 @@ export function text(name: string, value: string | number | boolean): XmlNode {
   return { name, children: [escapeText(String(value))] };
 }
 
+/**
+ * `<name><int>…</int>…</name>`, written at once as raw text: a rescan's id lists (a thousand ids and
+ * more) are most of its request, and a whole number needs no escaping. Same bytes as
+ * `el(name, ...ids.map((id) => text('int', id)))`.
+ */
+export function intList(name: string, ids: Iterable<number>): XmlNode {
+  let body = '';
+  for (const id of ids) {
+    if (!Number.isSafeInteger(id)) throw new Error(`${name}: ${id} is not a whole number`);
+    body += `<int>${id}</int>`;
+  }
+  return body === '' ? `<${name}/>` : `<${name}>${body}</${name}>`;
+}
+
 export function write(node: XmlNode): string {
   if (typeof node === 'string') return node;
   if (!node.children || node.children.length === 0) return `<${node.name}/>`;
