@@ -24,6 +24,7 @@ interface Phase {
   cachedIdsPerCall?: number;
   latencyMs: Record<string, Latency>;
   serverLatencyMs: Record<string, Latency>;
+  sentToAnsweredLatencyMs: Record<string, Latency>;
   fleetCpuSeconds: number;
   fleetGc: { pauseMs: number; majorPauseMs: number; majorCount: number; heapUsedMiB: number };
   errors: number;
@@ -95,6 +96,10 @@ describe('npm run bench -- --quick', () => {
           const server = phase.serverLatencyMs.SyncUpdates;
           assert.equal(server?.count, phase.latencyMs.SyncUpdates.count, `${fleet.scenario} ${phase.phase}: server-timed SyncUpdates calls`);
           assert.ok(server.p50 > 0 && server.max <= phase.latencyMs.SyncUpdates.max, `${fleet.scenario} ${phase.phase}: server time ${server.max} within the client's ${phase.latencyMs.SyncUpdates.max}`);
+          // Every call was stamped at its send: send→answer holds the server's time and lies inside the client's.
+          const sent = phase.sentToAnsweredLatencyMs.SyncUpdates;
+          assert.equal(sent?.count, phase.latencyMs.SyncUpdates.count, `${fleet.scenario} ${phase.phase}: stamped SyncUpdates calls`);
+          for (const q of ['p50', 'p99', 'max'] as const) assert.ok(sent[q] >= server[q] && sent[q] <= phase.latencyMs.SyncUpdates[q] + 0.01, `${fleet.scenario} ${phase.phase}: ${q} server ${server[q]} <= sent→answered ${sent[q]} <= client ${phase.latencyMs.SyncUpdates[q]}`);
           assert.ok(phase.fleetCpuSeconds > 0, `${fleet.scenario} ${phase.phase}: the fleet's CPU`);
           // The fleet's collections: major pauses are part of all pauses, and a heap is in use.
           const gc = phase.fleetGc;

@@ -36,7 +36,10 @@ const fleetTransport: WuspTransport = (url, headers, body) => {
   const sink = recording.getStore();
   const payload = Buffer.from(body, 'utf8');
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', agent: fleetAgent, headers: { ...headers, 'Content-Length': String(payload.length) } }, (response) => {
+    // Stamped last, just before the request is handed to the socket: the server's preload times
+    // from here to its parsing the headers (`queue;dur=`, server-timing.preload.ts).
+    const sent = String(process.hrtime.bigint());
+    const request = http.request(url, { method: 'POST', agent: fleetAgent, headers: { ...headers, 'Content-Length': String(payload.length), 'X-Bench-Sent-Ns': sent } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
@@ -100,6 +103,13 @@ export interface FleetPhaseResult {
    * this is the network, the server's accept queue and the client's own delays.
    */
   readonly serverLatencyMs: ReturnType<LatencyRecorder['summary']>;
+  /**
+   * The same calls from the fleet's sending each request (stamped on the machine's monotonic clock)
+   * to the server's writing its answer: the server-timed figure plus the network and the time the
+   * request waited for the server's event loop. What the fleet timed beyond this is its own delay in
+   * reading the answer. Only calls over the fleet's transport are stamped.
+   */
+  readonly sentToAnsweredLatencyMs: ReturnType<LatencyRecorder['summary']>;
   /** CPU seconds the bench process (every simulated computer) used during the phase, beside the server's. */
   readonly fleetCpuSeconds: number;
   /**
@@ -216,12 +226,14 @@ async function rangedDownload(url: string, file: CatalogFile, recorder: LatencyR
 interface WalkRecorders {
   readonly client: LatencyRecorder;
   readonly server: LatencyRecorder;
+  readonly sentToAnswered: LatencyRecorder;
 }
 
 function drain(client: WindowsUpdateAgentClient, recorders: WalkRecorders): void {
   for (const t of client.timings) {
     recorders.client.record(t.operation, t.ms);
     if (t.serverMs !== undefined) recorders.server.record(t.operation, t.serverMs);
+    if (t.serverMs !== undefined && t.serverQueueMs !== undefined) recorders.sentToAnswered.record(t.operation, t.serverQueueMs + t.serverMs);
   }
   client.timings.length = 0;
 }
@@ -282,6 +294,7 @@ export async function runFleetPhase(
   const recorder = new LatencyRecorder();
   const byRound = { first: new LatencyRecorder([recorder]), later: new LatencyRecorder([recorder]) };
   const serverRecorder = new LatencyRecorder();
+  const sentToAnsweredRecorder = new LatencyRecorder();
   const splitRounds = phase === 'rescan' && (options.rounds ?? 1) > 1;
   const counters = { syncCalls: 0, offered: 0, cachedIds: 0 };
   const recorded: Exchange[] = [];
@@ -298,7 +311,7 @@ export async function runFleetPhase(
       while (next < work.length) {
         const index = next++;
         const computer = work[index]!;
-        const walkRecorders = { client: !splitRounds ? recorder : index < computers.length ? byRound.first : byRound.later, server: serverRecorder };
+        const walkRecorders = { client: !splitRounds ? recorder : index < computers.length ? byRound.first : byRound.later, server: serverRecorder, sentToAnswered: sentToAnsweredRecorder };
         const walk = (): Promise<void> => (phase === 'first-scan' ? firstScan(ctx, computer, walkRecorders, counters) : rescan(ctx, computer, walkRecorders, counters));
         try {
           const recordIt = options.recordFrom === 'end' ? index >= work.length - (options.recordWalks ?? 0) : index < (options.recordWalks ?? 0);
@@ -340,6 +353,7 @@ export async function runFleetPhase(
       ...(phase === 'rescan' ? { cachedIdsPerCall: r2(counters.cachedIds / Math.max(1, walks)) } : {}),
       latencyMs,
       serverLatencyMs: serverRecorder.summary(),
+      sentToAnsweredLatencyMs: sentToAnsweredRecorder.summary(),
       fleetCpuSeconds: r2((fleetCpu.user + fleetCpu.system) / 1e6),
       fleetGc: { pauseMs: Math.round(gc.pauseMs), majorPauseMs: Math.round(gc.majorPauseMs), majorCount: gc.majorCount, heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20) },
       clientEventLoopDelayMs: { p50: r2(loopDelay.percentile(50) / 1e6), p99: r2(loopDelay.percentile(99) / 1e6), max: r2(loopDelay.max / 1e6) },

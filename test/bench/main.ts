@@ -208,13 +208,16 @@ const table = (rows: string[][]): string => {
 const s = (n: number | null | undefined): string => (n === null || n === undefined ? '?' : String(n));
 const phaseRows: string[][] = [['scenario', 'phase', 'clients', 'conc', 'walks', 'walks/s', 'walks/core-s', 'server ms/walk', 'req/s', 'SyncUpdates/walk', 'errors', 'quiet wait s', 'limit hits', 'fleet CPU s', 'client loop p99/max ms', 'fleet GC ms (major)', 'fleet heap MiB']];
 // "server": the same calls as the server timed them (Server-Timing, server-timing.preload.ts).
-const opRows: string[][] = [['scenario', 'phase', 'operation', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'server p50 ms', 'server p99 ms', 'server max ms']];
+// "sent→answered": from the fleet's send (stamped) to the server's answer: the server's time and its queue.
+const opRows: string[][] = [['scenario', 'phase', 'operation', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'server p50 ms', 'server p99 ms', 'server max ms', 'sent→answered p50 ms', 'sent→answered p99 ms', 'sent→answered max ms']];
 for (const f of fleets) {
   for (const p of f.phases) {
     phaseRows.push([f.scenario, p.phase, s(p.clients), s(p.concurrency), s(p.walks), s(p.walksPerSecond), s(p.walksPerCoreSecond), s(p.serverCpuMsPerWalk), s(p.requestsPerSecond), s(p.syncUpdatesCallsPerWalk), s(p.errors), p.quietWait === undefined || p.quietWait.seconds === 0 ? '-' : `${p.quietWait.seconds.toFixed(1)}${p.quietWait.quiet ? '' : ' (busy)'}`, p.memoryLimitHits === undefined ? '-' : s(p.memoryLimitHits), s(p.fleetCpuSeconds), `${s(p.clientEventLoopDelayMs.p99)} / ${s(p.clientEventLoopDelayMs.max)}`, `${s(p.fleetGc.pauseMs)} (${s(p.fleetGc.majorPauseMs)} in ${s(p.fleetGc.majorCount)})`, s(p.fleetGc.heapUsedMiB)]);
     for (const [op, l] of Object.entries(p.latencyMs)) {
       const server = p.serverLatencyMs[op];
-      opRows.push([f.scenario, p.phase, op, s(l.count), s(l.p50), s(l.p95), s(l.p99), s(l.max), s(l.errors), ...(server ? [s(server.p50), s(server.p99), s(server.max)] : ['-', '-', '-'])]);
+      const sentToAnswered = p.sentToAnsweredLatencyMs[op];
+      const cells = (x: typeof server): string[] => (x ? [s(x.p50), s(x.p99), s(x.max)] : ['-', '-', '-']);
+      opRows.push([f.scenario, p.phase, op, s(l.count), s(l.p50), s(l.p95), s(l.p99), s(l.max), s(l.errors), ...cells(server), ...cells(sentToAnswered)]);
     }
     for (const [round, summary] of Object.entries(p.latencyByRound ?? {})) {
       const l = summary.SyncUpdates;
@@ -238,8 +241,8 @@ content?.watershed.forEach((run, i) => {
 });
 const reportRows: string[][] = [['scenario', 'query', 'count', 'p50 ms', 'p95 ms', 'max ms', 'errors']];
 if (reportScale) for (const [q, l] of Object.entries(reportScale.latencyMs)) reportRows.push([reportScale.scenario, q, s(l.count), s(l.p50), s(l.p95), s(l.max), s(l.errors)]);
-const scalingRows: string[][] = [['scenario', 'revisions', 'rescan phases', 'SyncUpdates p99 ms per phase', 'median p99 ms', 'median server-timed p99 ms', 'median server ms/walk', 'p99 vs smallest catalog']];
-for (const r of scaling) scalingRows.push([r.scenario, s(r.revisions), s(r.phases), r.p99Ms.join(' / '), s(Math.round(100 * r.p99MedianMs) / 100), r.serverP99MedianMs === null ? '-' : s(Math.round(100 * r.serverP99MedianMs) / 100), s(r.serverCpuMsPerWalkMedian), `${r.p99RatioToSmallest}x`]);
+const scalingRows: string[][] = [['scenario', 'revisions', 'rescan phases', 'SyncUpdates p99 ms per phase', 'median p99 ms', 'median server-timed p99 ms', 'median sent→answered p99 ms', 'median server ms/walk', 'p99 vs smallest catalog', 'sent→answered p99 vs smallest']];
+for (const r of scaling) scalingRows.push([r.scenario, s(r.revisions), s(r.phases), r.p99Ms.join(' / '), s(Math.round(100 * r.p99MedianMs) / 100), r.serverP99MedianMs === null ? '-' : s(Math.round(100 * r.serverP99MedianMs) / 100), r.sentToAnsweredP99MedianMs === null ? '-' : s(Math.round(100 * r.sentToAnsweredP99MedianMs) / 100), s(r.serverCpuMsPerWalkMedian), `${r.p99RatioToSmallest}x`, r.sentToAnsweredRatioToSmallest === null ? '-' : `${r.sentToAnsweredRatioToSmallest}x`]);
 const text = [table(phaseRows), table(opRows), ...(scaling.length > 0 ? [table(scalingRows)] : []), table(ceilingRows), table(serverRows), ...(limitRows.length > 1 ? [table(limitRows)] : []), table(contentRows), ...(reportScale ? [table(reportRows)] : [])].join('\n\n');
 
 mkdirSync(outDir, { recursive: true });

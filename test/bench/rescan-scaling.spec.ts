@@ -30,14 +30,29 @@ describe('rescan scaling: p99 by catalog size', () => {
     assert.equal(rows[0]!.p99RatioToSmallest, 1);
     assert.equal(rows[1]!.p99RatioToSmallest, 1.44);
     assert.equal(rows[1]!.serverP99MedianMs, null, 'no Server-Timing: no server-timed median');
+    assert.equal(rows[1]!.sentToAnsweredP99MedianMs, null, 'no stamps: no sent→answered median');
+    assert.equal(rows[1]!.sentToAnsweredRatioToSmallest, null);
   });
 
   it('gives the median of the server-timed p99 when every rescan phase has one', () => {
     const timed = (name: string, p99: number, serverP99: number) => ({ ...phase(name, p99), serverLatencyMs: { SyncUpdates: { ...phase(name, serverP99).latencyMs.SyncUpdates } } });
     const [row] = rescanScaling([{ scenario: 'rescan-10000', catalog: { revisions: 10_201 }, phases: [phase('first-scan', 500), timed('rescan', 90, 20), timed('rescan #2', 80, 12), timed('rescan #3', 70, 30)] }]);
     assert.equal(row!.serverP99MedianMs, 20);
+    assert.equal(row!.sentToAnsweredP99MedianMs, null);
     const [partial] = rescanScaling([{ scenario: 'rescan-10000', catalog: { revisions: 10_201 }, phases: [timed('rescan', 90, 20), phase('rescan #2', 80)] }]);
     assert.equal(partial!.serverP99MedianMs, null, 'a phase without server timings: no median over some of them');
+  });
+
+  it('gives the sent→answered medians and their ratio to the smallest catalog when every phase was stamped', () => {
+    const stamped = (name: string, p99: number, sentP99: number) => ({ ...phase(name, p99), sentToAnsweredLatencyMs: { SyncUpdates: { ...phase(name, sentP99).latencyMs.SyncUpdates } } });
+    const rows = rescanScaling([
+      { scenario: 'rescan-10000', catalog: { revisions: 10_201 }, phases: [stamped('rescan', 40, 8), stamped('rescan #2', 50, 10), stamped('rescan #3', 60, 12)] },
+      { scenario: 'rescan-100000', catalog: { revisions: 102_001 }, phases: [stamped('rescan', 90, 14), stamped('rescan #2', 80, 11)] },
+      { scenario: 'rescan-20000', catalog: { revisions: 20_401 }, phases: [stamped('rescan', 90, 14), phase('rescan #2', 80)] },
+    ]);
+    assert.deepEqual(rows.map((r) => r.sentToAnsweredP99MedianMs), [10, null, 12.5]);
+    assert.deepEqual(rows.map((r) => r.sentToAnsweredRatioToSmallest), [1, null, 1.25]);
+    assert.deepEqual(rows.map((r) => r.p99RatioToSmallest), [1, 1.7, 1.7]);
   });
 
   it('leaves out a size without a measured rescan phase, and gives no ratio against a zero', () => {

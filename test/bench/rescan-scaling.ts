@@ -11,16 +11,20 @@ export interface RescanScalingRow {
   readonly p99MedianMs: number;
   /** The same phases' SyncUpdates p99 as the server timed it (Server-Timing), median; null when not sent. */
   readonly serverP99MedianMs: number | null;
+  /** The same phases' SyncUpdates p99 from the fleet's send to the server's answer (server time + its queue), median; null when not stamped. */
+  readonly sentToAnsweredP99MedianMs: number | null;
   /** Server CPU per walk, median over the same phases. */
   readonly serverCpuMsPerWalkMedian: number;
   /** This size's median p99 over the smallest catalog's: the "within 1.5× of the 10k figure" target. */
   readonly p99RatioToSmallest: number;
+  /** The same ratio of the sent→answered medians (null when either is missing): the server's part of the target, queue included. */
+  readonly sentToAnsweredRatioToSmallest: number | null;
 }
 
 interface RescanFleet {
   readonly scenario: string;
   readonly catalog: { readonly revisions: number };
-  readonly phases: readonly (Pick<FleetPhaseResult, 'phase' | 'latencyMs' | 'serverCpuMsPerWalk'> & Partial<Pick<FleetPhaseResult, 'serverLatencyMs'>>)[];
+  readonly phases: readonly (Pick<FleetPhaseResult, 'phase' | 'latencyMs' | 'serverCpuMsPerWalk'> & Partial<Pick<FleetPhaseResult, 'serverLatencyMs' | 'sentToAnsweredLatencyMs'>>)[];
 }
 
 /**
@@ -35,6 +39,7 @@ export function rescanScaling(fleets: readonly RescanFleet[]): RescanScalingRow[
     .map((f) => {
       const rescans = f.phases.filter((p) => p.phase.startsWith('rescan') && p.latencyMs.SyncUpdates !== undefined);
       const serverP99s = rescans.flatMap((p) => (p.serverLatencyMs?.SyncUpdates === undefined ? [] : [p.serverLatencyMs.SyncUpdates.p99]));
+      const sentToAnsweredP99s = rescans.flatMap((p) => (p.sentToAnsweredLatencyMs?.SyncUpdates === undefined ? [] : [p.sentToAnsweredLatencyMs.SyncUpdates.p99]));
       return {
         scenario: f.scenario,
         revisions: f.catalog.revisions,
@@ -42,13 +47,19 @@ export function rescanScaling(fleets: readonly RescanFleet[]): RescanScalingRow[
         p99Ms: rescans.map((p) => p.latencyMs.SyncUpdates!.p99),
         p99MedianMs: median(rescans.map((p) => p.latencyMs.SyncUpdates!.p99)),
         serverP99MedianMs: serverP99s.length === rescans.length && rescans.length > 0 ? median(serverP99s) : null,
+        sentToAnsweredP99MedianMs: sentToAnsweredP99s.length === rescans.length && rescans.length > 0 ? median(sentToAnsweredP99s) : null,
         serverCpuMsPerWalkMedian: median(rescans.map((p) => p.serverCpuMsPerWalk)),
       };
     })
     .filter((r) => r.phases > 0)
     .sort((a, b) => a.revisions - b.revisions);
   const smallest = rows[0]?.p99MedianMs;
-  return rows.map((r) => ({ ...r, p99RatioToSmallest: smallest === undefined || smallest <= 0 ? 0 : Math.round((100 * r.p99MedianMs) / smallest) / 100 }));
+  const smallestSentToAnswered = rows[0]?.sentToAnsweredP99MedianMs ?? null;
+  return rows.map((r) => ({
+    ...r,
+    p99RatioToSmallest: smallest === undefined || smallest <= 0 ? 0 : Math.round((100 * r.p99MedianMs) / smallest) / 100,
+    sentToAnsweredRatioToSmallest: smallestSentToAnswered === null || smallestSentToAnswered <= 0 || r.sentToAnsweredP99MedianMs === null ? null : Math.round((100 * r.sentToAnsweredP99MedianMs) / smallestSentToAnswered) / 100,
+  }));
 }
 
 /** Middle value (mean of the two middle ones for an even count); 0 for none. */

@@ -101,6 +101,8 @@ export interface CallTiming {
   readonly bytes: number;
   /** The server's own time for the call, when it sent `Server-Timing: app;dur=…` (the bench's server does). */
   readonly serverMs?: number;
+  /** Before that: from the client's send to the server's having parsed the headers (`queue;dur=…`, when the request was stamped). */
+  readonly serverQueueMs?: number;
 }
 
 /** One SOAP call's answer as the client reads it. */
@@ -529,8 +531,16 @@ export class WindowsUpdateAgentClient {
     let raw: Buffer = response.body;
     if (response.header('content-encoding') === 'xpress') raw = decompressXpress(raw);
     const xml = raw.toString('utf8');
-    const serverMs = /\bapp;dur=([\d.]+)/.exec(response.header('server-timing') ?? '')?.[1];
-    this.timings.push({ operation, ms: performance.now() - started, bytes: raw.length, ...(serverMs === undefined ? {} : { serverMs: Number(serverMs) }) });
+    const serverTiming = response.header('server-timing') ?? '';
+    const serverMs = /\bapp;dur=([\d.]+)/.exec(serverTiming)?.[1];
+    const serverQueueMs = /\bqueue;dur=([\d.]+)/.exec(serverTiming)?.[1];
+    this.timings.push({
+      operation,
+      ms: performance.now() - started,
+      bytes: raw.length,
+      ...(serverMs === undefined ? {} : { serverMs: Number(serverMs) }),
+      ...(serverQueueMs === undefined ? {} : { serverQueueMs: Number(serverQueueMs) }),
+    });
     if (response.status !== 200) {
       const fault = xml.includes('Fault') ? parseResponse(xml) : undefined;
       const errorCode = findDeep(fault, 'ErrorCode')?.text;
