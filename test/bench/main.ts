@@ -192,7 +192,7 @@ if (selected.has('reports')) {
 let content: Awaited<ReturnType<typeof runContentDownload>> | null = null;
 if (selected.has('content')) {
   log('content download');
-  content = await runContentDownload(quick ? { fileMiB: 4, concurrency: [1, 4], rounds: 1 } : { fileMiB: 64, concurrency: [1, 8, 32, 64], rounds: 2 });
+  content = await runContentDownload(quick ? { fileMiB: 4, concurrency: [1, 4], rounds: 1 } : { fileMiB: 64, concurrency: [1, 8, 32, 64], rounds: 2, quietWaitSeconds });
 }
 
 const scaling = rescanScaling(fleets);

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BenchProcess, startCeilingServer, startWatershedForBench } from '../processes.js';
+import { type QuietWait, waitForQuietMachine } from '../quiet-machine.js';
 import { LatencyRecorder, type LatencySummary, round, rssMiB } from '../stats.js';
 
 export interface DownloadRun {
@@ -11,6 +12,8 @@ export interface DownloadRun {
   readonly megabytesPerSecond: number;
   readonly latencyMs: LatencySummary;
   readonly errors: number;
+  /** How long the run waited for a quiet machine before it was timed (--quiet-wait). */
+  readonly quietWait?: QuietWait;
 }
 
 export interface ContentDownloadResult {
@@ -31,7 +34,7 @@ const MiB = 1024 * 1024;
  * Optimization do, against Watershed's /Content route and against the same HTTP stack (Fastify) streaming the same
  * file with no application logic (the ceiling), at each concurrency level.
  */
-export async function runContentDownload(options: { fileMiB: number; concurrency: readonly number[]; rounds: number }): Promise<ContentDownloadResult> {
+export async function runContentDownload(options: { fileMiB: number; concurrency: readonly number[]; rounds: number; quietWaitSeconds?: number }): Promise<ContentDownloadResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-content-'));
   const contentDir = path.join(dataDir, 'content');
   const bytes = randomBytes(options.fileMiB * MiB);
@@ -47,9 +50,26 @@ export async function runContentDownload(options: { fileMiB: number; concurrency
     ceiling = await startCeilingServer({ contentDir });
     const ours: DownloadRun[] = [];
     const raw: DownloadRun[] = [];
-    for (const concurrency of options.concurrency) {
-      ours.push(await downloadRun(`${watershed.url}${urlPath}`, bytes.length, concurrency, options.rounds));
-      raw.push(await downloadRun(`${ceiling.url}${urlPath}`, bytes.length, concurrency, options.rounds));
+    const oursUrl = `${watershed.url}${urlPath}`;
+    const rawUrl = `${ceiling.url}${urlPath}`;
+    // Untimed, once each: both servers' route code compiled and the file in the page cache before the
+    // first timed level, which would otherwise charge a cold start to whichever ran first (Watershed).
+    await downloadRun(oursUrl, bytes.length, 4, 1);
+    await downloadRun(rawUrl, bytes.length, 4, 1);
+    // Each timed run after the machine went quiet, and the order alternated by level, so neither
+    // server is always the one measured right after the other's load.
+    const timed = async (url: string, concurrency: number): Promise<DownloadRun> => {
+      const quietWait = await waitForQuietMachine({ maxSeconds: options.quietWaitSeconds ?? 0 });
+      return { ...(await downloadRun(url, bytes.length, concurrency, options.rounds)), ...(quietWait.seconds > 0 ? { quietWait } : {}) };
+    };
+    for (const [level, concurrency] of options.concurrency.entries()) {
+      if (level % 2 === 0) {
+        ours.push(await timed(oursUrl, concurrency));
+        raw.push(await timed(rawUrl, concurrency));
+      } else {
+        raw.push(await timed(rawUrl, concurrency));
+        ours.push(await timed(oursUrl, concurrency));
+      }
     }
     return {
       scenario: 'content-download',
