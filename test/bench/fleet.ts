@@ -1,12 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { Session } from 'node:inspector/promises';
-import path from 'node:path';
 import { constants as perfConstants, monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { type ApplicabilityEvaluator, type SimulatedSystemSpec, WindowsUpdateAgentClient, type WuspTransport } from '../support/wua-client/wua-client.js';
 import type { CatalogFile } from '../support/catalog/catalog-generator.js';
+import { CpuProfiler } from './profiler.js';
 import type { QuietWait } from './quiet-machine.js';
 import { LatencyRecorder } from './stats.js';
 
@@ -251,17 +249,11 @@ function eventInstanceId(clientId: string, revisionId: number, round: number): s
 async function fleetProfiled<T>(phase: string, work: () => Promise<T>): Promise<T> {
   const dir = process.env.BENCH_FLEET_PROFILE_DIR;
   if (!dir) return work();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
-  await session.post('Profiler.start');
+  const profiler = await CpuProfiler.inProcess(dir);
   try {
-    return await work();
+    return await profiler.around(`fleet-${phase.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}`, work);
   } finally {
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(path.join(dir, `fleet-${phase.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
+    profiler.close();
   }
 }
 

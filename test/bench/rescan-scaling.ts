@@ -38,27 +38,31 @@ export function rescanScaling(fleets: readonly RescanFleet[]): RescanScalingRow[
     .filter((f) => f.scenario.startsWith('rescan-'))
     .map((f) => {
       const rescans = f.phases.filter((p) => p.phase.startsWith('rescan') && p.latencyMs.SyncUpdates !== undefined);
-      const serverP99s = rescans.flatMap((p) => (p.serverLatencyMs?.SyncUpdates === undefined ? [] : [p.serverLatencyMs.SyncUpdates.p99]));
-      const sentToAnsweredP99s = rescans.flatMap((p) => (p.sentToAnsweredLatencyMs?.SyncUpdates === undefined ? [] : [p.sentToAnsweredLatencyMs.SyncUpdates.p99]));
+      // A median over every phase or none: a median of some phases would not be the same figure.
+      const medianP99 = (of: (p: (typeof rescans)[number]) => FleetPhaseResult['latencyMs'] | undefined): number | null => {
+        const p99s = rescans.flatMap((p) => (of(p)?.SyncUpdates === undefined ? [] : [of(p)!.SyncUpdates!.p99]));
+        return p99s.length === rescans.length && rescans.length > 0 ? median(p99s) : null;
+      };
       return {
         scenario: f.scenario,
         revisions: f.catalog.revisions,
         phases: rescans.length,
         p99Ms: rescans.map((p) => p.latencyMs.SyncUpdates!.p99),
         p99MedianMs: median(rescans.map((p) => p.latencyMs.SyncUpdates!.p99)),
-        serverP99MedianMs: serverP99s.length === rescans.length && rescans.length > 0 ? median(serverP99s) : null,
-        sentToAnsweredP99MedianMs: sentToAnsweredP99s.length === rescans.length && rescans.length > 0 ? median(sentToAnsweredP99s) : null,
+        serverP99MedianMs: medianP99((p) => p.serverLatencyMs),
+        sentToAnsweredP99MedianMs: medianP99((p) => p.sentToAnsweredLatencyMs),
         serverCpuMsPerWalkMedian: median(rescans.map((p) => p.serverCpuMsPerWalk)),
       };
     })
     .filter((r) => r.phases > 0)
     .sort((a, b) => a.revisions - b.revisions);
-  const smallest = rows[0]?.p99MedianMs;
-  const smallestSentToAnswered = rows[0]?.sentToAnsweredP99MedianMs ?? null;
+  // Two decimals; null when either side is missing or the smallest is not positive.
+  const ratio = (value: number | null, smallest: number | null | undefined): number | null =>
+    value === null || smallest === null || smallest === undefined || smallest <= 0 ? null : Math.round((100 * value) / smallest) / 100;
   return rows.map((r) => ({
     ...r,
-    p99RatioToSmallest: smallest === undefined || smallest <= 0 ? 0 : Math.round((100 * r.p99MedianMs) / smallest) / 100,
-    sentToAnsweredRatioToSmallest: smallestSentToAnswered === null || smallestSentToAnswered <= 0 || r.sentToAnsweredP99MedianMs === null ? null : Math.round((100 * r.sentToAnsweredP99MedianMs) / smallestSentToAnswered) / 100,
+    p99RatioToSmallest: ratio(r.p99MedianMs, rows[0]?.p99MedianMs) ?? 0,
+    sentToAnsweredRatioToSmallest: ratio(r.sentToAnsweredP99MedianMs, rows[0]?.sentToAnsweredP99MedianMs),
   }));
 }
 

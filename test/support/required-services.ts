@@ -58,6 +58,17 @@ export interface TestDatabase {
 }
 
 /** A fresh, uniquely named database for one test file; drop() removes it with any open sessions. */
+/** One connection to `url` for `fn`, closed afterwards whatever `fn` did. */
+export async function withPgClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const name = `watershed_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });

@@ -2,16 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { type Catalog, type CatalogOptions, documentSizeSpread, generateCatalog } from '../../support/catalog/catalog-generator.js';
 import type { ApplicabilityEvaluator } from '../../support/wua-client/wua-client.js';
 import { Prng } from '../../support/catalog/prng.js';
-import { createTestDatabase, type TestDatabase } from '../../support/required-services.js';
+import { createTestDatabase, type TestDatabase, withPgClient } from '../../support/required-services.js';
 import { WindowsUpdateAgentClient } from '../../support/wua-client/wua-client.js';
 import { AdminApi, type CatalogLoadResult, loadCatalog } from '../catalog-loader.js';
 import { type Exchange, type FleetContext, type FleetPhaseResult, runFleetPhase, type SimulatedComputer } from '../fleet.js';
 import { type BenchProcess, cpuSeconds, diskBytes, startCeilingServer, startWatershedForBench } from '../processes.js';
-import { ServerProfiler } from '../profiler.js';
+import { CpuProfiler } from '../profiler.js';
 import { replayExchanges, type ReplayResult, writeReplayFile } from '../replay.js';
 import { type QuietWait, waitForQuietMachine } from '../quiet-machine.js';
 import { LatencyRecorder, round, rssMiB } from '../stats.js';
@@ -125,7 +124,7 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
       { inspect: options.profileDir !== undefined },
     );
     const serverPid = server.pid;
-    const profiler = options.profileDir !== undefined && server.inspectorUrl ? await ServerProfiler.connect(server.inspectorUrl, options.profileDir) : null;
+    const profiler = options.profileDir !== undefined && server.inspectorUrl ? await CpuProfiler.connect(server.inspectorUrl, options.profileDir) : null;
     const profiled = <T>(phase: string, work: () => Promise<T>): Promise<T> => (profiler ? profiler.around(`${options.name}-${phase}`, work) : work());
     await new Promise((r) => setTimeout(r, 1000));
     const atStart = await sampleRss();
@@ -419,13 +418,9 @@ async function runReportLoad(baseUrl: string, api: AdminApi, updateIds: readonly
 }
 
 /** pg_database_size of the bench's own PostgreSQL database. */
-async function databaseBytes(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+function databaseBytes(url: string): Promise<number> {
+  return withPgClient(url, async (client) => {
     const { rows } = await client.query<{ bytes: string }>('SELECT pg_database_size(current_database())::text AS bytes');
     return Number(rows[0]!.bytes);
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { UNASSIGNED_COMPUTERS_GROUP_ID } from '#contracts';
 import { openDatabase } from '#event-store';
 import { generateCatalog } from '../../support/catalog/catalog-generator.js';
-import { TEST_PG_ADMIN_URL } from '../../support/required-services.js';
+import { createTestDatabase, withPgClient } from '../../support/required-services.js';
 import { AdminApi, loadCatalog } from '../catalog-loader.js';
 import { type BenchProcess, cpuSeconds, startWatershedForBench } from '../processes.js';
 import { fleetComputer, type ReportFleetSeed, seedReportFleet } from '../report-seeder.js';
@@ -79,7 +78,7 @@ export async function runReportScale(options: ReportScaleOptions): Promise<Repor
   let server: BenchProcess | null = null;
   let database: { url: string; drop(): Promise<void> } | null = null;
   try {
-    if (options.backend === 'postgres') database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createBenchDatabase();
+    if (options.backend === 'postgres') database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createTestDatabase('bench_reports');
     const env = { WATERSHED_DATA_DIR: dataDir, WATERSHED_ADMIN_TOKENS: token, ...(database ? { DATABASE_URL: database.url } : {}) };
     const start = async (): Promise<{ server: BenchProcess; api: AdminApi }> => {
       const s = await startWatershedForBench(env, { startTimeoutMs: 3 * 3600_000 });
@@ -157,7 +156,7 @@ export async function runReportScale(options: ReportScaleOptions): Promise<Repor
     let vacuumSeconds: number | null = null;
     if (options.vacuum && database) {
       const t0 = performance.now();
-      await withClient(database.url, (c) => c.query('VACUUM (ANALYZE) rpt_computers, rpt_update_status, rpt_update_counts, rpt_group_members, rpt_updates, rpt_groups'));
+      await withPgClient(database.url, (c) => c.query('VACUUM (ANALYZE) rpt_computers, rpt_update_status, rpt_update_counts, rpt_group_members, rpt_updates, rpt_groups'));
       vacuumSeconds = round((performance.now() - t0) / 1000, 1);
       options.log(`${name}: VACUUM (ANALYZE) of the read model took ${vacuumSeconds}s`);
     }
@@ -308,7 +307,7 @@ async function timeQueries(
 const REPORTING_TYPES = `('ComputerRegistered', 'ClientEventReported', 'ComputerAssignedToGroups')`;
 
 async function seededComputers(url: string): Promise<number> {
-  return withClient(url, async (c) => {
+  return withPgClient(url, async (c) => {
     const exists = (await c.query(`SELECT 1 FROM pg_tables WHERE tablename = 'ws_events'`)).rows.length > 0;
     if (!exists) return 0;
     return Number((await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM ws_events WHERE event_type = 'ComputerRegistered'`)).rows[0]!.n);
@@ -317,7 +316,7 @@ async function seededComputers(url: string): Promise<number> {
 
 /** PostgreSQL: waits for the reporting projection's checkpoint to pass the last reporting event; how many it applied meanwhile. */
 async function waitForCheckpoint(url: string, log: (line: string) => void): Promise<{ events: number; seconds: number }> {
-  return withClient(url, async (c) => {
+  return withPgClient(url, async (c) => {
     const started = performance.now();
     const position = async (): Promise<number> => Number((await c.query<{ n: string | null }>(`SELECT global_sequence::text AS n FROM ws_projection_checkpoints WHERE name = 'reporting.status'`)).rows[0]?.n ?? 0);
     const target = Number((await c.query<{ n: string }>(`SELECT max(global_sequence)::text AS n FROM ws_events WHERE event_type IN ${REPORTING_TYPES}`)).rows[0]!.n);
@@ -335,43 +334,8 @@ async function waitForCheckpoint(url: string, log: (line: string) => void): Prom
   });
 }
 
-async function createBenchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const dbName = `watershed_bench_reports_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${dbName}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(TEST_PG_ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 async function tableSizes(url: string): Promise<ReportScaleResult['tables']> {
-  return withClient(url, async (c) => {
+  return withPgClient(url, async (c) => {
     const r = await c.query<{ status_rows: string; computer_rows: string; status_bytes: string; events_bytes: string }>(
       `SELECT (SELECT count(*) FROM rpt_update_status)::text AS status_rows, (SELECT count(*) FROM rpt_computers)::text AS computer_rows,
               pg_total_relation_size('rpt_update_status')::text AS status_bytes, pg_total_relation_size('ws_events')::text AS events_bytes`,
@@ -384,7 +348,7 @@ async function tableSizes(url: string): Promise<ReportScaleResult['tables']> {
 
 /** For a reused database: the most reported update, and one reported by far fewer computers. */
 async function popularFromDatabase(url: string): Promise<{ popular: string[]; profile: string }> {
-  return withClient(url, async (c) => {
+  return withPgClient(url, async (c) => {
     const top = await c.query<{ update_id: string; n: string }>(
       `SELECT update_id::text AS update_id, count(*)::text AS n FROM rpt_update_status
         WHERE update_id IN (SELECT update_id FROM rpt_update_status TABLESAMPLE SYSTEM (0.1)) GROUP BY update_id ORDER BY count(*) DESC`,

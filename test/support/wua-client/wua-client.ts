@@ -154,8 +154,21 @@ export class WindowsUpdateAgentClient {
     } = {},
   ) {}
 
+  /**
+   * What enters the cache (and the driver cache): every string copied out of the page it came in
+   * (wua-xml.ts `detached`), so an entry kept for many scans does not keep its page; the core XML
+   * only when it is kept.
+   */
   private cached(u: UpdateInfoSeen): UpdateInfoSeen {
-    return this.options.keepCoreXml === false && u.coreXml !== '' ? { ...u, coreXml: '' } : u;
+    return {
+      ...u,
+      deploymentAction: optionalDetached(u.deploymentAction),
+      deadline: optionalDetached(u.deadline),
+      updateId: optionalDetached(u.updateId),
+      updateType: optionalDetached(u.updateType),
+      hardwareIds: u.hardwareIds.map(detached),
+      coreXml: this.options.keepCoreXml === false ? '' : u.coreXml,
+    };
   }
 
   get currentCookie(): { expiration: string; encryptedData: string } | null {
@@ -378,7 +391,7 @@ export class WindowsUpdateAgentClient {
     for (const entry of entries) {
       const answer = byIdentity.get(key(entry));
       const remapped: UpdateInfoSeen = answer === undefined ? entry : { ...entry, revisionId: answer.revisionId, isLeaf: answer.isLeaf, deploymentAction: answer.deploymentAction };
-      this.cache.set(remapped.revisionId, remapped);
+      this.cache.set(remapped.revisionId, this.cached(remapped));
       if (installed.has(key(entry))) this.installedNonLeaf.add(remapped.revisionId);
       else this.otherCached.add(remapped.revisionId);
     }
@@ -559,7 +572,6 @@ const ENDPOINTS = {
   Reporting: { url: '/ReportingWebService/ReportingWebService.asmx', ns: REPORTING_NS },
 } as const;
 
-/** What the client caches of one update; every string detached from the page it came in (wua-xml.ts `detached`). */
 function readUpdateInfo(node: XmlElement): UpdateInfoSeen {
   const coreXml = textOf(node, 'Xml') ?? '';
   const identity = /<UpdateIdentity\s+UpdateID="([^"]+)"\s+RevisionNumber="(\d+)"/.exec(coreXml);
@@ -567,12 +579,12 @@ function readUpdateInfo(node: XmlElement): UpdateInfoSeen {
   return {
     revisionId: Number(textOf(node, 'ID')),
     isLeaf: textOf(node, 'IsLeaf') === 'true',
-    deploymentAction: optionalDetached(textOf(node, 'Deployment', 'Action')),
-    deadline: optionalDetached(textOf(node, 'Deployment', 'Deadline')),
-    updateId: optionalDetached(identity?.[1]?.toLowerCase()),
+    deploymentAction: textOf(node, 'Deployment', 'Action'),
+    deadline: textOf(node, 'Deployment', 'Deadline'),
+    updateId: identity?.[1]?.toLowerCase(),
     revisionNumber: identity?.[2] === undefined ? undefined : Number(identity[2]),
-    updateType: optionalDetached(type?.[1]),
-    hardwareIds: kids(path(node, 'Deployment', 'HardwareIds'), 'string').map((h) => detached(h.text)),
+    updateType: type?.[1],
+    hardwareIds: kids(path(node, 'Deployment', 'HardwareIds'), 'string').map((h) => h.text),
     coreXml,
   };
 }
