@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -52,4 +52,15 @@ describe('npm run bench: a bad --rescan-repeats, --big-revisions, --quiet-wait, 
       assert.equal(existsSync(out), false, 'no results written');
     });
   }
+
+  it('BENCH_FLEET_PROFILE_DIR under a file: exits non-zero with the reason before any work, writing nothing', () => {
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, 'not a directory');
+    const out = path.join(dir, 'fleet-profile');
+    const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', '--out', out], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, BENCH_FLEET_PROFILE_DIR: path.join(file, 'profiles') } });
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /BENCH_FLEET_PROFILE_DIR: cannot make .*a-file\/profiles/);
+    assert.doesNotMatch(run.stderr, /\[bench /, 'no scenario started');
+    assert.equal(existsSync(out), false, 'no results written');
+  });
 });

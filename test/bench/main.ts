@@ -77,6 +77,15 @@ for (const name of selected) if (!['scan', 'rescan', 'content', 'reports'].inclu
 if (values['skip-content'] === true) selected.delete('content');
 const profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
 if (profileDir) mkdirSync(profileDir, { recursive: true });
+// The fleet's own profiles (fleet.ts): a directory that cannot be made stops the run now, not at the first phase's end.
+const fleetProfileDir = process.env.BENCH_FLEET_PROFILE_DIR;
+if (fleetProfileDir) {
+  try {
+    mkdirSync(fleetProfileDir, { recursive: true });
+  } catch (error) {
+    throw new Error(`BENCH_FLEET_PROFILE_DIR: cannot make ${fleetProfileDir} (${(error as Error).message})`);
+  }
+}
 const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
 /** A whole-number flag within [min, max], or the run stops before any work with the reason. */
 const wholeNumber = (flag: keyof typeof values, fallback: number, min: number, max: number): number => {
