@@ -56,9 +56,19 @@ export function parseAttributeList(value: string): Map<string, string> {
   return out;
 }
 
-/** Drop keys whose value is undefined so decoded objects match optional-property types and compare cleanly. */
+/**
+ * Drop keys whose value is undefined so decoded objects match optional-property types and compare cleanly.
+ * A plain copy, key by key: `Object.fromEntries(Object.entries(…).filter(…))` built two arrays per
+ * object, and a driver pass decodes two objects for each of a computer's hundred-odd devices (it was
+ * 5 % of a steady rescan's server CPU).
+ */
 export function stripUndefined<T extends object>(value: { [K in keyof Required<T>]: T[K] | undefined }): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out as T;
 }
 
 // ---------------------------------------------------------------- encoding
