@@ -1,4 +1,3 @@
-import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ContentAddress } from './domain/content-url.js';
@@ -26,9 +25,4 @@ export async function findContentFile(contentDir: string, address: ContentAddres
     }
   }
   return null;
-}
-
-export function readRange(file: ContentFile, start: number, end: number): ReadStream {
-  // 1 MiB reads: the size clients ask for, and few syscalls per range.
-  return createReadStream(file.path, { start, end, highWaterMark: 1024 * 1024 });
 }

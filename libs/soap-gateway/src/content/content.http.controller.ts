@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { WATERSHED_CONFIG, type WatershedConfig } from '#platform';
-import { type ContentFile, findContentFile, readRange } from './content-file.reader.js';
+import { LOGGER, type Logger, WATERSHED_CONFIG, type WatershedConfig } from '#platform';
+import { findContentFile } from './content-file.reader.js';
+import { writeFileRange } from './file-range.writer.js';
 import { type ByteRange, parseRangeHeader } from './domain/byte-ranges.js';
 import { parseContentPath } from './domain/content-url.js';
 
@@ -22,7 +24,10 @@ const MIME: Readonly<Record<string, string>> = {
  */
 @Controller()
 export class ContentHttpController {
-  constructor(@Inject(WATERSHED_CONFIG) private readonly config: WatershedConfig) {}
+  constructor(
+    @Inject(WATERSHED_CONFIG) private readonly config: WatershedConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   /** Fastify routes HEAD here too (exposeHeadRoutes); no file is opened for it. */
   @Get('Content/:dir/:file')
@@ -59,13 +64,15 @@ export class ContentHttpController {
     }
     if (range.kind === 'none') {
       reply.code(200).type(type).header('content-length', file.size);
-      await reply.send(withBody && file.size > 0 ? readRange(file, 0, file.size - 1) : noBody());
+      if (withBody && file.size > 0) await this.sendBody(reply, (out) => writeFileRange(file.path, 0, file.size - 1, out));
+      else await reply.send(noBody());
       return;
     }
     if (range.ranges.length === 1) {
       const { start, end } = range.ranges[0]!;
       reply.code(206).type(type).header('content-range', `bytes ${start}-${end}/${file.size}`).header('content-length', end - start + 1);
-      await reply.send(withBody ? readRange(file, start, end) : noBody());
+      if (withBody) await this.sendBody(reply, (out) => writeFileRange(file.path, start, end, out));
+      else await reply.send(noBody());
       return;
     }
     const boundary = randomBytes(12).toString('hex');
@@ -73,7 +80,38 @@ export class ContentHttpController {
     const closing = `\r\n--${boundary}--\r\n`;
     const length = parts.reduce((n, p) => n + Buffer.byteLength(p.head) + (p.range.end - p.range.start + 1), 0) + closing.length;
     reply.code(206).header('content-type', `multipart/byteranges; boundary=${boundary}`).header('content-length', length);
-    await reply.send(withBody ? multipartBody(file, parts, closing) : noBody());
+    if (!withBody) {
+      await reply.send(noBody());
+      return;
+    }
+    await this.sendBody(reply, async (out) => {
+      for (const part of parts) {
+        out.write(part.head);
+        await writeFileRange(file.path, part.range.start, part.range.end, out);
+      }
+      out.write(closing);
+    });
+  }
+
+  /**
+   * The status and headers set on `reply`, then a body written straight to the socket by `body`
+   * (file-range.writer.ts reuses its read buffers, which a stream handed to Fastify could not).
+   * A failure after the headers can only cut the response short: the connection is closed, so the
+   * client sees fewer bytes than Content-Length promised and retries the range.
+   */
+  private async sendBody(reply: FastifyReply, body: (out: ServerResponse) => Promise<void>): Promise<void> {
+    reply.hijack();
+    const out = reply.raw;
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) out.setHeader(name, value);
+    out.writeHead(reply.statusCode);
+    try {
+      await body(out);
+      out.end();
+    } catch (error) {
+      // A client that went away (BITS cancels and resumes) is routine; anything else is worth a look.
+      if (!out.destroyed) this.logger.warn({ err: error, url: reply.request.url }, 'content response cut short');
+      out.destroy();
+    }
   }
 }
 
@@ -87,22 +125,4 @@ function noBody(): Readable {
 
 function partHeader(boundary: string, type: string, range: ByteRange, size: number): string {
   return `\r\n--${boundary}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${range.start}-${range.end}/${size}\r\n\r\n`;
-}
-
-function multipartBody(file: ContentFile, parts: readonly { range: ByteRange; head: string }[], closing: string): PassThrough {
-  const out = new PassThrough();
-  void (async () => {
-    try {
-      for (const part of parts) {
-        out.write(part.head);
-        for await (const chunk of readRange(file, part.range.start, part.range.end)) {
-          if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
-        }
-      }
-      out.end(closing);
-    } catch (error) {
-      out.destroy(error as Error);
-    }
-  })();
-  return out;
 }

@@ -91,6 +91,20 @@ describe('update content over HTTP (/Content/XX/<SHA1>.<ext>)', () => {
     }
   });
 
+  it('keeps serving after clients hang up in the middle of a download', async () => {
+    for (let i = 0; i < 4; i += 1) {
+      const abort = new AbortController();
+      const response = await fetch(url, { signal: abort.signal });
+      const reader = response.body!.getReader();
+      await reader.read();
+      abort.abort();
+      await reader.read().catch(() => undefined);
+    }
+    const response = await fetch(url, { headers: { Range: 'bytes=1000-2099999' } });
+    assert.equal(response.status, 206);
+    assert.ok(Buffer.from(await response.arrayBuffer()).equals(bytes.subarray(1000, 2100000)));
+  });
+
   it('serves many concurrent shuffled 1 MiB ranges on keep-alive connections, and the file hashes right', async () => {
     const client = new WindowsUpdateAgentClient(server.url, { clientId: 'x', dnsName: 'x' });
     const downloads = await Promise.all(Array.from({ length: 8 }, () => client.download(url, 1024 * 1024)));
