@@ -201,7 +201,7 @@ if (selected.has('reports')) {
 let content: Awaited<ReturnType<typeof runContentDownload>> | null = null;
 if (selected.has('content')) {
   log('content download');
-  content = await runContentDownload(quick ? { fileMiB: 4, concurrency: [1, 4], rounds: 1 } : { fileMiB: 64, concurrency: [1, 8, 32, 64], rounds: 2, quietWaitSeconds });
+  content = await runContentDownload(quick ? { fileMiB: 4, concurrency: [1, 4], rounds: 1 } : { fileMiB: 64, concurrency: [1, 8, 32, 64], rounds: 2, trials: 3, minRequests: 1024, quietWaitSeconds });
 }
 
 const scaling = rescanScaling(fleets);
@@ -242,11 +242,12 @@ for (const f of fleets)
   serverRows.push([f.scenario, s(f.catalog.revisions), s(f.catalog.load.documents), s(f.catalog.load.documentsPerSecond), s(f.catalog.load.importSeconds), s(f.catalog.load.serverCpuMsPerDocument), s(f.catalog.load.uploadedDocuments), s(Math.round((10 * f.catalog.documents.largestBytes) / MiB) / 10), s(f.serverRssMiB.atStart), s(f.serverRssMiB.afterLoad), s(f.serverRssMiB.afterScans), s(f.serverRssMiB.peak), s(Math.round(f.eventStoreBytes / MiB))]);
 const limitRows: string[][] = [['scenario', 'server memory limit MiB', 'max usage charged MiB (RSS + page cache)', 'times at the limit']];
 for (const f of fleets) if (f.serverMemoryLimit) limitRows.push([f.scenario, s(f.serverMemoryLimit.limitMiB), s(f.serverMemoryLimit.maxUsageMiB), s(f.serverMemoryLimit.limitHits)]);
-const contentRows: string[][] = [['scenario', 'server', 'concurrency', 'req/s', 'MB/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs ceiling']];
+const contentRows: string[][] = [['scenario', 'server', 'concurrency', 'req/s', 'MB/s', 'MB/s of each trial', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs ceiling']];
+const trialsOf = (run: { trialsMegabytesPerSecond?: number[] }): string => run.trialsMegabytesPerSecond?.join(' / ') ?? '-';
 content?.watershed.forEach((run, i) => {
   const raw = content.ceiling[i]!;
-  contentRows.push(['content-download', 'watershed', s(run.concurrency), s(run.requestsPerSecond), s(run.megabytesPerSecond), s(run.latencyMs.p50), s(run.latencyMs.p95), s(run.latencyMs.p99), s(run.errors), s(content.ratioToCeiling[i]!.ratio)]);
-  contentRows.push(['content-download', 'ceiling (fastify)', s(raw.concurrency), s(raw.requestsPerSecond), s(raw.megabytesPerSecond), s(raw.latencyMs.p50), s(raw.latencyMs.p95), s(raw.latencyMs.p99), s(raw.errors), '1']);
+  contentRows.push(['content-download', 'watershed', s(run.concurrency), s(run.requestsPerSecond), s(run.megabytesPerSecond), trialsOf(run), s(run.latencyMs.p50), s(run.latencyMs.p95), s(run.latencyMs.p99), s(run.errors), s(content.ratioToCeiling[i]!.ratio)]);
+  contentRows.push(['content-download', 'ceiling (fastify)', s(raw.concurrency), s(raw.requestsPerSecond), s(raw.megabytesPerSecond), trialsOf(raw), s(raw.latencyMs.p50), s(raw.latencyMs.p95), s(raw.latencyMs.p99), s(raw.errors), '1']);
 });
 const reportRows: string[][] = [['scenario', 'query', 'count', 'p50 ms', 'p95 ms', 'max ms', 'errors']];
 if (reportScale) for (const [q, l] of Object.entries(reportScale.latencyMs)) reportRows.push([reportScale.scenario, q, s(l.count), s(l.p50), s(l.p95), s(l.max), s(l.errors)]);

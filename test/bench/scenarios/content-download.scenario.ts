@@ -14,6 +14,10 @@ export interface DownloadRun {
   readonly errors: number;
   /** How long the run waited for a quiet machine before it was timed (--quiet-wait). */
   readonly quietWait?: QuietWait;
+  /** Each client's passes over the file's ranges in one timed run. */
+  readonly rounds?: number;
+  /** With several trials per level: every trial's MB/s, in the order run; this run is the median one. */
+  readonly trialsMegabytesPerSecond?: number[];
 }
 
 export interface ContentDownloadResult {
@@ -34,7 +38,23 @@ const MiB = 1024 * 1024;
  * Optimization do, against Watershed's /Content route and against the same HTTP stack (Fastify) streaming the same
  * file with no application logic (the ceiling), at each concurrency level.
  */
-export async function runContentDownload(options: { fileMiB: number; concurrency: readonly number[]; rounds: number; quietWaitSeconds?: number }): Promise<ContentDownloadResult> {
+export interface ContentDownloadOptions {
+  readonly fileMiB: number;
+  readonly concurrency: readonly number[];
+  /** Each client's passes over the file per timed run, at least. */
+  readonly rounds: number;
+  readonly quietWaitSeconds?: number;
+  /**
+   * Timed runs per server and level, alternating which server goes first; each level reports each
+   * server's median run. One run of a level is a fraction of a second at one client, where one
+   * scheduling hiccup on a shared machine moves the ratio by 20 % (0.69–1.23 between runs of one build).
+   */
+  readonly trials?: number;
+  /** Requests per timed run, at least: more rounds for the levels with few clients. */
+  readonly minRequests?: number;
+}
+
+export async function runContentDownload(options: ContentDownloadOptions): Promise<ContentDownloadResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-content-'));
   const contentDir = path.join(dataDir, 'content');
   const bytes = randomBytes(options.fileMiB * MiB);
@@ -58,18 +78,27 @@ export async function runContentDownload(options: { fileMiB: number; concurrency
     await downloadRun(rawUrl, bytes.length, 4, 1);
     // Each timed run after the machine went quiet, and the order alternated by level, so neither
     // server is always the one measured right after the other's load.
-    const timed = async (url: string, concurrency: number): Promise<DownloadRun> => {
+    const rangesPerFile = Math.ceil(bytes.length / MiB);
+    const timed = async (url: string, concurrency: number, rounds: number): Promise<DownloadRun> => {
       const quietWait = await waitForQuietMachine({ maxSeconds: options.quietWaitSeconds ?? 0 });
-      return { ...(await downloadRun(url, bytes.length, concurrency, options.rounds)), ...(quietWait.seconds > 0 ? { quietWait } : {}) };
+      return { ...(await downloadRun(url, bytes.length, concurrency, rounds)), rounds, ...(quietWait.seconds > 0 ? { quietWait } : {}) };
     };
+    const trials = Math.max(1, options.trials ?? 1);
     for (const [level, concurrency] of options.concurrency.entries()) {
-      if (level % 2 === 0) {
-        ours.push(await timed(oursUrl, concurrency));
-        raw.push(await timed(rawUrl, concurrency));
-      } else {
-        raw.push(await timed(rawUrl, concurrency));
-        ours.push(await timed(oursUrl, concurrency));
+      const rounds = Math.max(options.rounds, Math.ceil((options.minRequests ?? 0) / (concurrency * rangesPerFile)));
+      const oursTrials: DownloadRun[] = [];
+      const rawTrials: DownloadRun[] = [];
+      for (let trial = 0; trial < trials; trial += 1) {
+        if ((level + trial) % 2 === 0) {
+          oursTrials.push(await timed(oursUrl, concurrency, rounds));
+          rawTrials.push(await timed(rawUrl, concurrency, rounds));
+        } else {
+          rawTrials.push(await timed(rawUrl, concurrency, rounds));
+          oursTrials.push(await timed(oursUrl, concurrency, rounds));
+        }
       }
+      ours.push(medianRun(oursTrials));
+      raw.push(medianRun(rawTrials));
     }
     return {
       scenario: 'content-download',
@@ -85,6 +114,14 @@ export async function runContentDownload(options: { fileMiB: number; concurrency
     await ceiling?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The run with the median throughput (the lower middle one of an even count), with every trial's figure when there were several. */
+export function medianRun(runs: readonly DownloadRun[]): DownloadRun {
+  if (runs.length === 0) throw new Error('medianRun: no runs');
+  const sorted = [...runs].sort((a, b) => a.megabytesPerSecond - b.megabytesPerSecond);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return runs.length === 1 ? median : { ...median, trialsMegabytesPerSecond: runs.map((r) => r.megabytesPerSecond) };
 }
 
 async function downloadRun(url: string, size: number, concurrency: number, rounds: number): Promise<DownloadRun> {
