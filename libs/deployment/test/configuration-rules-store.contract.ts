@@ -58,11 +58,13 @@ export function configurationRulesStoreContract(target: StoreTarget): void {
         await new Promise((r) => setTimeout(r, 50));
       }
     };
-    const approvedEvents = async (): Promise<{ updateId: string; groupId: string; actor: string | null }[]> =>
-      (await store.readAll(undefined, { eventTypes: ['UpdateApproved'], limit: 10_000 })).events.map((e) => ({
+    const approvedEvents = async (): Promise<{ updateId: string; groupId: string; actor: string | null }[]> => {
+      await store.waitForVisibility();
+      return (await store.readAll(undefined, { eventTypes: ['UpdateApproved'], limit: 10_000 })).events.map((e) => ({
         ...(e.data as { updateId: string; groupId: string }),
         actor: e.metadata.actor,
       }));
+    };
     const waitFor = async (what: string, done: () => Promise<boolean>): Promise<void> => {
       const deadline = Date.now() + 30_000;
       while (!(await done())) {
@@ -154,6 +156,8 @@ export function configurationRulesStoreContract(target: StoreTarget): void {
       });
       const live = await snapshot();
       const runner = store.projectionRunner(deploymentStateProjection);
+      // The head readers see: wait until it covers the commands above (another database's open transaction holds it back).
+      await store.waitForVisibility();
       const head = await store.head();
       await waitFor('state runner at head', async () => {
         await runner.catchUp();

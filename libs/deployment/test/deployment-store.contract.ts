@@ -102,6 +102,8 @@ export function deploymentStoreContract(target: StoreTarget): void {
       await again.onModuleInit();
       await again.onModuleDestroy();
       assert.deepEqual((await queries.groups()).map((g) => [g.id, g.builtIn]), [[ALL, true], [UNASSIGNED, true]]);
+      // readAll returns only what no older transaction elsewhere on the cluster can still precede.
+      await store.waitForVisibility();
       const created = (await store.readAll(undefined, { eventTypes: ['ComputerGroupCreated'] })).events;
       assert.equal(created.length, 2);
     });
@@ -202,6 +204,7 @@ export function deploymentStoreContract(target: StoreTarget): void {
       const kiosks = (await queries.groups()).find((g) => g.name === 'Kiosks')!;
       await commands.execute({ type: 'RenameGroup', groupId: kiosks.id, name: 'Kiosk PCs', expectedVersion: 1 }, ctx());
       await commands.execute({ type: 'DeleteGroup', groupId: kiosks.id, moveMembersToUnassigned: true, expectedVersion: 2 }, ctx());
+      await store.waitForVisibility();
       const head = await store.head();
       const deadline = Date.now() + 30_000;
       const runner = store.projectionRunner(deploymentStateProjection);
