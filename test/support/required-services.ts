@@ -57,7 +57,6 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, uniquely named database for one test file; drop() removes it with any open sessions. */
 /** One connection to `url` for `fn`, closed afterwards whatever `fn` did. */
 export async function withPgClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -69,28 +68,17 @@ export async function withPgClient<T>(url: string, fn: (client: pg.Client) => Pr
   }
 }
 
+/** A fresh, uniquely named database for one test file; drop() removes it with any open sessions. */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const name = `watershed_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
+  await withPgClient(TEST_PG_ADMIN_URL, (admin) => admin.query(`CREATE DATABASE ${name}`));
   const url = new URL(TEST_PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     name,
     drop: async () => {
-      const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
+      await withPgClient(TEST_PG_ADMIN_URL, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
 }
