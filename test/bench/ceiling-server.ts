@@ -12,7 +12,8 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
-import { writeFileRange } from '../../libs/soap-gateway/src/content/file-range.writer.js';
+import { writeFileSegments } from '../../libs/soap-gateway/src/content/file-range.writer.js';
+import { sendHijacked } from '../../libs/soap-gateway/src/content/hijacked-response.js';
 import { exchangeKey } from './ceiling-key.js';
 
 const { values } = parseArgs({ options: { content: { type: 'string' }, replay: { type: 'string' } }, strict: true });
@@ -69,14 +70,8 @@ app.route({
     // The body as Watershed writes it (pooled chunks straight to the socket, file-range.writer.ts):
     // the fastest raw serving this stack has, so the ratio is what Watershed's own logic costs. A
     // read stream handed to Fastify served 64 clients at ~0.8 of that (docs/benchmarks.md).
-    reply.hijack();
-    reply.raw.writeHead(206, { 'accept-ranges': 'bytes', 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}` });
-    try {
-      await writeFileRange(full, start, end, reply.raw);
-      reply.raw.end();
-    } catch {
-      reply.raw.destroy();
-    }
+    reply.code(206).header('content-length', end - start + 1).header('content-range', `bytes ${start}-${end}/${size}`);
+    await sendHijacked(reply, (out) => writeFileSegments(full, [{ start, end }], out));
     return reply;
   },
 });

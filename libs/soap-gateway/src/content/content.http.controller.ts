@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER, type Logger, WATERSHED_CONFIG, type WatershedConfig } from '#platform';
 import { findContentFile } from './content-file.reader.js';
-import { writeFileRange } from './file-range.writer.js';
+import { type FileSegment, writeFileSegments } from './file-range.writer.js';
+import { sendHijacked } from './hijacked-response.js';
 import { type ByteRange, parseRangeHeader } from './domain/byte-ranges.js';
 import { parseContentPath } from './domain/content-url.js';
 
@@ -64,54 +64,36 @@ export class ContentHttpController {
     }
     if (range.kind === 'none') {
       reply.code(200).type(type).header('content-length', file.size);
-      if (withBody && file.size > 0) await this.sendBody(reply, (out) => writeFileRange(file.path, 0, file.size - 1, out));
+      if (withBody && file.size > 0) await this.sendBody(reply, file.path, [{ start: 0, end: file.size - 1 }]);
       else await reply.send(noBody());
       return;
     }
     if (range.ranges.length === 1) {
       const { start, end } = range.ranges[0]!;
       reply.code(206).type(type).header('content-range', `bytes ${start}-${end}/${file.size}`).header('content-length', end - start + 1);
-      if (withBody) await this.sendBody(reply, (out) => writeFileRange(file.path, start, end, out));
+      if (withBody) await this.sendBody(reply, file.path, [{ start, end }]);
       else await reply.send(noBody());
       return;
     }
     const boundary = randomBytes(12).toString('hex');
-    const parts = range.ranges.map((r) => ({ range: r, head: partHeader(boundary, type, r, file.size) }));
+    const parts = range.ranges.map((r) => ({ ...r, before: partHeader(boundary, type, r, file.size) }));
     const closing = `\r\n--${boundary}--\r\n`;
-    const length = parts.reduce((n, p) => n + Buffer.byteLength(p.head) + (p.range.end - p.range.start + 1), 0) + closing.length;
+    const length = parts.reduce((n, p) => n + Buffer.byteLength(p.before) + (p.end - p.start + 1), 0) + closing.length;
     reply.code(206).header('content-type', `multipart/byteranges; boundary=${boundary}`).header('content-length', length);
-    if (!withBody) {
-      await reply.send(noBody());
-      return;
-    }
-    await this.sendBody(reply, async (out) => {
-      for (const part of parts) {
-        out.write(part.head);
-        await writeFileRange(file.path, part.range.start, part.range.end, out);
-      }
-      out.write(closing);
-    });
+    if (withBody) await this.sendBody(reply, file.path, parts, closing);
+    else await reply.send(noBody());
   }
 
-  /**
-   * The status and headers set on `reply`, then a body written straight to the socket by `body`
-   * (file-range.writer.ts reuses its read buffers, which a stream handed to Fastify could not).
-   * A failure after the headers can only cut the response short: the connection is closed, so the
-   * client sees fewer bytes than Content-Length promised and retries the range.
-   */
-  private async sendBody(reply: FastifyReply, body: (out: ServerResponse) => Promise<void>): Promise<void> {
-    reply.hijack();
-    const out = reply.raw;
-    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) out.setHeader(name, value);
-    out.writeHead(reply.statusCode);
-    try {
-      await body(out);
-      out.end();
-    } catch (error) {
-      // A client that went away (BITS cancels and resumes) is routine; anything else is worth a look.
-      if (!out.destroyed) this.logger.warn({ err: error, url: reply.request.url }, 'content response cut short');
-      out.destroy();
-    }
+  /** The segments of the file as the response body (then `closing`), straight to the socket. */
+  private sendBody(reply: FastifyReply, path: string, segments: readonly FileSegment[], closing?: string): Promise<void> {
+    return sendHijacked(
+      reply,
+      async (out) => {
+        await writeFileSegments(path, segments, out);
+        if (closing !== undefined) out.write(closing);
+      },
+      (error) => this.logger.warn({ err: error, url: reply.request.url }, 'content response cut short'),
+    );
   }
 }
 

@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
-import { RANGE_CHUNK_BYTES, writeFileRange } from './file-range.writer.js';
+import { type FileSegment, RANGE_CHUNK_BYTES, writeFileSegments } from './file-range.writer.js';
+
+const writeFileRange = (file: string, start: number, end: number, out: Writable): Promise<void> => writeFileSegments(file, [{ start, end }], out);
 
 /** A destination that keeps what it is given and takes each write after `delayMs`, like a slow socket. */
 function slowSink(delayMs: number): { out: Writable; bytes: () => Buffer } {
@@ -23,7 +25,7 @@ function slowSink(delayMs: number): { out: Writable; bytes: () => Buffer } {
   return { out, bytes: () => Buffer.concat(received) };
 }
 
-describe('writeFileRange', () => {
+describe('writeFileSegments', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'watershed-range-'));
   const bytes = randomBytes(3 * RANGE_CHUNK_BYTES + 4321);
   const file = path.join(dir, 'file.bin');
@@ -43,6 +45,18 @@ describe('writeFileRange', () => {
       await Promise.all(ranges.map(([start, end], i) => writeFileRange(file, start, end, sinks[i]!.out)));
       ranges.forEach(([start, end], i) => assert.ok(sinks[i]!.bytes().equals(bytes.subarray(start, end + 1)), `round ${round}, range ${start}-${end}`));
     }
+  });
+
+  it('writes several segments from one open file, each after its own header, in order', async () => {
+    const segments: FileSegment[] = [
+      { start: 0, end: 9, before: '--a\r\n' },
+      { start: RANGE_CHUNK_BYTES - 3, end: RANGE_CHUNK_BYTES + 3, before: '--b\r\n' },
+      { start: bytes.length - 1, end: bytes.length - 1 },
+    ];
+    const sink = slowSink(1);
+    await writeFileSegments(file, segments, sink.out);
+    const expected = Buffer.concat(segments.flatMap((s) => [Buffer.from(s.before ?? '', 'latin1'), bytes.subarray(s.start, s.end + 1)]));
+    assert.ok(sink.bytes().equals(expected));
   });
 
   it('rejects when the file ends before the range does, and when the destination is gone', async () => {

@@ -35,34 +35,47 @@ function written(out: Writable, bytes: Buffer): Promise<void> {
   });
 }
 
+/** Bytes `start`..`end` (inclusive) of a file, after `before` when there is one (a multipart part's header). */
+export interface FileSegment {
+  readonly start: number;
+  readonly end: number;
+  readonly before?: string;
+}
+
 /**
- * Writes bytes `start`..`end` (inclusive) of the file to `out`, one pooled chunk at a time: the next
- * chunk is read while the previous one is being written, and at most one write is outstanding, which
- * is also the backpressure. Does not end `out`. Rejects when the file cannot be read, ends early (it
- * changed under us), or `out` fails or is destroyed (the client went away).
+ * Writes the segments of the file to `out` in order, the file opened once, one pooled chunk at a
+ * time: the next chunk is read while the previous one is being written, and at most one write is
+ * outstanding, which is also the backpressure. Does not end `out`. Rejects when the file cannot be
+ * read, ends early (it changed under us), or `out` fails or is destroyed (the client went away).
  */
-export async function writeFileRange(path: string, start: number, end: number, out: Writable): Promise<void> {
+export async function writeFileSegments(path: string, segments: readonly FileSegment[], out: Writable): Promise<void> {
   const file = await open(path, 'r');
   let pending: Promise<void> | null = null;
+  const gone = (): Error => new Error('the response was closed before the body was sent');
   try {
-    for (let position = start; position <= end; ) {
-      if (out.destroyed) throw new Error('the response was closed before the range was sent');
-      const chunk = pool.take();
-      let inFlight = false;
-      try {
-        const { bytesRead } = await file.read(chunk, 0, Math.min(RANGE_CHUNK_BYTES, end - position + 1), position);
-        if (bytesRead === 0) throw new Error(`${path} ended at byte ${position}, before ${end + 1}`);
-        await pending;
-        const write = written(out, chunk.subarray(0, bytesRead)).finally(() => pool.give(chunk));
-        // It may fail (the client hung up) while the next chunk is being read, before anyone awaits
-        // it: handled here so that is not an unhandled rejection; awaiting it below still throws.
-        write.catch(() => undefined);
-        pending = write;
-        inFlight = true;
-        position += bytesRead;
-      } finally {
-        // A chunk whose write never started is free at once; one being written returns when its write settles.
-        if (!inFlight) pool.give(chunk);
+    for (const { start, end, before } of segments) {
+      if (out.destroyed) throw gone();
+      // Queued behind the chunk still being written: the stream keeps the order.
+      if (before !== undefined) out.write(before);
+      for (let position = start; position <= end; ) {
+        if (out.destroyed) throw gone();
+        const chunk = pool.take();
+        let inFlight = false;
+        try {
+          const { bytesRead } = await file.read(chunk, 0, Math.min(RANGE_CHUNK_BYTES, end - position + 1), position);
+          if (bytesRead === 0) throw new Error(`${path} ended at byte ${position}, before ${end + 1}`);
+          await pending;
+          const write = written(out, chunk.subarray(0, bytesRead)).finally(() => pool.give(chunk));
+          // It may fail (the client hung up) while the next chunk is being read, before anyone awaits
+          // it: handled here so that is not an unhandled rejection; awaiting it below still throws.
+          write.catch(() => undefined);
+          pending = write;
+          inFlight = true;
+          position += bytesRead;
+        } finally {
+          // A chunk whose write never started is free at once; one being written returns when its write settles.
+          if (!inFlight) pool.give(chunk);
+        }
       }
     }
     await pending;
