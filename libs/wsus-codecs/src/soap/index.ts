@@ -7,7 +7,7 @@ export type { SoapHttpHeaders, SoapTransportInfo } from './soap-headers.parser.j
 export { readSoapTransport } from './soap-headers.parser.js';
 export * from './soap-request.parser.js';
 export * from './xml-element.model.js';
-export { parseXmlDocument, decodeReferences } from './xml-document.parser.js';
+export { parseXmlDocument, decodeReferences, type XmlParseOptions } from './xml-document.parser.js';
 export { prescanXml } from './xml-prescan.guard.js';
 export * from './xml.writer.js';
 export * from './soap-envelope.writer.js';

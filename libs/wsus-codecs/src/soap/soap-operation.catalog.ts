@@ -16,12 +16,18 @@ export interface SoapOperation {
   /** Other SOAPActions accepted for the same body element (spec errata, see the WUSP catalog). */
   readonly alternateActions?: readonly string[];
   readonly responseStyle: EnvelopeStyle;
+  /**
+   * Local names of the request's xs:int arrays that its decoder reads only with
+   * `ElementReader.intArray`: the parser may hand their items over packed (XmlParseOptions.packedIntLists).
+   */
+  readonly packedIntLists?: readonly string[];
 }
 
 /** Lookup by SOAPAction and by request element, built once per protocol. */
 export class SoapOperationCatalog {
   private readonly byAction = new Map<string, SoapOperation[]>();
   private readonly byElement = new Map<string, SoapOperation>();
+  private readonly packedByAction = new Map<string, ReadonlySet<string>>();
 
   constructor(readonly operations: readonly SoapOperation[]) {
     for (const op of operations) {
@@ -32,6 +38,17 @@ export class SoapOperationCatalog {
       if (this.byElement.has(key)) throw new Error(`duplicate operation element ${key}`);
       this.byElement.set(key, op);
     }
+    // Per action, every operation it may carry (SyncUpdates' action also carries SyncPrinterCatalog):
+    // the body element is only known after the parse.
+    for (const [action, ops] of this.byAction) {
+      const names = new Set(ops.flatMap((op) => op.packedIntLists ?? []));
+      if (names.size > 0) this.packedByAction.set(action, names);
+    }
+  }
+
+  /** The int arrays the parser may pack for a request with this SOAPAction; undefined for none. */
+  packedIntListsFor(action: string): ReadonlySet<string> | undefined {
+    return this.packedByAction.get(action);
   }
 
   isKnownAction(action: string): boolean {

@@ -126,6 +126,19 @@ describe('parseSoapRequest', () => {
       assertRefused(() => parseSoapRequest(envelope(inner), soap11, { operations, limits: { maxElements: 20 } }), 'too-many-elements');
     });
 
+    it('counts `<n>digits</n>` leaves (passed over quickly by the pre-scan) against every limit', () => {
+      const ids = (n: number): string => '<int>7</int>'.repeat(n);
+      const inGetConfig = (inner: string): string => envelope(`<GetConfig xmlns="${CLIENT_NS}">${inner}</GetConfig>`);
+      assertRefused(() => parseSoapRequest(inGetConfig(ids(50)), soap11, { operations, limits: { maxElements: 20 } }), 'too-many-elements');
+      assert.doesNotThrow(() => parseSoapRequest(inGetConfig(ids(16)), soap11, { operations, limits: { maxElements: 20 } }));
+      // Envelope, Body, GetConfig, then `a`s: the leaf is the element past the depth limit.
+      const nested = (depth: number): string => `${'<a>'.repeat(depth)}${ids(1)}${'</a>'.repeat(depth)}`;
+      assertRefused(() => parseSoapRequest(inGetConfig(nested(6)), soap11, { operations, limits: { maxDepth: 9 } }), 'too-deep');
+      assert.doesNotThrow(() => parseSoapRequest(inGetConfig(nested(5)), soap11, { operations, limits: { maxDepth: 9 } }));
+      // Its end tag still has to match, and close an element.
+      for (const broken of ['<int>7</inx>', '<int>7</int', '<int>7</int></a>']) assertRefused(() => parseSoapRequest(inGetConfig(broken), soap11, { operations }), 'malformed-xml');
+    });
+
     for (const [label, xml] of [
       ['crossed tags', `<s:Envelope xmlns:s="${S11}"><s:Body><GetConfig xmlns="${CLIENT_NS}"></s:Body></GetConfig></s:Envelope>`],
       ['unclosed root', `<s:Envelope xmlns:s="${S11}"><s:Body>`],

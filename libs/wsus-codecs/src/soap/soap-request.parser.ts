@@ -52,7 +52,8 @@ export function parseSoapRequest(body: Buffer | string, headers: SoapHttpHeaders
 
   try {
     const text = typeof body === 'string' ? body : decodeUtf8(body);
-    const envelope = parseXmlDocument(text, limits);
+    const packedIntLists = options.operations.packedIntListsFor(action);
+    const envelope = parseXmlDocument(text, limits, packedIntLists === undefined ? {} : { packedIntLists });
     const soapVersion = envelopeVersion(envelope, versionHint);
     const envNs = soapVersion === '1.1' ? SOAP11_ENVELOPE_NS : SOAP12_ENVELOPE_NS;
 

@@ -7,6 +7,7 @@ import { SoapRequestError } from './soap-request.error.js';
 import type { SoapLimits } from './soap-limits.config.js';
 import { parseXmlDocumentWithLibrary } from './testing/fast-xml-parser.reference.js';
 import { parseXmlDocument } from './xml-document.parser.js';
+import type { XmlElement } from './xml-element.model.js';
 
 const limits: SoapLimits = { maxBodyBytes: 8 * 1024 * 1024, maxDepth: 32, maxElements: 250_000, maxChildrenPerElement: 50_000 };
 
@@ -187,5 +188,104 @@ describe('parseXmlDocument (hand-written) against the fast-xml-parser reference'
     const requests = xmlFixtures().filter((x) => x.length < 20_000).slice(0, 30);
     let seed = 1;
     for (const xml of requests) for (const mutated of mutations(xml, Math.ceil(Number(process.env.XML_MUTATIONS ?? 3000) / requests.length), seed++ + Number(process.env.XML_SEED ?? 0))) assertSameAsLibrary(mutated);
+  });
+});
+
+/**
+ * The packed parse against the general one: the same refusal, or the same tree where each packed
+ * element (no children, no text) stands for general-path children that are all `<int>` items of its
+ * namespace, without attributes or children, whose texts are the packed values. Returns how many
+ * elements came back packed.
+ */
+function assertPackedLikeGeneral(xml: string, names: ReadonlySet<string>): number {
+  const general = outcome(parseXmlDocument, xml);
+  let packed: XmlElement | undefined;
+  let refusal: string | undefined;
+  try {
+    packed = parseXmlDocument(xml, limits, { packedIntLists: names });
+  } catch (error) {
+    if (!(error instanceof SoapRequestError)) throw error;
+    refusal = `refused: ${error.kind}`;
+  }
+  const input = JSON.stringify(xml.length > 600 ? `${xml.slice(0, 600)}…` : xml);
+  if (refusal !== undefined || general.startsWith('refused')) {
+    assert.equal(refusal, general, `input: ${input}`);
+    return 0;
+  }
+  let count = 0;
+  const same = (g: XmlElement, p: XmlElement): void => {
+    assert.deepEqual([p.ns, p.name, p.prefix, p.attributes], [g.ns, g.name, g.prefix, g.attributes], `input: ${input}`);
+    if (p.packedInts !== undefined) {
+      count += 1;
+      assert.ok(names.has(p.name) && p.prefix === '' && p.attributes.length === 0, `packed only where asked: ${p.name}; input: ${input}`);
+      assert.deepEqual([p.children, p.text], [[], ''], `input: ${input}`);
+      for (const c of g.children) assert.deepEqual([c.ns, c.name, c.attributes, c.children], [g.ns, 'int', [], []], `input: ${input}`);
+      assert.deepEqual(p.packedInts, g.children.map((c) => Number(c.text)), `input: ${input}`);
+      return;
+    }
+    assert.equal(p.text, g.text, `input: ${input}`);
+    assert.equal(p.children.length, g.children.length, `input: ${input}`);
+    g.children.forEach((c, k) => same(c, p.children[k]!));
+  };
+  same(parseXmlDocument(xml, limits), packed!);
+  return count;
+}
+
+describe('parseXmlDocument with packedIntLists', () => {
+  const names = new Set(['InstalledNonLeafUpdateIDs', 'OtherCachedUpdateIDs']);
+  const ids = (from: number, n: number): string => Array.from({ length: n }, (_, i) => `<int>${from + i * 7}</int>`).join('');
+  const rescan = (installed: string, other: string): string =>
+    '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><SyncUpdates xmlns="urn:x"><parameters>' +
+    `<InstalledNonLeafUpdateIDs>${installed}</InstalledNonLeafUpdateIDs><OtherCachedUpdateIDs>${other}</OtherCachedUpdateIDs>` +
+    '</parameters></SyncUpdates></s:Body></s:Envelope>';
+
+  it('packs plain id lists, in order, with the namespace the items would have had', () => {
+    const xml = rescan(ids(100, 12), `\n  ${ids(900, 20).replaceAll('</int>', '</int>\n  ')}<int>2147483647</int><int>0007</int>`);
+    assert.equal(assertPackedLikeGeneral(xml, names), 2);
+    const parameters = parseXmlDocument(xml, limits, { packedIntLists: names }).children[0]!.children[0]!.children[0]!;
+    const other = parameters.children[1]!;
+    assert.equal(other.ns, 'urn:x');
+    assert.equal(other.packedInts!.length, 22);
+    assert.deepEqual(other.packedInts!.slice(-3), [1033, 2147483647, 7]);
+    assert.equal(assertPackedLikeGeneral(rescan('', ''), names), 2, 'empty lists are packed as empty');
+  });
+
+  it('leaves to the general path whatever is not a plain list, with the same tree or refusal', () => {
+    const general = [
+      '<int>-5</int>', '<int>+5</int>', '<int> 5</int>', '<int>5 </int>', '<int>&#53;</int>', '<int><![CDATA[5]]></int>', '<int></int>', '<int/>',
+      '<int>2147483648</int>', '<int>9999999999</int>', '<int>00000000042</int>', '<int>5</int >', '<int >5</int>', '<intx>5</intx>', '<!--c-->',
+      '<?pi?>', 'x', '<int xmlns="urn:y">5</int>', '<p:int xmlns:p="urn:x">5</p:int>', '<int>5</int><b/>', '<int>5<b/></int>',
+    ];
+    for (const odd of general) assert.equal(assertPackedLikeGeneral(rescan(ids(1, 3), `${ids(50, 3)}${odd}${ids(90, 3)}`), names), 1, odd);
+    // Refused either way, with the same kind (checked inside).
+    for (const broken of ['<int>5</in>', '<int>5', '<int>5</int></int>']) assert.equal(assertPackedLikeGeneral(rescan(ids(1, 3), `${ids(50, 3)}${broken}`), names), 0, broken);
+    const container = [
+      '<OtherCachedUpdateIDs a="1"><int>1</int></OtherCachedUpdateIDs>',
+      '<OtherCachedUpdateIDs xmlns="urn:y"><int>1</int></OtherCachedUpdateIDs>',
+      '<p:OtherCachedUpdateIDs xmlns:p="urn:x"><int>1</int></p:OtherCachedUpdateIDs>',
+      '<OtherCachedUpdateIDs><int>1</int></OtherCachedUpdateIDs >',
+      '<OtherCachedUpdateIDs/>',
+    ];
+    for (const odd of container) {
+      const xml = '<a xmlns="urn:x"><InstalledNonLeafUpdateIDs><int>1</int></InstalledNonLeafUpdateIDs>' + odd + '</a>';
+      assert.equal(assertPackedLikeGeneral(xml, names), 1, odd);
+    }
+    assert.equal(assertPackedLikeGeneral(`<OtherCachedUpdateIDs>${ids(1, 3)}</OtherCachedUpdateIDs>`, names), 0, 'never the root');
+    assert.equal(assertPackedLikeGeneral(rescan(ids(1, 3), ids(5, 3)), new Set(['Other'])), 0, 'only the names asked for');
+  });
+
+  it('same outcome as the general path on 1,000 mutations of a rescan-shaped request', () => {
+    const xml = rescan(ids(100, 12), ids(900, 20));
+    let packed = 0;
+    for (const mutated of mutations(xml, 1000, 11 + Number(process.env.XML_SEED ?? 0))) packed += assertPackedLikeGeneral(mutated, names);
+    assert.ok(packed > 200, `many mutations still pack a list (${packed})`);
+  });
+
+  it('same outcome as the general path on every captured SyncUpdates', () => {
+    const syncUpdates = xmlFixtures().filter((x) => x.includes('OtherCachedUpdateIDs>') || x.includes('InstalledNonLeafUpdateIDs>'));
+    assert.ok(syncUpdates.length >= 2, 'fixtures found');
+    let packed = 0;
+    for (const xml of syncUpdates) packed += assertPackedLikeGeneral(xml, new Set([...names, 'CachedDriverIDs']));
+    assert.ok(packed >= 2, `captured lists packed (${packed})`);
   });
 });

@@ -13,6 +13,14 @@ const NAME_START = ':A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370
 // eslint-disable-next-line no-misleading-character-class
 const NAME = new RegExp(`[${NAME_START}][${NAME_START}\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*`, 'y');
 
+export interface XmlParseOptions {
+  /**
+   * Local names of unprefixed elements whose `<int>` items the caller reads only as numbers
+   * (`ElementReader.intArray`): such an element may come back with `packedInts` and no children.
+   */
+  readonly packedIntLists?: ReadonlySet<string>;
+}
+
 interface OpenElement {
   readonly qname: string;
   readonly ns: string;
@@ -45,9 +53,15 @@ const NO_RAW_ATTRIBUTES: readonly { name: string; value: string }[] = Object.fre
  * were over half of the request's CPU (docs/benchmarks.md). It accepts and refuses exactly what the
  * library configuration did and returns the same tree; `xml-document.parser.spec.ts` holds it to the
  * library version (testing/fast-xml-parser.reference.ts) on fixtures and on mutated documents.
+ *
+ * `options.packedIntLists` names unprefixed, attribute-less elements whose `<int>` items the caller
+ * only reads as numbers (a rescan's InstalledNonLeafUpdateIDs and OtherCachedUpdateIDs, ~830 ids at
+ * 100k revisions): when such an element holds nothing but `<int>digits</int>` and whitespace, its
+ * values come back in `packedInts` instead of an element and a string per id (see packIntList).
  */
-export function parseXmlDocument(xml: string, limits: SoapLimits): XmlElement {
+export function parseXmlDocument(xml: string, limits: SoapLimits, options: XmlParseOptions = {}): XmlElement {
   prescanXml(xml, limits);
+  const packable = options.packedIntLists;
   const n = xml.length;
   const stack: OpenElement[] = [];
   const rootScope: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
@@ -59,7 +73,7 @@ export function parseXmlDocument(xml: string, limits: SoapLimits): XmlElement {
   let lastQName: string | undefined;
 
   const close = (open: OpenElement): void => {
-    const element: XmlElement = { ns: open.ns, name: open.local, prefix: open.prefix, attributes: open.attributes, children: open.children ?? NO_CHILDREN, text: open.text };
+    const element: XmlElement = { ns: open.ns, name: open.local, prefix: open.prefix, attributes: open.attributes, children: open.children ?? NO_CHILDREN, text: open.text, packedInts: undefined };
     const parent = stack[stack.length - 1];
     if (parent !== undefined) fileChild(parent, element);
     else if (root === undefined) root = element;
@@ -166,7 +180,7 @@ export function parseXmlDocument(xml: string, limits: SoapLimits): XmlElement {
     sawElement = true;
     const parent = stack[stack.length - 1];
     if (!selfClosing && raw === null && parent !== undefined) {
-      const end = closedLeaf(xml, i, qname, parent, qnames);
+      const end = packable?.has(qname) === true ? packIntList(xml, i, qname, parent, qnames) : closedLeaf(xml, i, qname, parent, qnames);
       if (end >= 0) {
         pos = end;
         continue;
@@ -197,8 +211,53 @@ function closedLeaf(xml: string, contentStart: number, qname: string, parent: Op
   const name = splitOnce(qname, names);
   const ns = namespaceOf(name, qname, parent.scope);
   const text = lt > contentStart ? decodeReferences(xml.slice(contentStart, lt)) : '';
-  fileChild(parent, { ns, name: name.local, prefix: name.prefix, attributes: NO_ATTRIBUTES, children: NO_CHILDREN, text });
+  fileChild(parent, { ns, name: name.local, prefix: name.prefix, attributes: NO_ATTRIBUTES, children: NO_CHILDREN, text, packedInts: undefined });
   return gt + 1;
+}
+
+/** The largest xs:int, and its digit count: a longer or larger item is left to the general path. */
+const INT_MAX = 2147483647;
+const INT_MAX_DIGITS = 10;
+
+/**
+ * An element named in `packedIntLists` (unprefixed, no attribute) whose content is only
+ * `<int>digits</int>` items and whitespace, up to its own `</qname>`: made with those values in
+ * `packedInts`, filed under `parent`, and the position after its end tag returned. -1 at the first
+ * thing that is anything else (a comment, an attribute, a prefix, a sign, a reference, whitespace
+ * inside an item, more than ten digits, a value above 2^31 - 1, `</qname >`): nothing is consumed and
+ * the general path parses the element as before, with its error messages.
+ *
+ * Why: a rescan's two id lists are ~830 items at 100k revisions, and an element object, a string
+ * and their young-generation collection per id were the part of a rescan's CPU that grows with the
+ * catalog (docs/benchmarks/100k.md §16-§17). Unprefixed `<int>` inside an unprefixed element without
+ * attributes is in that element's namespace, so the values stand for exactly the children the
+ * general path would have made. The pre-scan has already counted these items against the limits.
+ */
+function packIntList(xml: string, contentStart: number, qname: string, parent: OpenElement, names: Map<string, QName>): number {
+  const values: number[] = [];
+  let k = contentStart;
+  for (;;) {
+    let c = xml.charCodeAt(k);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = xml.charCodeAt(++k);
+    if (c !== 0x3c /* < */) return -1;
+    if (xml.charCodeAt(k + 1) === 0x2f /* / */) {
+      const gt = k + 2 + qname.length;
+      if (!xml.startsWith(qname, k + 2) || xml.charCodeAt(gt) !== 0x3e /* > */) return -1;
+      const name = splitOnce(qname, names);
+      const ns = namespaceOf(name, qname, parent.scope);
+      fileChild(parent, { ns, name: name.local, prefix: name.prefix, attributes: NO_ATTRIBUTES, children: NO_CHILDREN, text: '', packedInts: values });
+      return gt + 1;
+    }
+    if (!xml.startsWith('int>', k + 1)) return -1;
+    k += 5;
+    let value = 0;
+    const first = k;
+    for (c = xml.charCodeAt(k); c >= 0x30 && c <= 0x39; c = xml.charCodeAt(++k)) value = value * 10 + (c - 0x30);
+    const digits = k - first;
+    if (digits === 0 || digits > INT_MAX_DIGITS || value > INT_MAX || !xml.startsWith('</int>', k)) return -1;
+    values.push(value);
+    k += 6;
+  }
 }
 
 /** Appends a finished element to its parent's children (made on the first: most elements have none). */

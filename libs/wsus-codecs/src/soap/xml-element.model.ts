@@ -22,6 +22,12 @@ export interface XmlElement {
   readonly children: readonly XmlElement[];
   /** Concatenated, entity-decoded character data (CDATA included verbatim). */
   readonly text: string;
+  /**
+   * Set only on an element the parser was asked to pack (`XmlParseOptions.packedIntLists`) whose
+   * content was nothing but `<int>digits</int>` items and whitespace: those items' values, in order,
+   * instead of `children` (then empty) and `text` (then ''). Undefined on every other element.
+   */
+  readonly packedInts?: readonly number[] | undefined;
 }
 
 export function attribute(el: XmlElement, ns: string, name: string): string | undefined {

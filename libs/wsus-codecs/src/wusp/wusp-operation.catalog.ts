@@ -46,7 +46,19 @@ export type WuspOperationName =
  */
 export const WUSP_RESPONSE_STYLE: Readonly<Record<WuspService, EnvelopeStyle>> = { SimpleAuth: 'asmx', Client: 'compact', Reporting: 'asmx' };
 
+/**
+ * The ArrayOfInt parameters each decoder reads with `ElementReader.intArray` and nothing else, which
+ * the parser may therefore hand over as numbers (SoapOperation.packedIntLists): a rescan's two id lists
+ * are its largest part. SyncPrinterCatalog's lists are read in both spellings (wusp.md §16.2).
+ */
+const PACKED_INT_LISTS: Partial<Record<WuspOperationName, readonly string[]>> = {
+  SyncUpdates: ['InstalledNonLeafUpdateIDs', 'OtherCachedUpdateIDs', 'CachedDriverIDs'],
+  SyncPrinterCatalog: ['installedNonLeafUpdateIDs', 'InstalledNonLeafUpdateIDs', 'printerUpdateIDs', 'PrinterUpdateIDs'],
+  GetExtendedUpdateInfo: ['revisionIDs'],
+};
+
 function operation(service: WuspService, name: WuspOperationName, alternateActions?: readonly string[]): SoapOperation {
+  const packedIntLists = PACKED_INT_LISTS[name];
   return {
     service,
     name,
@@ -54,6 +66,7 @@ function operation(service: WuspService, name: WuspOperationName, alternateActio
     action: wuspAction(service, name),
     ...(alternateActions ? { alternateActions } : {}),
     responseStyle: WUSP_RESPONSE_STYLE[service],
+    ...(packedIntLists ? { packedIntLists } : {}),
   };
 }
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SoapRequestError, type SoapRequestErrorKind, WuspErrorCode } from '../soap/index.js';
+import { type ParsedSoapRequest, parseSoapRequest, SoapOperationCatalog, SoapRequestError, type SoapRequestErrorKind, WuspErrorCode } from '../soap/index.js';
 import { decodeWuspRequest, type WuspRequest } from './wusp-request.decoder.js';
 import { encodeWuspResponse } from './wusp-response.encoder.js';
-import { parseWuspRequest } from './wusp-operation.catalog.js';
+import { parseWuspRequest, WUSP_OPERATIONS } from './wusp-operation.catalog.js';
 import { CLIENT_NS, REPORTING_NS, SIMPLE_AUTH_NS } from './wusp.namespaces.js';
 import type { WuspDecodeOptions } from './wusp-value.reader.js';
 import { fixtureText } from './testing/native-scan.fixture.js';
@@ -203,5 +203,64 @@ describe('SOAP 1.2 variant', () => {
       response.body,
       `<s:Envelope xmlns:s="${S12}"><s:Body xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><RegisterComputerResponse xmlns="${CLIENT_NS}"/></s:Body></s:Envelope>`,
     );
+  });
+});
+
+describe('packed id lists (SoapOperation.packedIntLists) decode as the general path does', () => {
+  // The same operations without packing: every list then goes through the element tree.
+  const unpacked = new SoapOperationCatalog(WUSP_OPERATIONS.map(({ packedIntLists: _, ...op }) => op));
+  const decodeBoth = (operation: string, inner: string, options: Partial<WuspDecodeOptions> = {}): [string, string] => {
+    const xml = `<s:Envelope xmlns:s="${S11}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><s:Body><${operation} xmlns="${CLIENT_NS}">${inner}</${operation}></s:Body></s:Envelope>`;
+    const headers = { contentType: 'text/xml; charset=utf-8', soapAction: `"${CLIENT_NS}/${operation}"` };
+    const outcome = (parse: () => ParsedSoapRequest): string => {
+      try {
+        return JSON.stringify(decodeWuspRequest(parse(), options), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+      } catch (error) {
+        if (!(error instanceof SoapRequestError)) throw error;
+        return `refused: ${error.kind} ${error.fault.errorCode} ${error.fault.message}`;
+      }
+    };
+    return [outcome(() => parseWuspRequest(xml, headers)), outcome(() => parseSoapRequest(xml, headers, { operations: unpacked }))];
+  };
+  const list = (name: string, items: string): string => `<${name}>${items}</${name}>`;
+
+  it('SyncUpdates: plain, odd, out-of-range and over-cap lists', () => {
+    const items = [
+      ints(3), '', `\n ${ints(5).replaceAll('</int>', '</int>\n ')}`, '<int>2147483647</int><int>000</int>', '<int>2147483648</int>', '<int>-1</int><int>2</int>',
+      '<int> 7 </int>', '<int>&#55;</int>', `${ints(2)}<int xsi:nil="true"/>${ints(2)}`, `${ints(2)}<!--c-->${ints(2)}`, '<int>1.5</int>', '<int>x</int>', '<int/>',
+    ];
+    for (const name of ['InstalledNonLeafUpdateIDs', 'OtherCachedUpdateIDs']) {
+      for (const item of items) {
+        const [packed, general] = decodeBoth('SyncUpdates', syncParameters(list(name, item)));
+        assert.equal(packed, general, `${name}: ${item}`);
+      }
+    }
+    const [installedOk, installedOkGeneral] = decodeBoth('SyncUpdates', syncParameters(list('InstalledNonLeafUpdateIDs', ints(400))));
+    assert.equal(installedOk, installedOkGeneral);
+    const [over, overGeneral] = decodeBoth('SyncUpdates', syncParameters(list('InstalledNonLeafUpdateIDs', ints(401))));
+    assert.equal(over, overGeneral);
+    assert.equal(over, `refused: array-too-long ${WuspErrorCode.InvalidParameters} parameters.InstalledNonLeafUpdateIDs`);
+    const [capped, cappedGeneral] = decodeBoth('SyncUpdates', syncParameters(list('OtherCachedUpdateIDs', ints(11))), { maxArrayItems: 10 });
+    assert.equal(capped, cappedGeneral);
+    assert.match(capped, /^refused: array-too-long/);
+    const [twice, twiceGeneral] = decodeBoth('SyncUpdates', syncParameters(list('OtherCachedUpdateIDs', ints(2)) + list('OtherCachedUpdateIDs', ints(2))));
+    assert.equal(twice, twiceGeneral);
+    assert.match(twice, /^refused: .* parameters.OtherCachedUpdateIDs$/);
+    const [driver, driverGeneral] = decodeBoth('SyncUpdates', syncParameters(list('CachedDriverIDs', ints(4)), 'true'));
+    assert.equal(driver, driverGeneral);
+    assert.match(driver, /"cachedDriverIds":\[1,2,3,4\]/);
+  });
+
+  it('GetExtendedUpdateInfo and SyncPrinterCatalog lists', () => {
+    const eui = (ids: string): string => `${COOKIE}${list('revisionIDs', ids)}<infoTypes><XmlUpdateFragmentType>Extended</XmlUpdateFragmentType></infoTypes>`;
+    for (const ids of [ints(3), '<int>4</int><int> 5</int>', '<int>99999999999</int>', ints(0)]) {
+      const [packed, general] = decodeBoth('GetExtendedUpdateInfo', eui(ids));
+      assert.equal(packed, general, ids);
+    }
+    for (const name of ['installedNonLeafUpdateIDs', 'PrinterUpdateIDs']) {
+      const [packed, general] = decodeBoth('SyncPrinterCatalog', `${COOKIE}${list(name, ints(3))}`);
+      assert.equal(packed, general, name);
+      assert.match(packed, /\[1,2,3\]/);
+    }
   });
 });
