@@ -38,7 +38,7 @@ interface ShapedCatalog {
   /** Deployable updates not approved yet, for changes during a test. */
   readonly unapproved: string[];
   /** The gateway's memo of settled computers (settled-scans.ts), one per catalog: every scan here goes through it. */
-  readonly settled: SettledScans;
+  readonly settled: CountingSettledScans;
 }
 
 function shapedCatalog(seed: number, leaves: number): ShapedCatalog {
@@ -92,7 +92,7 @@ function shapedCatalog(seed: number, leaves: number): ShapedCatalog {
     if (next() < 0.6) catalog.approve(updateId, ALL_COMPUTERS_GROUP_ID, next() < 0.9 ? 'Install' : 'OptionalInstall');
     else unapproved.push(updateId);
   }
-  return { catalog, products, detectoids, unapproved, settled: new SettledScans() };
+  return { catalog, products, detectoids, unapproved, settled: new CountingSettledScans() };
 }
 
 /** What a computer with these products evaluates as installed: every category but other products, and its products' detectoids. */
@@ -105,6 +105,17 @@ function productSetEvaluator(shaped: ShapedCatalog, mine: readonly number[]): (u
     if (revision.updateType === 'Detectoid') return detectoids.has(updateId);
     return false;
   };
+}
+
+/** The memo, counting the calls it answered whole (quiet rescans), so a test can tell it was used. */
+class CountingSettledScans extends SettledScans {
+  quietAnswers = 0;
+
+  override isQuiet(computerId: string, version: number, requestHash: number): boolean {
+    const quiet = super.isQuiet(computerId, version, requestHash);
+    if (quiet) this.quietAnswers += 1;
+    return quiet;
+  }
 }
 
 interface Cache {
@@ -138,23 +149,25 @@ function scanAndCompare(shaped: ShapedCatalog, cache: Cache, installs: (updateId
     const scope = view.scope(view.effectiveGroupIds(computerId, null), { pass: 'software', policy: 'approved-only' });
     const expected = referencePage(shaped, scope, cache);
     const first = cache.installedNonLeaf.length === 0 && cache.otherCached.length === 0;
-    const outcome = syncUpdates(
-      view,
-      {
-        computerId,
-        cookieGroupIds: null,
-        clientProtocolVersion: '2.90',
-        lastSyncAnchor: cache.anchor,
-        parameters: first ? softwarePass() : softwarePass([...cache.installedNonLeaf], [...cache.otherCached]),
-      },
-      undefined,
-      shaped.settled,
-    );
+    const query = {
+      computerId,
+      cookieGroupIds: null,
+      clientProtocolVersion: '2.90',
+      lastSyncAnchor: cache.anchor,
+      parameters: first ? softwarePass() : softwarePass([...cache.installedNonLeaf], [...cache.otherCached]),
+    };
+    // The whole answer without the memo first (no side effects), then through it: the same, every time.
+    const walked = syncUpdates(view, query);
+    const outcome = syncUpdates(view, query, undefined, shaped.settled);
+    assert.deepEqual(outcome, walked, `round ${round}: the memo changed the answer`);
     const got = (outcome.result.newUpdates ?? []).map((u: UpdateInfo) => u.id);
     assert.deepEqual(got, expected.ids, `round ${round}: NewUpdates differs from the whole-scope walk`);
     assert.equal(outcome.result.truncated, expected.truncated, `round ${round}: Truncated differs`);
     pages.push(got);
     cache.anchor = outcome.lastSyncAnchor;
+    // As WUA does: what is out of scope leaves the cache.
+    const outOfScope = new Set(outcome.result.outOfScopeRevisionIds ?? []);
+    if (outOfScope.size > 0) for (const list of [cache.installedNonLeaf, cache.otherCached]) list.splice(0, list.length, ...list.filter((id) => !outOfScope.has(id)));
     for (const u of outcome.result.newUpdates ?? []) {
       const updateId = view.revision(u.id)!.updateId;
       (!u.isLeaf && installs(updateId) ? cache.installedNonLeaf : cache.otherCached).push(u.id);
@@ -253,6 +266,12 @@ describe('SyncUpdates NewUpdates through the scope prerequisite index', () => {
         const { cache } = pick(computers);
         if (cache.otherCached.length > 0) cache.otherCached.splice(Math.floor(next() * cache.otherCached.length), 1);
       }
+      else if (roll < 0.7) {
+        // The client keeps a revision the server no longer offers it: OutOfScope, until it drops it.
+        const { cache } = pick(computers);
+        const outside = shaped.unapproved.map((u) => catalog.view.latestRevision(u)!.revisionId).find((id) => !cache.otherCached.includes(id));
+        if (outside !== undefined) cache.otherCached.push(outside);
+      }
       // else: nothing happens; a steady rescan.
       for (const { cache, installs } of computers) {
         const wasSettled = shaped.settled.size;
@@ -262,6 +281,7 @@ describe('SyncUpdates NewUpdates through the scope prerequisite index', () => {
     }
     // Not vacuous: many rescans were answered from the memo, and the memo knows both computers.
     assert.ok(settledRescans > 50, `settled rescans: ${settledRescans}`);
+    assert.ok(shaped.settled.quietAnswers > 20, `quiet rescans answered from the memo: ${shaped.settled.quietAnswers}`);
     assert.equal(shaped.settled.size, 2);
   });
 });

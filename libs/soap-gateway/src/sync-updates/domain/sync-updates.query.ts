@@ -84,6 +84,20 @@ export function syncUpdates(
     scope = selection.scope;
     filtered = filter.size > 0 ? restrictScope(filtered, keep) : scope;
   }
+  // MUST NOT be returned to clients below 1.7 (server is 3.2); true when no driver is deployed to the client.
+  // Blocked drivers are never sent (protocol-decisions D12), so they do not make a driver pass worthwhile.
+  const driverSyncNotNeeded = (): { driverSyncNotNeeded?: boolean } => (modern17 ? { driverSyncNotNeeded: !deploysADriver(driverScope(view, groups, policy, filter)) } : {});
+
+  // A full software scan may be answered from the gateway's memo (settled-scans.ts). Quiet: this
+  // computer's last answer was empty in every list, the index has not moved since (so the anchor it
+  // got maps to the current version) and it sends the same groups and ids: this function of the index
+  // and the request gives the same empty answer, so no id is looked at.
+  const memo = settled !== undefined && pass === 'software' && filter.size === 0 ? settled : undefined;
+  const requestHash = memo === undefined ? 0 : scanRequestHash(groups, p.installedNonLeafUpdateIds ?? [], p.otherCachedUpdateIds ?? []);
+  if (memo !== undefined && query.lastSyncAnchor !== null && memo.isQuiet(query.computerId, view.version, requestHash) && view.versionAt(anchorPosition(query.lastSyncAnchor)) === view.version) {
+    return { result: { truncated: false, ...driverSyncNotNeeded() }, lastSyncAnchor: view.anchor };
+  }
+
   const info = (entry: ScopeEntry): UpdateInfo =>
     updateInfoFor(view, scope.byRevisionId.get(entry.revision.revisionId) ?? entry, version, hardwareIds.get(entry.revision.revisionId));
 
@@ -139,8 +153,6 @@ export function syncUpdates(
     // A full software scan that got nothing new last time, asking again from that answer with the
     // same groups and ids, with nothing changed since that can move its scope (the change set is
     // undefined when everything may have changed): nothing new again, without the walk.
-    const memo = settled !== undefined && pass === 'software' && filter.size === 0 ? settled : undefined;
-    const requestHash = memo === undefined ? 0 : scanRequestHash(groups, p.installedNonLeafUpdateIds ?? [], p.otherCachedUpdateIds ?? []);
     const settledBefore = memo !== undefined && query.lastSyncAnchor !== null && changedSet?.size === 0 && memo.isSettled(query.computerId, since, requestHash);
     if (!settledBefore) {
       const installed = installedUpdateIds(view, p.installedNonLeafUpdateIds ?? []);
@@ -161,11 +173,12 @@ export function syncUpdates(
         newUpdates.push(info(entry));
       }
     }
-    if (memo !== undefined) {
-      // The anchor this answer carries maps back to this version (a full software scan never keeps the old anchor).
-      if (newUpdates.length === 0 && !truncated) memo.settle(query.computerId, view.version, requestHash);
-      else memo.forget(query.computerId);
-    }
+  }
+  if (memo !== undefined) {
+    // The anchor this answer carries maps back to this version (a full software scan never keeps the old anchor).
+    const quiet = outOfScope.length === 0 && changed.length === 0 && deployedOutOfScope.length === 0 && !changeLeftUnreported;
+    if (newUpdates.length === 0 && !truncated) memo.settle(query.computerId, view.version, requestHash, quiet);
+    else memo.forget(query.computerId);
   }
 
   const result: Omit<SyncInfo, 'newCookie'> = {
@@ -174,9 +187,7 @@ export function syncUpdates(
     ...(changed.length > 0 ? { changedUpdates: changed } : {}),
     truncated,
     ...(deployedOutOfScope.length > 0 ? { deployedOutOfScopeRevisionIds: deployedOutOfScope } : {}),
-    // MUST NOT be returned to clients below 1.7 (server is 3.2); true when no driver is deployed to the client.
-    // Blocked drivers are never sent (protocol-decisions D12), so they do not make a driver pass worthwhile.
-    ...(modern17 ? { driverSyncNotNeeded: !deploysADriver(driverScope(view, groups, policy, filter)) } : {}),
+    ...driverSyncNotNeeded(),
   };
   return { result, lastSyncAnchor: changeLeftUnreported ? query.lastSyncAnchor : view.anchor };
 }
