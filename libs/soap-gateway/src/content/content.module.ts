@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ContentHttpController } from './content.http.controller.js';
+import { ContentHttpRoutes } from './content.http.routes.js';
 
 /** Serves update files to clients and downstream servers. */
-@Module({ controllers: [ContentHttpController] })
+@Module({ providers: [ContentHttpRoutes] })
 export class ContentModule {}

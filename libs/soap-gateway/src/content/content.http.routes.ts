@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER, type Logger, WATERSHED_CONFIG, type WatershedConfig } from '#platform';
 import { findContentFile } from './content-file.reader.js';
 import { type FileSegment, writeFileSegments } from './file-range.writer.js';
@@ -18,21 +19,35 @@ const MIME: Readonly<Record<string, string>> = {
   esd: 'application/octet-stream',
 };
 
+const CONTENT_ROUTE = '/Content/:dir/:file';
+const REGISTERED = new WeakSet<object>();
+
 /**
  * `/Content/XX/<SHA1>.<ext>`: update files, by digest. Files are immutable (a new file has a new
  * digest), so the ETag is the digest and caches may keep them forever. Ranges as RFC 9110.
+ *
+ * A plain Fastify route, as the SOAP endpoints are (wusp.http.routes.ts), not a Nest controller:
+ * a client downloads an update in 1 MiB ranges, one request each, and the content benchmark measures
+ * this route against Fastify serving the same file; Nest's per-request pipeline (context, params,
+ * the promise around the handler) has nothing to add here. Fastify also answers HEAD through it
+ * (exposeHeadRoutes); no file is opened for a HEAD.
  */
-@Controller()
-export class ContentHttpController {
+@Injectable()
+export class ContentHttpRoutes implements OnModuleInit {
   constructor(
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(WATERSHED_CONFIG) private readonly config: WatershedConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Fastify routes HEAD here too (exposeHeadRoutes); no file is opened for it. */
-  @Get('Content/:dir/:file')
-  async get(@Param('dir') dir: string, @Param('file') file: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.serve(dir, file, request, reply, request.method !== 'HEAD');
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // A hybrid app (HTTP + bus microservice) runs the init hooks once per part: register once.
+    if (REGISTERED.has(fastify)) return;
+    REGISTERED.add(fastify);
+    fastify.get<{ Params: { dir: string; file: string } }>(CONTENT_ROUTE, (request, reply) =>
+      this.serve(request.params.dir, request.params.file, request, reply, request.method !== 'HEAD'),
+    );
   }
 
   private async serve(dir: string, fileName: string, request: FastifyRequest, reply: FastifyReply, withBody: boolean): Promise<void> {
