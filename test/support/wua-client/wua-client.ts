@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CLIENT_NS, decompressXpress, REPORTING_NS, SIMPLE_AUTH_NS, type XmlElement } from '#wsus-codecs';
-import { detached, el, envelope, intList, kid, kids, parseResponse, path, text, textOf, write, type XmlNode } from './wua-xml.js';
+import { CachedIdSet, detached, el, envelope, intList, kid, kids, parseResponse, path, text, textOf, write, type XmlNode } from './wua-xml.js';
 
 /**
  * A Windows Update Agent for tests and benchmarks: it walks MS-WUSP the way the native client does
@@ -131,8 +131,8 @@ export class WindowsUpdateAgentClient {
   private authCookie: { plugInId: string; cookieData: string } | null = null;
   private lastChange: string | null = null;
   readonly cache = new Map<number, UpdateInfoSeen>();
-  readonly installedNonLeaf = new Set<number>();
-  readonly otherCached = new Set<number>();
+  readonly installedNonLeaf = new CachedIdSet();
+  readonly otherCached = new CachedIdSet();
   /** Driver revisions in the client cache: CachedDriverIDs of the driver pass. */
   readonly cachedDrivers = new Map<number, UpdateInfoSeen>();
   readonly timings: CallTiming[] = [];
@@ -266,9 +266,9 @@ export class WindowsUpdateAgentClient {
   async syncUpdatesPage(options: { skipSoftwareSync?: boolean; systemSpec?: SimulatedSystemSpec } = {}): Promise<SyncPage> {
     const drivers = options.skipSoftwareSync ?? false;
     const parameters: XmlNode[] = [text('ExpressQuery', false)];
-    if (this.installedNonLeaf.size > 0) parameters.push(intList('InstalledNonLeafUpdateIDs', this.installedNonLeaf));
+    if (this.installedNonLeaf.size > 0) parameters.push(this.installedNonLeaf.intList('InstalledNonLeafUpdateIDs'));
     // The driver pass repeats InstalledNonLeafUpdateIDs and drops OtherCachedUpdateIDs (observed-interop.md A.3).
-    if (!drivers && this.otherCached.size > 0) parameters.push(intList('OtherCachedUpdateIDs', this.otherCached));
+    if (!drivers && this.otherCached.size > 0) parameters.push(this.otherCached.intList('OtherCachedUpdateIDs'));
     if (drivers) {
       parameters.push(systemSpecNode(options.systemSpec?.devices ?? []));
       if (this.cachedDrivers.size > 0) parameters.push(intList('CachedDriverIDs', this.cachedDrivers.keys()));
@@ -426,7 +426,7 @@ export class WindowsUpdateAgentClient {
   async syncPrinterCatalog(printerUpdateIds: readonly number[] = []): Promise<SyncPage> {
     const result = await this.call('Client', 'SyncPrinterCatalog', [
       this.cookieNode(),
-      intList('installedNonLeafUpdateIDs', this.installedNonLeaf),
+      this.installedNonLeaf.intList('installedNonLeafUpdateIDs'),
       intList('printerUpdateIDs', printerUpdateIds),
     ]);
     const info = kid(result, 'SyncPrinterCatalogResult');

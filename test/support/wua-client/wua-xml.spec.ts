@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { detached, el, intList, parseResponse, text, textOf, write } from './wua-xml.js';
+import { CachedIdSet, detached, el, intList, parseResponse, text, textOf, write } from './wua-xml.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -47,5 +47,36 @@ describe('intList', () => {
 
   it('refuses what is not a whole number rather than writing it', () => {
     for (const bad of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60]) assert.throws(() => intList('revisionIDs', [1, bad]), /revisionIDs: .* is not a whole number/);
+  });
+});
+
+describe('CachedIdSet', () => {
+  it('writes what intList writes, after every kind of change, per name', () => {
+    const ids = new CachedIdSet();
+    const same = (): void => {
+      assert.equal(ids.intList('OtherCachedUpdateIDs'), intList('OtherCachedUpdateIDs', [...ids]));
+      assert.equal(ids.intList('installedNonLeafUpdateIDs'), intList('installedNonLeafUpdateIDs', [...ids]));
+    };
+    same();
+    for (const id of [5, 7, 9]) ids.add(id);
+    same();
+    ids.add(7); // already there: nothing changes
+    same();
+    ids.delete(5);
+    same();
+    ids.delete(42); // not there
+    same();
+    ids.add(5);
+    same();
+    assert.match(ids.intList('OtherCachedUpdateIDs'), /<int>9<\/int><int>5<\/int>/, 'insertion order, as the set iterates');
+    ids.clear();
+    same();
+    assert.equal(ids.intList('OtherCachedUpdateIDs'), '<OtherCachedUpdateIDs/>');
+  });
+
+  it('refuses what intList refuses', () => {
+    const ids = new CachedIdSet();
+    ids.add(1.5);
+    assert.throws(() => ids.intList('OtherCachedUpdateIDs'), /is not a whole number/);
   });
 });
