@@ -23,12 +23,14 @@ export function text(name: string, value: string | number | boolean): XmlNode {
  * `el(name, ...ids.map((id) => text('int', id)))`.
  */
 export function intList(name: string, ids: Iterable<number>): XmlNode {
-  let body = '';
+  const items: string[] = [];
   for (const id of ids) {
     if (!Number.isSafeInteger(id)) throw new Error(`${name}: ${id} is not a whole number`);
-    body += `<int>${id}</int>`;
+    items.push(`<int>${id}</int>`);
   }
-  return body === '' ? `<${name}/>` : `<${name}>${body}</${name}>`;
+  // Joined, not appended one by one: `+=` makes a rope of a node per id, which a CachedIdSet would
+  // then keep (a thousand computers' ropes in the fleet's old generation) and walk on every send.
+  return items.length === 0 ? `<${name}/>` : `<${name}>${items.join('')}</${name}>`;
 }
 
 /**

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER, type Logger, WATERSHED_CONFIG, type WatershedConfig } from '#platform';
+import { fastifyForRoutes } from '../http-routes/fastify-routes.js';
 import { findContentFile } from './content-file.reader.js';
 import { type FileSegment, writeFileSegments } from './file-range.writer.js';
 import { sendHijacked } from './hijacked-response.js';
@@ -20,7 +21,6 @@ const MIME: Readonly<Record<string, string>> = {
 };
 
 const CONTENT_ROUTE = '/Content/:dir/:file';
-const REGISTERED = new WeakSet<object>();
 
 /**
  * `/Content/XX/<SHA1>.<ext>`: update files, by digest. Files are immutable (a new file has a new
@@ -41,11 +41,8 @@ export class ContentHttpRoutes implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    // A hybrid app (HTTP + bus microservice) runs the init hooks once per part: register once.
-    if (REGISTERED.has(fastify)) return;
-    REGISTERED.add(fastify);
-    fastify.get<{ Params: { dir: string; file: string } }>(CONTENT_ROUTE, (request, reply) =>
+    const fastify = fastifyForRoutes(this.adapterHost, 'content');
+    fastify?.get<{ Params: { dir: string; file: string } }>(CONTENT_ROUTE, (request, reply) =>
       this.serve(request.params.dir, request.params.file, request, reply, request.method !== 'HEAD'),
     );
   }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HTTP_BODY_LIMIT_BYTES, LOGGER, type Logger } from '#platform';
 import { buildSoapFaultForError, SoapRequestError, WUSP_RESPONSE_STYLE, type WuspService } from '#wsus-codecs';
+import { fastifyForRoutes } from '../http-routes/fastify-routes.js';
 import { WuspDispatcher, type WuspHttpReply } from './wusp.dispatcher.js';
 
 /** Endpoint paths per service, as WUA posts them, plus the WSDL's Reporting address (wusp.md §16.1). */
@@ -24,8 +25,6 @@ const alternatives = (values: readonly string[]): string => [...new Set(values)]
 const SOAP_ROUTE = `/:wuspDirectory(^(?:${alternatives(WUSP_ENDPOINTS.map((e) => e.directory))})$)/:wuspFile(^(?:${alternatives(WUSP_ENDPOINTS.map((e) => e.file))})$)`;
 const SELF_UPDATE_ROUTE = `/:selfUpdate(^${caseInsensitive('selfupdate')}$)`;
 
-const REGISTERED = new WeakSet<object>();
-
 export function endpointService(directory: string, file: string): WuspService | undefined {
   const d = directory.toLowerCase();
   const f = file.toLowerCase();
@@ -46,10 +45,8 @@ export class WuspHttpRoutes implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    // A hybrid app (HTTP + bus microservice) runs the init hooks once per part: register once.
-    if (REGISTERED.has(fastify)) return;
-    REGISTERED.add(fastify);
+    const fastify = fastifyForRoutes(this.adapterHost, 'wusp');
+    if (fastify === undefined) return;
     void fastify.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: HTTP_BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
