@@ -186,19 +186,14 @@ export class ElementReader {
     // Items the parser packed (XmlParseOptions.packedIntLists): plain digits within xs:int, in order,
     // and then the element has no children.
     const packed = c.packedInts;
-    if (packed !== undefined) {
-      if (packed.length > max) {
-        throw new SoapRequestError('array-too-long', { errorCode: WuspErrorCode.InvalidParameters, message: path }, { diagnostic: `${path} has ${packed.length} items, limit ${max}` });
-      }
-      return packed;
-    }
     const children = c.children;
     // The count first (before any item is decoded), without a filtered copy of the children.
-    let count = 0;
+    let count = packed?.length ?? 0;
     for (let k = 0; k < children.length; k += 1) if (children[k]!.ns === this.ns && children[k]!.name === 'int') count += 1;
     if (count > max) {
       throw new SoapRequestError('array-too-long', { errorCode: WuspErrorCode.InvalidParameters, message: path }, { diagnostic: `${path} has ${count} items, limit ${max}` });
     }
+    if (packed !== undefined) return packed;
     const values: number[] = [];
     for (let k = 0; k < children.length; k += 1) {
       const e = children[k]!;

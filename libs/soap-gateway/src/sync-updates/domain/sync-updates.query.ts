@@ -94,7 +94,8 @@ export function syncUpdates(
   // and the request gives the same empty answer, so no id is looked at.
   const memo = settled !== undefined && pass === 'software' && filter.size === 0 ? settled : undefined;
   const requestHash = memo === undefined ? 0 : scanRequestHash(groups, p.installedNonLeafUpdateIds ?? [], p.otherCachedUpdateIds ?? []);
-  if (memo !== undefined && query.lastSyncAnchor !== null && memo.isQuiet(query.computerId, view.version, requestHash) && view.versionAt(anchorPosition(query.lastSyncAnchor)) === view.version) {
+  const since = view.versionAt(anchorPosition(query.lastSyncAnchor));
+  if (memo !== undefined && query.lastSyncAnchor !== null && since === view.version && memo.isQuiet(query.computerId, view.version, requestHash)) {
     return { result: { truncated: false, ...driverSyncNotNeeded() }, lastSyncAnchor: view.anchor };
   }
 
@@ -115,7 +116,6 @@ export function syncUpdates(
   const outOfScope: number[] = [];
   const deployedOutOfScope: number[] = [];
   const changed: UpdateInfo[] = [];
-  const since = view.versionAt(anchorPosition(query.lastSyncAnchor));
   const everythingChanged = view.everythingChangedSince(query.computerId, since);
   // One journal walk shared by the clients rescanning from the same anchor, instead of a check per
   // cached revision; an anchor older than a few times the cache falls back to the per-revision check.
