@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CatalogOptions } from '../support/catalog/catalog-generator.js';
+import { cpuPinningFromEnv, pinThisProcess } from './cpu-pinning.js';
 import { latencyChartSvg } from './latency-chart.svg.js';
 import { type CatalogFleetResult, runCatalogFleet } from './scenarios/catalog-fleet.scenario.js';
 import { runContentDownload } from './scenarios/content-download.scenario.js';
@@ -86,6 +87,10 @@ if (fleetProfileDir) {
     throw new Error(`BENCH_FLEET_PROFILE_DIR: cannot make ${fleetProfileDir} (${(error as Error).message})`);
   }
 }
+// BENCH_SERVER_CPUS / BENCH_FLEET_CPUS: checked before any work, and this process pinned now, so every
+// thread and child it starts after inherits the fleet's cores (cpu-pinning.ts).
+const cpuPinning = cpuPinningFromEnv();
+pinThisProcess(cpuPinning);
 const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
 /** A whole-number flag within [min, max], or the run stops before any work with the reason. */
 const wholeNumber = (flag: keyof typeof values, fallback: number, min: number, max: number): number => {
@@ -145,6 +150,8 @@ const machine = {
   platform: `${os.type()} ${os.release()}`,
   /** Other work on the machine skews every number: the 1-minute load average at start and end. */
   loadAverageAtStart: os.loadavg()[0],
+  /** Cores the server and the fleet were held to (BENCH_SERVER_CPUS, BENCH_FLEET_CPUS); null: not pinned. */
+  cpuPinning: cpuPinning.server === null && cpuPinning.fleet === null ? null : cpuPinning,
 };
 const startedAt = new Date().toISOString();
 
@@ -253,7 +260,8 @@ const reportRows: string[][] = [['scenario', 'query', 'count', 'p50 ms', 'p95 ms
 if (reportScale) for (const [q, l] of Object.entries(reportScale.latencyMs)) reportRows.push([reportScale.scenario, q, s(l.count), s(l.p50), s(l.p95), s(l.max), s(l.errors)]);
 const scalingRows: string[][] = [['scenario', 'revisions', 'rescan phases', 'SyncUpdates p99 ms per phase', 'median p99 ms', 'median server-timed p99 ms', 'median sent→answered p99 ms', 'median server ms/walk', 'p99 vs smallest catalog', 'sent→answered p99 vs smallest']];
 for (const r of scaling) scalingRows.push([r.scenario, s(r.revisions), s(r.phases), r.p99Ms.join(' / '), s(Math.round(100 * r.p99MedianMs) / 100), r.serverP99MedianMs === null ? '-' : s(Math.round(100 * r.serverP99MedianMs) / 100), r.sentToAnsweredP99MedianMs === null ? '-' : s(Math.round(100 * r.sentToAnsweredP99MedianMs) / 100), s(r.serverCpuMsPerWalkMedian), `${r.p99RatioToSmallest}x`, r.sentToAnsweredRatioToSmallest === null ? '-' : `${r.sentToAnsweredRatioToSmallest}x`]);
-const text = [table(phaseRows), table(opRows), ...(scaling.length > 0 ? [table(scalingRows)] : []), table(ceilingRows), table(serverRows), ...(limitRows.length > 1 ? [table(limitRows)] : []), table(contentRows), ...(reportScale ? [table(reportRows)] : [])].join('\n\n');
+const pinningLine = machine.cpuPinning === null ? [] : [`cores: server on CPU ${machine.cpuPinning.server ?? 'any'}, fleet on CPU ${machine.cpuPinning.fleet ?? 'any'} (BENCH_SERVER_CPUS, BENCH_FLEET_CPUS)`];
+const text = [...pinningLine, table(phaseRows), table(opRows), ...(scaling.length > 0 ? [table(scalingRows)] : []), table(ceilingRows), table(serverRows), ...(limitRows.length > 1 ? [table(limitRows)] : []), table(contentRows), ...(reportScale ? [table(reportRows)] : [])].join('\n\n');
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(document, null, 2)}\n`);
