@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { EventEmitter } from 'node:events';
 import { after, describe, it } from 'node:test';
-import { stampedLineLog, startWatershedForBench } from './processes.js';
+import { SERVER_NODE_OPTIONS, stampedLineLog, startWatershedForBench } from './processes.js';
 
 const STAMPED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (.*)$/;
 
@@ -39,5 +39,24 @@ describe('BENCH_SERVER_STDOUT (stampedLineLog)', () => {
     } finally {
       delete process.env.BENCH_SERVER_STDOUT;
     }
+  });
+});
+
+describe('SERVER_NODE_OPTIONS: the bench runs the server with the Node options the product ships', () => {
+  // From the checkout's root, as npm test and npm run bench run.
+  const dockerfile = readFileSync(path.resolve('deploy/Dockerfile'), 'utf8');
+  const startScript = (JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
+
+  it('the image sets each of them in NODE_OPTIONS', () => {
+    const nodeOptions = /^\s*NODE_OPTIONS="([^"]*)"/m.exec(dockerfile)?.[1];
+    assert.ok(nodeOptions !== undefined, 'deploy/Dockerfile sets NODE_OPTIONS="..."');
+    const flags = nodeOptions.split(/\s+/).filter((f) => f.startsWith('--max-') || f.startsWith('--min-'));
+    assert.deepEqual(flags, [...SERVER_NODE_OPTIONS], 'the image\'s V8 sizing flags are the bench\'s');
+  });
+
+  it('npm start passes each of them to node before the server script', () => {
+    const command = /\bnode ((?:--\S+ )*)dist\/apps\/watershed\/src\/main\.js serve/.exec(startScript);
+    assert.ok(command, `package.json start runs the server with node: ${startScript}`);
+    assert.deepEqual(command[1]!.trim().split(/\s+/).filter((f) => f.length > 0), [...SERVER_NODE_OPTIONS]);
   });
 });

@@ -18,6 +18,14 @@ export interface BenchProcess {
 }
 
 /**
+ * The V8 options Watershed is deployed with (deploy/Dockerfile's NODE_OPTIONS, package.json's
+ * `start`): the young generation at 16 MiB, which a container memory limit would otherwise shrink
+ * to 4 MiB (why: the Dockerfile, and docs/benchmarks/100k.md §18). The bench measures the product as
+ * it runs; processes.spec.ts keeps the three equal.
+ */
+export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=16'];
+
+/**
  * `startTimeoutMs`: how long to wait for "watershed is serving" (default 60 s). A start after a bulk
  * load waits longer: the deployment service catches its state up before serving.
  */
@@ -26,9 +34,10 @@ export async function startWatershedForBench(
   options: { inspect?: boolean; startTimeoutMs?: number; /** Checkout whose build to run (default: the current directory). */ root?: string; port?: number } = {},
 ): Promise<BenchProcess> {
   const inspect = options.inspect === true ? ['--inspect=127.0.0.1:0'] : [];
-  // Node options for the server only (e.g. BENCH_SERVER_NODE_ARGS="--max-old-space-size=640" to run it
-  // with the heap cap a deployment would set); the bench process keeps its own.
-  const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
+  // The Node options the product runs with (the image's NODE_OPTIONS, `npm start`), then any for this
+  // run only (e.g. BENCH_SERVER_NODE_ARGS="--max-old-space-size=640" to run it with the heap cap a
+  // deployment would set; V8 takes the last of a repeated flag); the bench process keeps its own.
+  const serverNodeArgs = [...SERVER_NODE_OPTIONS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0)];
   // Server-Timing on every response (server-timing.preload.ts), from this checkout's bench build.
   const serverTiming = ['--import', pathToFileURL(path.resolve('dist/test/bench/server-timing.preload.js')).href];
   // BENCH_SERVER_CPUS: the server on its own cores, apart from the fleet's (cpu-pinning.ts).
