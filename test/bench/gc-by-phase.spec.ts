@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { gcByPhase, phaseWindows } from './gc-by-phase.js';
 
@@ -26,6 +30,42 @@ describe('gc-by-phase', () => {
       { scenario: 'rescan-100000', phase: 'rescan (2 of 24 products)', from: '15:03:12', to: '15:03:17' },
       { scenario: 'rescan-100000', phase: 'rescan (2 of 24 products) #2', from: '15:03:20', to: '15:03:22' },
     ]);
+  });
+
+  it('starts a phase at the wait logged before it under any label, a busy machine too, else at the previous phase\'s end', () => {
+    const log = [
+      '[bench 14:37:45] rescan-100000: generated 102001 documents, 25727 approvals',
+      '[bench 14:37:47] rescan-100000: first-scan (2 of 24 products): machine quiet after 2.0 s (last second 3 % busy)',
+      '[bench 14:37:53] rescan-100000: first scans (2 of 24 products): 20 in 5.15s, 826 offered per walk, errors 0',
+      '[bench 14:38:20] rescan-100000: rescan: machine still busy after 120.0 s (last second 80 % busy); timed anyway',
+      '[bench 14:38:25] rescan-100000: rescan: 2000 in 4.27s, p99 59.89 ms, errors 0',
+      '[bench 14:38:31] rescan-100000: rescan #2: 2000 in 3.74s, p99 59.88 ms, errors 0',
+    ].join('\n');
+    assert.deepEqual(phaseWindows(log), [
+      { scenario: 'rescan-100000', phase: 'first scans (2 of 24 products)', from: '14:37:47', to: '14:37:53' },
+      { scenario: 'rescan-100000', phase: 'rescan', from: '14:38:20', to: '14:38:25' },
+      { scenario: 'rescan-100000', phase: 'rescan #2', from: '14:38:25', to: '14:38:31' },
+    ]);
+  });
+
+  it('stops with a clear message on a missing file or a log without phases', () => {
+    const script = path.resolve('dist/test/bench/gc-by-phase.js');
+    const missing = spawnSync(process.execPath, [script, '/nonexistent/bench.log', '/nonexistent/server.log'], { encoding: 'utf8' });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /gc-by-phase: cannot read \/nonexistent\/bench\.log/);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'watershed-gc-by-phase-'));
+    try {
+      const empty = path.join(dir, 'bench.log');
+      writeFileSync(empty, '[bench 15:03:10] imported 100/100 (50/s)\n');
+      const none = spawnSync(process.execPath, [script, empty, empty], { encoding: 'utf8' });
+      assert.equal(none.status, 2);
+      assert.match(none.stderr, /gc-by-phase: no phase result lines/);
+      const usage = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+      assert.equal(usage.status, 2);
+      assert.match(usage.stderr, /usage: node dist\/test\/bench\/gc-by-phase\.js <bench log> <server log>/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('counts the collections inside each window only, with pauses and marking work', () => {

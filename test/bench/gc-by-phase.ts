@@ -28,19 +28,30 @@ export interface PhaseGc extends PhaseWindow {
   readonly markingMs: number[];
 }
 
-const PHASE_LINE = /^\[bench (\d\d:\d\d:\d\d)\] ([^:]+): ([^:]+): (machine quiet|machine busy|\d+ in [\d.]+s)/;
+const BENCH_LINE = /^\[bench (\d\d:\d\d:\d\d)\] ([^:]+): (.*)$/;
+const PHASE_RESULT = /: \d+ in [\d.]+s\b/;
+const QUIET_WAIT = /: machine (quiet|still busy) after /;
 
-/** The timed phases of a bench log: each from the quiet-machine line before it to its result line. */
+/**
+ * The timed phases of a bench log. A phase ends at its result line ("N in S s"); it starts at the
+ * quiet-machine wait logged since the previous result line ("machine quiet" or "machine still busy",
+ * whatever the phase calls itself there: "first-scan" before, "first scans" after), or, with no wait
+ * logged (`--quiet-wait 0`, or a machine already quiet), at the previous result line.
+ */
 export function phaseWindows(benchLog: string): PhaseWindow[] {
   const windows: PhaseWindow[] = [];
-  const started = new Map<string, string>();
+  let previousEnd: string | null = null;
+  let waitEnded: string | null = null;
   for (const line of benchLog.split('\n')) {
-    const found = PHASE_LINE.exec(line);
+    const found = BENCH_LINE.exec(line);
     if (!found) continue;
-    const [, time, scenario, phase, what] = found as unknown as [string, string, string, string, string];
-    const key = `${scenario}\u0000${phase}`;
-    if (what.startsWith('machine')) started.set(key, time);
-    else windows.push({ scenario, phase, from: started.get(key) ?? time, to: time });
+    const [, time, scenario, rest] = found as unknown as [string, string, string, string];
+    if (QUIET_WAIT.test(line)) waitEnded = time;
+    else if (PHASE_RESULT.test(line)) {
+      windows.push({ scenario, phase: rest.slice(0, rest.search(PHASE_RESULT)), from: waitEnded ?? previousEnd ?? time, to: time });
+      previousEnd = time;
+      waitEnded = null;
+    }
   }
   return windows;
 }
@@ -76,7 +87,20 @@ if (process.argv[1]?.endsWith('gc-by-phase.js')) {
     process.stderr.write('usage: node dist/test/bench/gc-by-phase.js <bench log> <server log>\n');
     process.exit(2);
   }
-  for (const p of gcByPhase(phaseWindows(readFileSync(benchLog, 'utf8')), readFileSync(serverLog, 'utf8'))) {
+  const read = (file: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      process.stderr.write(`gc-by-phase: cannot read ${file} (${(error as Error).message})\n`);
+      process.exit(2);
+    }
+  };
+  const windows = phaseWindows(read(benchLog));
+  if (windows.length === 0) {
+    process.stderr.write(`gc-by-phase: no phase result lines ("[bench HH:MM:SS] <scenario>: <phase>: N in S s") in ${benchLog}\n`);
+    process.exit(2);
+  }
+  for (const p of gcByPhase(windows, read(serverLog))) {
     process.stdout.write(
       `${p.scenario}  ${p.phase}  ${p.from}-${p.to}  scavenges ${p.scavenges} (${p.scavengePauseMs} ms, longest ${p.longestScavengeMs})  ` +
         `mark-compacts ${p.markCompacts}${p.markCompacts > 0 ? ` (pauses ${p.markCompactPausesMs.join(', ')} ms; marking ${p.markingMs.join(', ')} ms)` : ''}\n`,
