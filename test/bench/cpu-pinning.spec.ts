@@ -27,7 +27,9 @@ describe('BENCH_SERVER_CPUS / BENCH_FLEET_CPUS (cpu-pinning.ts)', () => {
 
   it('holds every thread of a pinned process to its CPUs, server side (taskset -c) and fleet side (the process pins itself)', () => {
     const module = JSON.stringify(new URL('./cpu-pinning.js', import.meta.url).href);
-    const report = 'console.log(JSON.stringify(m.allowedCpusOfThreads(process.pid)));';
+    // Each thread's allowed CPUs, read back from /proc by the process itself.
+    const report =
+      "const fs = await import('node:fs'); console.log(JSON.stringify(fs.readdirSync('/proc/self/task').map((t) => /Cpus_allowed_list:\\s*(\\S+)/.exec(fs.readFileSync(`/proc/self/task/${t}/status`, 'utf8'))?.[1])));";
     const threadsOf = (command: string[], pinItself: string): string[] => {
       const [file, ...args] = command;
       const out = execFileSync(file!, [...args, '--input-type=module', '-e', `const m = await import(${module}); ${pinItself} ${report}`], { encoding: 'utf8' });

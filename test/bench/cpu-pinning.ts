@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /**
@@ -50,6 +49,11 @@ export function serverCpuPrefix(pinning: CpuPinning): string[] {
   return pinning.server === null ? [] : ['taskset', '-c', pinning.server];
 }
 
+/** `node <args>` as a server of the bench is started: on BENCH_SERVER_CPUS when set. */
+export function serverNodeCommand(args: readonly string[]): [string, ...string[]] {
+  return [...serverCpuPrefix(cpuPinningFromEnv()), process.execPath, ...args] as [string, ...string[]];
+}
+
 /**
  * Pins every thread of this process (V8's workers and libuv's pool included: `-a`) to the fleet's
  * CPUs. Threads and processes started after inherit it.
@@ -61,9 +65,4 @@ export function pinThisProcess(pinning: CpuPinning): void {
   } catch (error) {
     throw new Error(`BENCH_FLEET_CPUS: taskset could not pin the bench process (${(error as Error).message.split('\n')[0]})`);
   }
-}
-
-/** The CPUs each thread of a process may run on (Linux: /proc/<pid>/task/<tid>/status). */
-export function allowedCpusOfThreads(pid: number): string[] {
-  return readdirSync(`/proc/${pid}/task`).map((tid) => /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'))?.[1] ?? '?');
 }

@@ -3,7 +3,7 @@ import { createWriteStream, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cpuPinningFromEnv, serverCpuPrefix } from './cpu-pinning.js';
+import { serverNodeCommand } from './cpu-pinning.js';
 import { createMemoryCgroup, type MemoryCgroup, parseMemoryLimit } from './memory-cgroup.js';
 
 /** A server process the benchmark drives: Watershed itself, or the ceiling server. */
@@ -41,7 +41,7 @@ export async function startWatershedForBench(
   // Server-Timing on every response (server-timing.preload.ts), from this checkout's bench build.
   const serverTiming = ['--import', pathToFileURL(path.resolve('dist/test/bench/server-timing.preload.js')).href];
   // BENCH_SERVER_CPUS: the server on its own cores, apart from the fleet's (cpu-pinning.ts).
-  const nodeCommand = [...serverCpuPrefix(cpuPinningFromEnv()), process.execPath, ...serverNodeArgs, ...serverTiming, ...inspect, path.resolve(options.root ?? '.', 'dist/apps/watershed/src/main.js'), 'serve', '--port', String(options.port ?? 0), '--host', '127.0.0.1'];
+  const nodeCommand = serverNodeCommand([...serverNodeArgs, ...serverTiming, ...inspect, path.resolve(options.root ?? '.', 'dist/apps/watershed/src/main.js'), 'serve', '--port', String(options.port ?? 0), '--host', '127.0.0.1']);
   // BENCH_SERVER_STDOUT=<file> keeps the server's standard output (its log, and V8's --trace-gc lines
   // when BENCH_SERVER_NODE_ARGS asks for them); opened before anything starts, so a bad path stops here.
   const serverLog = process.env.BENCH_SERVER_STDOUT ? stampedLineLog(process.env.BENCH_SERVER_STDOUT) : null;
@@ -108,8 +108,8 @@ export function stampedLineLog(file: string): { attach(stream: Readable, until: 
 export async function startCeilingServer(options: { contentDir?: string; replayFile?: string }): Promise<BenchProcess> {
   const args = [...(options.contentDir ? ['--content', options.contentDir] : []), ...(options.replayFile ? ['--replay', options.replayFile] : [])];
   // On the server's cores when they are pinned: the ceiling is the same stack on the same hardware.
-  const [command, ...commandArgs] = [...serverCpuPrefix(cpuPinningFromEnv()), process.execPath, path.resolve('dist/test/bench/ceiling-server.js'), ...args];
-  const child = spawn(command!, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, ...commandArgs] = serverNodeCommand([path.resolve('dist/test/bench/ceiling-server.js'), ...args]);
+  const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await waitForLine(child, (line) => {
     const port = (safeJson(line) as { port?: number } | null)?.port;
     return port ? `http://127.0.0.1:${port}` : null;
