@@ -53,6 +53,21 @@ describe('npm run bench: a bad --rescan-repeats, --big-revisions, --quiet-wait, 
     });
   }
 
+  for (const [env, reason] of [
+    [{ BENCH_SERVER_CPUS: 'zero' }, /BENCH_SERVER_CPUS: a CPU list like 0, 0-1 or 0,2, not "zero"/],
+    [{ BENCH_FLEET_CPUS: '4096' }, /BENCH_FLEET_CPUS: CPU 4096 does not exist/],
+    [{ BENCH_SERVER_CPUS: '0', BENCH_FLEET_CPUS: '0' }, /BENCH_SERVER_CPUS and BENCH_FLEET_CPUS share CPU 0/],
+  ] as const) {
+    it(`${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}: exits non-zero with the reason before any work, writing nothing`, () => {
+      const out = path.join(dir, `cpus-${Object.values(env).join('-')}`);
+      const run = spawnSync(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', '--out', out], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+      assert.notEqual(run.status, 0);
+      assert.match(run.stderr, reason);
+      assert.doesNotMatch(run.stderr, /\[bench /, 'no scenario started');
+      assert.equal(existsSync(out), false, 'no results written');
+    });
+  }
+
   it('BENCH_FLEET_PROFILE_DIR under a file: exits non-zero with the reason before any work, writing nothing', () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, 'not a directory');
