@@ -24,6 +24,7 @@ import { cpuPinningFromEnv, pinThisProcess } from './cpu-pinning.js';
 import { latencyChartSvg } from './latency-chart.svg.js';
 import { type CatalogFleetResult, runCatalogFleet } from './scenarios/catalog-fleet.scenario.js';
 import { runContentDownload } from './scenarios/content-download.scenario.js';
+import { stopAllBenchProcesses } from './processes.js';
 import { median, rescanScaling } from './rescan-scaling.js';
 import { type ReportScaleResult, runReportScale } from './scenarios/report-queries.scenario.js';
 
@@ -108,6 +109,13 @@ const quietWaitSeconds = num(values['quiet-wait'], quick ? 0 : 120);
 if (!Number.isInteger(quietWaitSeconds) || quietWaitSeconds < 0 || quietWaitSeconds > 3600) throw new Error(`--quiet-wait: whole seconds from 0 to 3600, not ${values['quiet-wait']}`);
 const storeOptions = { store, productsPerComputer, rescanRepeats, quietWaitSeconds, proportionalFleet: values['products-fleet-only'] !== true, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+// Interrupted (a test's timeout, ^C): the servers this run started go with it, not left running.
+for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the servers this run started`);
+    void stopAllBenchProcesses().finally(() => process.exit(code));
+  });
+}
 
 const MiB = 1024 * 1024;
 const baseCatalog = (revisions: number, giant: boolean): CatalogOptions => ({

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -58,5 +60,48 @@ describe('SERVER_NODE_OPTIONS: the bench runs the server with the Node options t
     const command = /\bnode ((?:--\S+ )*)dist\/apps\/watershed\/src\/main\.js serve/.exec(startScript);
     assert.ok(command, `package.json start runs the server with node: ${startScript}`);
     assert.deepEqual(command[1]!.trim().split(/\s+/).filter((f) => f.length > 0), [...SERVER_NODE_OPTIONS]);
+  });
+});
+
+describe('an interrupted bench run', () => {
+  /** Pids of running processes whose environment holds `marker` (every child inherits the bench's). */
+  const processesWith = (marker: string): number[] =>
+    readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(marker);
+        } catch {
+          return false; // gone, or not ours to read
+        }
+      })
+      .map(Number);
+
+  it('stops the servers it started on SIGTERM and exits 143, leaving none running', async () => {
+    const marker = `WATERSHED_BENCH_RUN=${randomUUID()}`;
+    const out = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-interrupted-'));
+    const bench = spawn(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', '--scenarios', 'content', '--out', out], {
+      env: { ...process.env, [marker.split('=')[0]!]: marker.split('=')[1]! },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    bench.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => bench.once('exit', (code) => resolve(code)));
+    try {
+      // Until a server of the run is up (any process with the marker besides the bench itself).
+      const deadline = Date.now() + 60_000;
+      while (processesWith(marker).filter((pid) => pid !== bench.pid).length === 0) {
+        assert.ok(Date.now() < deadline, `no server started: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      bench.kill('SIGTERM');
+      assert.equal(await exited, 143, stderr);
+      assert.match(stderr, /SIGTERM: stopping the servers this run started/);
+      assert.deepEqual(processesWith(marker), [], 'no process of the run is left');
+    } finally {
+      bench.kill('SIGKILL');
+      for (const pid of processesWith(marker)) process.kill(pid, 'SIGKILL');
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
