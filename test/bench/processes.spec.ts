@@ -81,7 +81,9 @@ describe('an interrupted bench run', () => {
     const marker = `WATERSHED_BENCH_RUN=${randomUUID()}`;
     const out = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-interrupted-'));
     const bench = spawn(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', '--scenarios', 'content', '--out', out], {
-      env: { ...process.env, [marker.split('=')[0]!]: marker.split('=')[1]! },
+      // Its scenario's data directory goes under `out` (os.tmpdir() reads TMPDIR): an interrupted run
+      // leaves that behind, and this test removes it with `out`.
+      env: { ...process.env, TMPDIR: out, [marker.split('=')[0]!]: marker.split('=')[1]! },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
