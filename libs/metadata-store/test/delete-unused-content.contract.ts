@@ -125,6 +125,10 @@ export function deleteUnusedContentContract(target: MetadataStoreTarget & { read
     it('a dry run counts the files of the updates the run would expire (expiringUpdateIds) as unused, and deletes nothing', async () => {
       const bytes = randomBytes(7_000);
       const leaf = await importLeaf(bytes);
+      // The run reads the revisions projection only up to what is final for readers: while another
+      // transaction anywhere on the cluster is older than the import's (a busy CI machine), the
+      // revision is still "pending" there, and a pending reference is live whatever the request says.
+      await store.waitForVisibility();
       const dry = await useCase.execute(
         { runId: randomUUID(), dryRun: true, uploadedBefore: new Date(0).toISOString(), expiringUpdateIds: [leaf.updateId] },
         context('system:cleanup'),
