@@ -24,7 +24,7 @@ import { cpuPinningFromEnv, pinThisProcess } from './cpu-pinning.js';
 import { latencyChartSvg } from './latency-chart.svg.js';
 import { type CatalogFleetResult, runCatalogFleet } from './scenarios/catalog-fleet.scenario.js';
 import { runContentDownload } from './scenarios/content-download.scenario.js';
-import { stopAllBenchProcesses } from './processes.js';
+import { undoInterruptedRun } from './interrupted-run.js';
 import { median, rescanScaling } from './rescan-scaling.js';
 import { type ReportScaleResult, runReportScale } from './scenarios/report-queries.scenario.js';
 
@@ -109,11 +109,15 @@ const quietWaitSeconds = num(values['quiet-wait'], quick ? 0 : 120);
 if (!Number.isInteger(quietWaitSeconds) || quietWaitSeconds < 0 || quietWaitSeconds > 3600) throw new Error(`--quiet-wait: whole seconds from 0 to 3600, not ${values['quiet-wait']}`);
 const storeOptions = { store, productsPerComputer, rescanRepeats, quietWaitSeconds, proportionalFleet: values['products-fleet-only'] !== true, ...(values['import-batch'] === undefined ? {} : { importBatch: Number(values['import-batch']) }) } as const;
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-// Interrupted (a test's timeout, ^C): the servers this run started go with it, not left running.
+// Interrupted (a test's timeout, ^C): the servers this run started, its databases and data
+// directories go with it, not left behind (interrupted-run.ts).
 for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
   process.once(signal, () => {
-    log(`${signal}: stopping the servers this run started`);
-    void stopAllBenchProcesses().finally(() => process.exit(code));
+    log(`${signal}: stopping the servers this run started, removing its databases and data directories`);
+    // What was in flight fails as its server stops: part of the interruption, not an error to die of
+    // before the rest is undone (an uncaught failure would end the process mid-way).
+    process.on('uncaughtException', (error) => log(`${signal}: in flight: ${error.message}`));
+    void undoInterruptedRun(log).finally(() => process.exit(code));
   });
 }
 

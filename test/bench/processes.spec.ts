@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { EventEmitter } from 'node:events';
 import { after, describe, it } from 'node:test';
+import { requireServices, TEST_PG_ADMIN_URL, withPgClient } from '../support/required-services.js';
 import { SERVER_NODE_OPTIONS, stampedLineLog, startWatershedForBench } from './processes.js';
 
 const STAMPED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (.*)$/;
@@ -63,7 +64,9 @@ describe('SERVER_NODE_OPTIONS: the bench runs the server with the Node options t
   });
 });
 
-describe('an interrupted bench run', () => {
+describe('an interrupted bench run', async () => {
+  const postgresSkip = await requireServices('postgres');
+
   /** Pids of running processes whose environment holds `marker` (every child inherits the bench's). */
   const processesWith = (marker: string): number[] =>
     readdirSync('/proc')
@@ -77,33 +80,58 @@ describe('an interrupted bench run', () => {
       })
       .map(Number);
 
-  it('stops the servers it started on SIGTERM and exits 143, leaving none running', async () => {
-    const marker = `WATERSHED_BENCH_RUN=${randomUUID()}`;
+  /** The bench's own databases on the test PostgreSQL (createTestDatabase names them with its pid). */
+  const databasesOf = async (pid: number): Promise<string[]> =>
+    withPgClient(TEST_PG_ADMIN_URL, async (admin) =>
+      (await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`watershed_bench_%_${pid}_%`])).rows.map((r) => r.datname),
+    );
+
+  /**
+   * Starts `npm run bench -- --quick --scenarios scan <args>`, sends SIGTERM once the catalog import
+   * has stored its first files (the rest is in flight then, and fails as the server stops), and checks
+   * what is left.
+   */
+  const interruptMidImport = async (args: readonly string[], whileServing: (benchPid: number) => Promise<void> = async () => undefined): Promise<number> => {
+    const [markerName, markerValue] = ['WATERSHED_BENCH_RUN', randomUUID()];
+    const marker = `${markerName}=${markerValue}`;
     const out = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-interrupted-'));
-    const bench = spawn(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', '--scenarios', 'content', '--out', out], {
-      // Its scenario's data directory goes under `out` (os.tmpdir() reads TMPDIR): an interrupted run
-      // leaves that behind, and this test removes it with `out`.
-      env: { ...process.env, TMPDIR: out, [marker.split('=')[0]!]: marker.split('=')[1]! },
+    const bench = spawn(process.execPath, [path.resolve('dist/test/bench/main.js'), '--quick', '--scenarios', 'scan', ...args, '--out', out], {
+      // Its scenario's data directory goes under `out` (os.tmpdir() reads TMPDIR), where this test looks for it.
+      env: { ...process.env, TMPDIR: out, [markerName]: markerValue },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
     bench.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => bench.once('exit', (code) => resolve(code)));
     try {
-      // Until a server of the run is up (any process with the marker besides the bench itself).
-      const deadline = Date.now() + 60_000;
-      while (processesWith(marker).filter((pid) => pid !== bench.pid).length === 0) {
-        assert.ok(Date.now() < deadline, `no server started: ${stderr}`);
+      const deadline = Date.now() + 120_000;
+      const importing = (): boolean => readdirSync(out).some((entry) => entry.startsWith('watershed-bench-') && existsSync(path.join(out, entry, 'content')));
+      while (!importing()) {
+        assert.ok(Date.now() < deadline, `the import did not start: ${stderr}`);
         await new Promise((r) => setTimeout(r, 100));
       }
+      await whileServing(bench.pid!);
       bench.kill('SIGTERM');
       assert.equal(await exited, 143, stderr);
       assert.match(stderr, /SIGTERM: stopping the servers this run started/);
       assert.deepEqual(processesWith(marker), [], 'no process of the run is left');
+      assert.deepEqual(readdirSync(out).filter((entry) => entry.startsWith('watershed-bench-')), [], 'no data directory of the run is left');
+      return bench.pid!;
     } finally {
       bench.kill('SIGKILL');
       for (const pid of processesWith(marker)) process.kill(pid, 'SIGKILL');
       rmSync(out, { recursive: true, force: true });
     }
+  };
+
+  it('stops the servers it started on SIGTERM mid-import and exits 143, leaving none running and no data directory', async () => {
+    await interruptMidImport([]);
+  });
+
+  it('on PostgreSQL, also drops the database it created', { skip: postgresSkip }, async () => {
+    const pid = await interruptMidImport(['--store', 'postgres'], async (benchPid) => {
+      assert.equal((await databasesOf(benchPid)).length, 1, 'the run made its database');
+    });
+    assert.deepEqual(await databasesOf(pid), [], 'no database of the run is left');
   });
 });

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serverNodeCommand } from './cpu-pinning.js';
+import { undoOnInterrupt } from './interrupted-run.js';
 import { createMemoryCgroup, type MemoryCgroup, parseMemoryLimit } from './memory-cgroup.js';
 
 /** A server process the benchmark drives: Watershed itself, or the ceiling server. */
@@ -54,7 +55,8 @@ export async function startWatershedForBench(
     env: { ...process.env, WATERSHED_LOG_LEVEL: 'info', DATABASE_URL: '', NATS_URL: '', ...env },
     stdio: ['ignore', 'pipe', inspect.length > 0 ? 'pipe' : 'inherit'],
   });
-  track(child, cgroup);
+  // Stopped by the caller, or by an interrupted run's handler (interrupted-run.ts), whichever comes first.
+  const stop = undoOnInterrupt(() => stopChild(child, cgroup));
   serverLog?.attach(child.stdout!, child);
   let inspectorUrl: Promise<string> | undefined;
   if (inspect.length > 0) {
@@ -73,10 +75,10 @@ export async function startWatershedForBench(
     return parsed?.msg === 'watershed is serving' ? parsed.url ?? null : null;
   }, options.startTimeoutMs).catch(async (error: unknown) => {
     // A server that did not come up in time may still be running: it goes, with its cgroup.
-    await stopChild(child, cgroup);
+    await stop();
     throw error;
   });
-  const benchProcess = wrap(child, url, cgroup);
+  const benchProcess: BenchProcess = { url, pid: child.pid!, stop };
   return { ...benchProcess, ...(inspectorUrl ? { inspectorUrl: await inspectorUrl } : {}), ...(cgroup ? { memoryCgroup: cgroup } : {}) };
 }
 
@@ -112,12 +114,15 @@ export async function startCeilingServer(options: { contentDir?: string; replayF
   // On the server's cores when they are pinned: the ceiling is the same stack on the same hardware.
   const [command, ...commandArgs] = serverNodeCommand([path.resolve('dist/test/bench/ceiling-server.js'), ...args]);
   const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
-  track(child, null);
+  const stop = undoOnInterrupt(() => stopChild(child, null));
   const url = await waitForLine(child, (line) => {
     const port = (safeJson(line) as { port?: number } | null)?.port;
     return port ? `http://127.0.0.1:${port}` : null;
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
   });
-  return wrap(child, url);
+  return { url, pid: child.pid!, stop };
 }
 
 /** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (Linux, 100 ticks/s). */
@@ -134,18 +139,6 @@ export async function diskBytes(dir: string): Promise<number> {
   return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
 }
 
-/**
- * Every server process this bench process started and that has not exited, with its cgroup: what
- * `stopAllBenchProcesses` stops when the run is interrupted (a SIGTERM from a test's timeout, ^C),
- * so no server outlives the run that started it.
- */
-const live = new Map<ChildProcess, MemoryCgroup | null>();
-
-function track(child: ChildProcess, cgroup: MemoryCgroup | null): void {
-  live.set(child, cgroup);
-  child.once('exit', () => live.delete(child));
-}
-
 /** SIGTERM, then SIGKILL after 10 s if it has not exited; then its cgroup is removed. */
 async function stopChild(child: ChildProcess, cgroup: MemoryCgroup | null): Promise<void> {
   await new Promise<void>((resolve) => {
@@ -158,15 +151,6 @@ async function stopChild(child: ChildProcess, cgroup: MemoryCgroup | null): Prom
     child.kill('SIGTERM');
   });
   await cgroup?.remove();
-}
-
-/** Stops every server this process started that is still running (see `live`). */
-export async function stopAllBenchProcesses(): Promise<void> {
-  await Promise.all([...live].map(([child, cgroup]) => stopChild(child, cgroup)));
-}
-
-function wrap(child: ChildProcess, url: string, cgroup: MemoryCgroup | null = null): BenchProcess {
-  return { url, pid: child.pid!, stop: () => stopChild(child, cgroup) };
 }
 
 function waitForLine(child: ChildProcess, pick: (line: string) => string | null, timeoutMs = 60_000): Promise<string> {

@@ -5,11 +5,12 @@ import path from 'node:path';
 import { type Catalog, type CatalogOptions, documentSizeSpread, generateCatalog } from '../../support/catalog/catalog-generator.js';
 import type { ApplicabilityEvaluator } from '../../support/wua-client/wua-client.js';
 import { Prng } from '../../support/catalog/prng.js';
-import { createTestDatabase, type TestDatabase, withPgClient } from '../../support/required-services.js';
+import { createTestDatabase, withPgClient } from '../../support/required-services.js';
 import { WindowsUpdateAgentClient } from '../../support/wua-client/wua-client.js';
 import { AdminApi, type CatalogLoadResult, loadCatalog } from '../catalog-loader.js';
 import { type Exchange, type FleetContext, type FleetPhaseResult, runFleetPhase, type SimulatedComputer } from '../fleet.js';
 import { type BenchProcess, cpuSeconds, diskBytes, startCeilingServer, startWatershedForBench } from '../processes.js';
+import { undoOnInterrupt } from '../interrupted-run.js';
 import { CpuProfiler } from '../profiler.js';
 import { replayExchanges, type ReplayResult, writeReplayFile } from '../replay.js';
 import { type QuietWait, waitForQuietMachine } from '../quiet-machine.js';
@@ -105,10 +106,11 @@ export interface CatalogFleetResult {
  */
 export async function runCatalogFleet(options: CatalogFleetOptions): Promise<CatalogFleetResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `watershed-bench-${options.name}-`));
+  const removeDataDir = undoOnInterrupt(() => rmSync(dataDir, { recursive: true, force: true }));
   const token = randomBytes(32).toString('hex');
   let server: BenchProcess | null = null;
   let ceiling: BenchProcess | null = null;
-  let database: TestDatabase | null = null;
+  let dropDatabase: (() => Promise<void>) | null = null;
   let peak = 0;
   const sampleRss = async (): Promise<number | null> => {
     const v = server ? await rssMiB(server.pid) : null;
@@ -119,7 +121,8 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
     let catalog = generateCatalog(options.catalog);
     const documents = documentSizeSpread(catalog);
     options.log(`${options.name}: generated ${catalog.items.length} documents, ${catalog.approvals.length} approvals`);
-    if (options.store === 'postgres') database = await createTestDatabase(`bench_${options.name}`);
+    const database = options.store === 'postgres' ? await createTestDatabase(`bench_${options.name}`) : null;
+    if (database) dropDatabase = undoOnInterrupt(() => database.drop());
     server = await startWatershedForBench(
       { WATERSHED_DATA_DIR: dataDir, WATERSHED_ADMIN_TOKENS: token, ...(database ? { DATABASE_URL: database.url } : {}) },
       { inspect: options.profileDir !== undefined },
@@ -275,8 +278,8 @@ export async function runCatalogFleet(options: CatalogFleetOptions): Promise<Cat
   } finally {
     await ceiling?.stop();
     await server?.stop();
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dropDatabase?.();
+    await removeDataDir();
   }
 }
 

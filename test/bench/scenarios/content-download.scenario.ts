@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BenchProcess, startCeilingServer, startWatershedForBench } from '../processes.js';
+import { undoOnInterrupt } from '../interrupted-run.js';
 import { type QuietWait, waitForQuietMachine } from '../quiet-machine.js';
 import { LatencyRecorder, type LatencySummary, round, rssMiB } from '../stats.js';
 
@@ -56,6 +57,7 @@ export interface ContentDownloadOptions {
 
 export async function runContentDownload(options: ContentDownloadOptions): Promise<ContentDownloadResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'watershed-bench-content-'));
+  const removeDataDir = undoOnInterrupt(() => rmSync(dataDir, { recursive: true, force: true }));
   const contentDir = path.join(dataDir, 'content');
   const bytes = randomBytes(options.fileMiB * MiB);
   const sha1 = createHash('sha1').update(bytes).digest('hex').toUpperCase();
@@ -112,7 +114,7 @@ export async function runContentDownload(options: ContentDownloadOptions): Promi
   } finally {
     await watershed?.stop();
     await ceiling?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeDataDir();
   }
 }
 

@@ -8,6 +8,7 @@ import { generateCatalog } from '../../support/catalog/catalog-generator.js';
 import { createTestDatabase, withPgClient } from '../../support/required-services.js';
 import { AdminApi, loadCatalog } from '../catalog-loader.js';
 import { type BenchProcess, cpuSeconds, startWatershedForBench } from '../processes.js';
+import { undoOnInterrupt } from '../interrupted-run.js';
 import { fleetComputer, type ReportFleetSeed, seedReportFleet } from '../report-seeder.js';
 import { LatencyRecorder, type LatencySummary, round, rssMiB } from '../stats.js';
 
@@ -71,14 +72,22 @@ const DEPARTMENTS = ['Workstations', 'Laptops', 'Servers', 'Kiosks'];
 export async function runReportScale(options: ReportScaleOptions): Promise<ReportScaleResult> {
   const name = `reports-${options.computers}x${options.revisions}-${options.backend}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `watershed-bench-${name}-`));
+  const removeDataDir = undoOnInterrupt(() => rmSync(dataDir, { recursive: true, force: true }));
   const token = randomBytes(32).toString('hex');
   const recorder = new LatencyRecorder();
   const checks: string[] = [];
   const firstErrors: string[] = [];
   let server: BenchProcess | null = null;
-  let database: { url: string; drop(): Promise<void> } | null = null;
+  let database: { readonly url: string } | null = null;
+  let dropDatabase: (() => Promise<void>) | null = null;
   try {
-    if (options.backend === 'postgres') database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createTestDatabase('bench_reports');
+    if (options.backend === 'postgres' && options.databaseUrl) database = { url: options.databaseUrl };
+    else if (options.backend === 'postgres') {
+      const created = await createTestDatabase('bench_reports');
+      database = created;
+      // Dropped at the end, or when the run is interrupted, unless --keep-report-db keeps it for --report-db.
+      if (!options.keepDatabase) dropDatabase = undoOnInterrupt(() => created.drop());
+    }
     const env = { WATERSHED_DATA_DIR: dataDir, WATERSHED_ADMIN_TOKENS: token, ...(database ? { DATABASE_URL: database.url } : {}) };
     const start = async (): Promise<{ server: BenchProcess; api: AdminApi }> => {
       const s = await startWatershedForBench(env, { startTimeoutMs: 3 * 3600_000 });
@@ -182,11 +191,9 @@ export async function runReportScale(options: ReportScaleOptions): Promise<Repor
     };
   } finally {
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (database && !options.databaseUrl) {
-      if (options.keepDatabase) options.log(`${name}: kept the database for --report-db: ${database.url}`);
-      else await database.drop();
-    }
+    await removeDataDir();
+    if (database && !options.databaseUrl && options.keepDatabase) options.log(`${name}: kept the database for --report-db: ${database.url}`);
+    await dropDatabase?.();
   }
 }
 
